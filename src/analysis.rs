@@ -1,0 +1,594 @@
+//! Every path through a scenario: the best and worst totals each pillar can
+//! reach (the scale the debrief's 0-100 is drawn on), the path that plays
+//! best, which endings can happen, and the places where the design is
+//! unsound (loops, dead ends, nodes with no good reply).
+//!
+//! States are memoised, so paths that meet again are explored once.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+
+use serde::Serialize;
+
+use crate::engine::{Choice, EndingRef, Model, Outcome, State};
+use crate::points::{Pillar, Points, Skill};
+
+/// Exploration stops past this many states, and says so.
+pub const MAX_STATES: usize = 400_000;
+
+/// Where an edge leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum To {
+    State(usize),
+    Ending(EndingRef),
+}
+
+#[derive(Debug, Clone)]
+pub struct Edge {
+    pub choice: Choice,
+    pub points: Points,
+    pub to: To,
+}
+
+/// The graph of every state reachable from one start.
+#[derive(Debug)]
+pub struct Graph {
+    pub states: Vec<State>,
+    pub edges: Vec<Vec<Edge>>,
+    index: HashMap<State, usize>,
+    /// Post-order: every state after all the states it leads to (except
+    /// along a loop).
+    order: Vec<usize>,
+    /// Edges `(from, to)` that close a loop.
+    pub loops: Vec<(usize, usize)>,
+    pub truncated: bool,
+}
+
+/// A way of adding points up: a weight per sub-skill.
+#[derive(Debug, Clone, Copy)]
+pub struct Objective([i32; 4]);
+
+impl Objective {
+    pub const TOTAL: Objective = Objective([1, 1, 1, 1]);
+
+    pub fn pillar(p: Pillar) -> Objective {
+        match p {
+            Pillar::Respect => Objective([1, 1, 0, 0]),
+            Pillar::Sincerity => Objective([0, 0, 1, 1]),
+        }
+    }
+
+    pub fn skill(s: Skill) -> Objective {
+        let mut w = [0; 4];
+        w[Skill::ALL.iter().position(|x| *x == s).unwrap_or(0)] = 1;
+        Objective(w)
+    }
+
+    pub fn of(self, p: Points) -> i32 {
+        let [u, a, e, s] = self.0;
+        u * p.understanding + a * p.acknowledgement + e * p.emotion + s * p.assistance
+    }
+}
+
+impl Graph {
+    /// Explores every state reachable from `start`.
+    pub fn explore(model: &Model, start: State) -> Graph {
+        let mut graph = Graph {
+            states: vec![start.clone()],
+            edges: vec![Vec::new()],
+            index: HashMap::from([(start, 0)]),
+            order: Vec::new(),
+            loops: Vec::new(),
+            truncated: false,
+        };
+        let mut queue = VecDeque::from([0usize]);
+        while let Some(i) = queue.pop_front() {
+            let state = graph.states[i].clone();
+            let mut edges = Vec::new();
+            for choice in model.choices(&state) {
+                let t = model.step(&state, choice);
+                let to = match t.outcome {
+                    Outcome::Ended(e) => To::Ending(e),
+                    Outcome::Continue(next) => match graph.index.get(&next) {
+                        Some(&j) => To::State(j),
+                        None if graph.states.len() >= MAX_STATES => {
+                            graph.truncated = true;
+                            continue;
+                        }
+                        None => {
+                            let j = graph.states.len();
+                            graph.index.insert(next.clone(), j);
+                            graph.states.push(next);
+                            graph.edges.push(Vec::new());
+                            queue.push_back(j);
+                            To::State(j)
+                        }
+                    },
+                };
+                edges.push(Edge {
+                    choice,
+                    points: t.points,
+                    to,
+                });
+            }
+            graph.edges[i] = edges;
+        }
+        graph.sort();
+        graph
+    }
+
+    /// Depth-first post-order, noting the edges that close loops.
+    fn sort(&mut self) {
+        const NEW: u8 = 0;
+        const OPEN: u8 = 1;
+        const DONE: u8 = 2;
+        let mut mark = vec![NEW; self.states.len()];
+        let mut stack: Vec<(usize, usize)> = vec![(0, 0)];
+        mark[0] = OPEN;
+        while let Some(&mut (s, ref mut next_edge)) = stack.last_mut() {
+            if let Some(edge) = self.edges[s].get(*next_edge) {
+                *next_edge += 1;
+                if let To::State(t) = edge.to {
+                    match mark[t] {
+                        NEW => {
+                            mark[t] = OPEN;
+                            stack.push((t, 0));
+                        }
+                        OPEN => self.loops.push((s, t)),
+                        _ => {}
+                    }
+                }
+            } else {
+                mark[s] = DONE;
+                self.order.push(s);
+                stack.pop();
+            }
+        }
+    }
+
+    pub fn state_of(&self, state: &State) -> Option<usize> {
+        self.index.get(state).copied()
+    }
+
+    /// The best (or worst) total of `objective` from every state to the end
+    /// of the call. A loop's closing edge counts as ending there.
+    pub fn values(&self, objective: Objective, best: bool) -> Vec<i32> {
+        let mut values = vec![0; self.states.len()];
+        for &s in &self.order {
+            let options = self.edges[s].iter().map(|e| {
+                objective.of(e.points)
+                    + match e.to {
+                        To::State(t) => values[t],
+                        To::Ending(_) => 0,
+                    }
+            });
+            values[s] = if best { options.max() } else { options.min() }.unwrap_or(0);
+        }
+        values
+    }
+
+    /// The edge at state `s` that leads to the best total of `objective`,
+    /// given `values` from [`Graph::values`].
+    pub fn best_edge(&self, s: usize, objective: Objective, values: &[i32]) -> Option<&Edge> {
+        self.edges[s]
+            .iter()
+            .max_by_key(|e| self.edge_value(e, objective, values))
+    }
+
+    pub fn edge_value(&self, e: &Edge, objective: Objective, values: &[i32]) -> i32 {
+        objective.of(e.points)
+            + match e.to {
+                To::State(t) => values[t],
+                To::Ending(_) => 0,
+            }
+    }
+}
+
+/// The best and worst total reachable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Range {
+    pub best: i32,
+    pub worst: i32,
+}
+
+impl Range {
+    fn merge(self, other: Range) -> Range {
+        Range {
+            best: self.best.max(other.best),
+            worst: self.worst.min(other.worst),
+        }
+    }
+}
+
+/// The scale scores are drawn on, from one start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Scale {
+    pub respect: Range,
+    pub sincerity: Range,
+    pub understanding: Range,
+    pub acknowledgement: Range,
+    pub emotion: Range,
+    pub assistance: Range,
+}
+
+impl Scale {
+    pub fn of(graph: &Graph) -> Scale {
+        let range = |o: Objective| Range {
+            best: graph.values(o, true)[0],
+            worst: graph.values(o, false)[0],
+        };
+        Scale {
+            respect: range(Objective::pillar(Pillar::Respect)),
+            sincerity: range(Objective::pillar(Pillar::Sincerity)),
+            understanding: range(Objective::skill(Skill::Understanding)),
+            acknowledgement: range(Objective::skill(Skill::Acknowledgement)),
+            emotion: range(Objective::skill(Skill::Emotion)),
+            assistance: range(Objective::skill(Skill::Assistance)),
+        }
+    }
+
+    pub fn pillar(&self, p: Pillar) -> Range {
+        match p {
+            Pillar::Respect => self.respect,
+            Pillar::Sincerity => self.sincerity,
+        }
+    }
+
+    pub fn skill(&self, s: Skill) -> Range {
+        match s {
+            Skill::Understanding => self.understanding,
+            Skill::Acknowledgement => self.acknowledgement,
+            Skill::Emotion => self.emotion,
+            Skill::Assistance => self.assistance,
+        }
+    }
+
+    fn merge(self, o: Scale) -> Scale {
+        Scale {
+            respect: self.respect.merge(o.respect),
+            sincerity: self.sincerity.merge(o.sincerity),
+            understanding: self.understanding.merge(o.understanding),
+            acknowledgement: self.acknowledgement.merge(o.acknowledgement),
+            emotion: self.emotion.merge(o.emotion),
+            assistance: self.assistance.merge(o.assistance),
+        }
+    }
+}
+
+/// One step of a path.
+#[derive(Debug, Clone, Serialize)]
+pub struct PathStep {
+    pub node: String,
+    /// The reply's id, or `hang_up`.
+    pub reply: String,
+    pub points: Points,
+}
+
+/// A path through the call and where it ends.
+#[derive(Debug, Clone, Serialize)]
+pub struct PathReport {
+    pub steps: Vec<PathStep>,
+    pub ending: String,
+    pub points: Points,
+    pub respect: i32,
+    pub sincerity: i32,
+}
+
+/// A place where the design is unsound.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum Problem {
+    /// The nodes of a loop the call can go round forever.
+    Loop { nodes: Vec<String> },
+    /// A node where, in some reachable state, nothing can be chosen.
+    DeadEnd { node: String },
+    /// A node where no reply that can be offered earns positive points.
+    NoGoodReply { node: String },
+    /// No single path reaches the best of both pillars. The paths that do
+    /// reach each pillar's best are given as `node/reply` steps.
+    NoPerfectPath {
+        respect: i32,
+        sincerity: i32,
+        best_respect_path: Vec<String>,
+        best_sincerity_path: Vec<String>,
+    },
+    /// The longest path is longer than `max_turns`.
+    TooLong { turns: usize, max_turns: u32 },
+    /// Too many states to explore them all.
+    Truncated { states: usize },
+}
+
+/// What `callsim analyze` reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct Analysis {
+    pub scenario: String,
+    /// States explored, over every start.
+    pub states: usize,
+    /// Over every start the meters can have.
+    pub scale: Scale,
+    /// From the typical start (the middle of each meter's range).
+    pub best_path: PathReport,
+    pub worst_path: PathReport,
+    pub reachable_endings: Vec<String>,
+    pub unreachable_endings: Vec<String>,
+    pub unreachable_nodes: Vec<String>,
+    /// Replies no reachable state offers.
+    pub unused_replies: Vec<String>,
+    /// The most replies any path takes.
+    pub longest_path: usize,
+    pub problems: Vec<Problem>,
+}
+
+/// The typical start: each meter at the middle of its start range.
+pub fn typical_start(model: &Model) -> Vec<i32> {
+    model
+        .scenario
+        .persona
+        .meters
+        .iter()
+        .map(|m| (m.start.low() + m.start.high()) / 2)
+        .collect()
+}
+
+fn ending_id(model: &Model, e: EndingRef) -> String {
+    model.ending_texts(e).id.to_owned()
+}
+
+fn follow(model: &Model, graph: &Graph, objective: Objective, best: bool) -> PathReport {
+    let values = graph.values(objective, best);
+    let mut steps = Vec::new();
+    let mut total = Points::default();
+    let mut s = 0;
+    let mut seen = BTreeSet::new();
+    let ending = loop {
+        let edge = if best {
+            graph.best_edge(s, objective, &values)
+        } else {
+            graph.edges[s]
+                .iter()
+                .min_by_key(|e| graph.edge_value(e, objective, &values))
+        };
+        let Some(edge) = edge else {
+            break "(dead end)".to_owned();
+        };
+        let node = &model.scenario.nodes[graph.states[s].node];
+        steps.push(PathStep {
+            node: node.id.clone(),
+            reply: match edge.choice {
+                Choice::Reply(i) => node.replies[i].id.clone(),
+                Choice::HangUp => "hang_up".to_owned(),
+            },
+            points: edge.points,
+        });
+        total += edge.points;
+        match edge.to {
+            To::Ending(e) => break ending_id(model, e),
+            To::State(t) => {
+                if !seen.insert(t) {
+                    break "(loop)".to_owned();
+                }
+                s = t;
+            }
+        }
+    };
+    PathReport {
+        steps,
+        ending,
+        points: total,
+        respect: total.respect(),
+        sincerity: total.sincerity(),
+    }
+}
+
+/// Analyses `model` from every corner of its start ranges and its typical start.
+pub fn analyze(model: &Model) -> Analysis {
+    let s = &model.scenario;
+    let typical = typical_start(model);
+    let mut starts = vec![typical.clone()];
+    starts.extend(model.start_corners().into_iter().filter(|c| *c != typical));
+
+    let mut states = 0;
+    let mut scale: Option<Scale> = None;
+    let mut endings: BTreeSet<String> = BTreeSet::new();
+    let mut visited_nodes = vec![false; s.nodes.len()];
+    let mut offered: BTreeSet<(usize, usize)> = BTreeSet::new();
+    let mut problems = Vec::new();
+    let mut longest = 0;
+    let mut best_path = None;
+    let mut worst_path = None;
+
+    for (n, start) in starts.into_iter().enumerate() {
+        let graph = Graph::explore(model, model.start_state(start));
+        states += graph.states.len();
+        let this = Scale::of(&graph);
+        scale = Some(scale.map_or(this, |s| s.merge(this)));
+        for (i, state) in graph.states.iter().enumerate() {
+            visited_nodes[state.node] = true;
+            for e in &graph.edges[i] {
+                if let Choice::Reply(r) = e.choice {
+                    offered.insert((state.node, r));
+                }
+                if let To::Ending(end) = e.to {
+                    endings.insert(ending_id(model, end));
+                }
+            }
+            if graph.edges[i].is_empty() {
+                push_once(
+                    &mut problems,
+                    Problem::DeadEnd {
+                        node: s.nodes[state.node].id.clone(),
+                    },
+                );
+            }
+        }
+        for &(from, to) in &graph.loops {
+            push_once(
+                &mut problems,
+                Problem::Loop {
+                    nodes: loop_nodes(model, &graph, from, to),
+                },
+            );
+        }
+        if graph.truncated {
+            push_once(
+                &mut problems,
+                Problem::Truncated {
+                    states: graph.states.len(),
+                },
+            );
+        }
+        longest = longest.max(longest_path(&graph));
+        if n == 0 {
+            let best = follow(model, &graph, Objective::TOTAL, true);
+            if best.respect != this.respect.best || best.sincerity != this.sincerity.best {
+                let steps = |p: Pillar| {
+                    follow(model, &graph, Objective::pillar(p), true)
+                        .steps
+                        .into_iter()
+                        .map(|s| format!("{}/{}", s.node, s.reply))
+                        .collect()
+                };
+                problems.push(Problem::NoPerfectPath {
+                    respect: best.respect,
+                    sincerity: best.sincerity,
+                    best_respect_path: steps(Pillar::Respect),
+                    best_sincerity_path: steps(Pillar::Sincerity),
+                });
+            }
+            best_path = Some(best);
+            worst_path = Some(follow(model, &graph, Objective::TOTAL, false));
+        }
+    }
+    for (n, node) in s.nodes.iter().enumerate() {
+        let good = node
+            .replies
+            .iter()
+            .enumerate()
+            .any(|(r, reply)| offered.contains(&(n, r)) && reply.points.total() > 0);
+        if visited_nodes[n] && !good {
+            problems.push(Problem::NoGoodReply {
+                node: node.id.clone(),
+            });
+        }
+    }
+    if longest > s.max_turns as usize {
+        problems.push(Problem::TooLong {
+            turns: longest,
+            max_turns: s.max_turns,
+        });
+    }
+    let unused_replies = s
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(n, _)| visited_nodes[*n])
+        .flat_map(|(n, node)| {
+            let offered = &offered;
+            node.replies
+                .iter()
+                .enumerate()
+                .filter(move |(r, _)| !offered.contains(&(n, *r)))
+                .map(move |(_, reply)| format!("{}/{}", node.id, reply.id))
+        })
+        .collect();
+    let all_endings: BTreeMap<&str, ()> = s.endings.iter().map(|e| (e.id.as_str(), ())).collect();
+    Analysis {
+        scenario: s.id.clone(),
+        states,
+        scale: scale.unwrap_or(Scale {
+            respect: Range { best: 0, worst: 0 },
+            sincerity: Range { best: 0, worst: 0 },
+            understanding: Range { best: 0, worst: 0 },
+            acknowledgement: Range { best: 0, worst: 0 },
+            emotion: Range { best: 0, worst: 0 },
+            assistance: Range { best: 0, worst: 0 },
+        }),
+        best_path: best_path.unwrap_or_else(empty_path),
+        worst_path: worst_path.unwrap_or_else(empty_path),
+        unreachable_endings: all_endings
+            .keys()
+            .filter(|id| !endings.contains(**id))
+            .map(|id| (*id).to_owned())
+            .collect(),
+        reachable_endings: endings.into_iter().collect(),
+        unreachable_nodes: s
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(n, _)| !visited_nodes[*n])
+            .map(|(_, node)| node.id.clone())
+            .collect(),
+        unused_replies,
+        longest_path: longest,
+        problems,
+    }
+}
+
+fn empty_path() -> PathReport {
+    PathReport {
+        steps: Vec::new(),
+        ending: String::new(),
+        points: Points::default(),
+        respect: 0,
+        sincerity: 0,
+    }
+}
+
+fn push_once(problems: &mut Vec<Problem>, p: Problem) {
+    if !problems.contains(&p) {
+        problems.push(p);
+    }
+}
+
+/// The nodes around the loop closed by the edge `from -> to`.
+fn loop_nodes(model: &Model, graph: &Graph, from: usize, to: usize) -> Vec<String> {
+    // Walk forward from `to` until `from`, along any path of states.
+    let mut parent: HashMap<usize, usize> = HashMap::new();
+    let mut queue = VecDeque::from([to]);
+    while let Some(s) = queue.pop_front() {
+        if s == from {
+            break;
+        }
+        for e in &graph.edges[s] {
+            if let To::State(t) = e.to {
+                if t != to && !parent.contains_key(&t) {
+                    parent.insert(t, s);
+                    queue.push_back(t);
+                }
+            }
+        }
+    }
+    let mut chain = vec![from];
+    let mut s = from;
+    while s != to {
+        match parent.get(&s) {
+            Some(&p) => {
+                chain.push(p);
+                s = p;
+            }
+            None => break,
+        }
+    }
+    chain.reverse();
+    let mut nodes: Vec<String> = chain
+        .into_iter()
+        .map(|s| model.scenario.nodes[graph.states[s].node].id.clone())
+        .collect();
+    nodes.dedup();
+    nodes
+}
+
+/// The most replies any path takes (loops counted once).
+fn longest_path(graph: &Graph) -> usize {
+    let mut len = vec![0usize; graph.states.len()];
+    for &s in &graph.order {
+        len[s] = graph.edges[s]
+            .iter()
+            .map(|e| match e.to {
+                To::State(t) => 1 + len[t],
+                To::Ending(_) => 1,
+            })
+            .max()
+            .unwrap_or(0);
+    }
+    len.first().copied().unwrap_or(0)
+}

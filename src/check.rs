@@ -1,0 +1,220 @@
+//! `callsim check`: everything that can be said about a scenario file, the
+//! loader's checks and the path analysis's, as located diagnostics.
+
+use std::path::{Path as FsPath, PathBuf};
+
+use crate::analysis::{Analysis, Problem, analyze};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::engine::Model;
+use crate::scenario::spans::Path;
+use crate::scenario::{LoadError, Loaded, load_file};
+use crate::validate::Finding;
+
+/// What `check` found in one file.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    pub file: PathBuf,
+    pub source: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl FileReport {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+}
+
+/// Loads, validates and analyses one file.
+pub fn check_file(file: &FsPath) -> FileReport {
+    match load_file(file) {
+        Err(LoadError {
+            diagnostics,
+            file,
+            source,
+        }) => FileReport {
+            file,
+            source,
+            diagnostics,
+        },
+        Ok(loaded) => check_loaded(loaded),
+    }
+}
+
+/// Adds the path analysis's findings to a loaded file's warnings.
+pub fn check_loaded(loaded: Loaded) -> FileReport {
+    let Loaded {
+        scenario,
+        mut warnings,
+        file,
+        source,
+    } = loaded;
+    match Model::new(scenario) {
+        Ok(model) => {
+            let analysis = analyze(&model);
+            let findings = soundness(&model, &analysis);
+            let name = file.display().to_string();
+            for d in crate::scenario::resolve_findings(&findings, &source, &name) {
+                if !warnings.iter().any(|w| w.code == d.code && w.span == d.span) {
+                    warnings.push(d);
+                }
+            }
+        }
+        Err(err) => warnings.push(Diagnostic {
+            severity: Severity::Error,
+            code: "internal",
+            message: err.to_string(),
+            file: file.display().to_string(),
+            line: 1,
+            column: 1,
+            span: 0..0,
+            label: None,
+            help: None,
+        }),
+    }
+    warnings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.span.start.cmp(&b.span.start)));
+    FileReport {
+        file,
+        source,
+        diagnostics: warnings,
+    }
+}
+
+fn node_at(model: &Model, id: &str) -> Path {
+    match model.scenario.node_index(id) {
+        Some(i) => Path::root().field("nodes").index(i).field("id"),
+        None => Path::root(),
+    }
+}
+
+/// The analysis's problems as findings located in the file.
+pub fn soundness(model: &Model, analysis: &Analysis) -> Vec<Finding> {
+    let s = &model.scenario;
+    let mut out = Vec::new();
+    for p in &analysis.problems {
+        out.push(match p {
+            Problem::Loop { nodes } => Finding::new(
+                Severity::Error,
+                "loop",
+                node_at(model, nodes.first().map_or("", String::as_str)),
+                format!("the call can go round forever: {}", nodes.join(" -> ")),
+                "give one reply in the loop `once: true`, a condition, or an effect that moves a meter towards a threshold",
+            ),
+            Problem::DeadEnd { node } => Finding::new(
+                Severity::Error,
+                "dead-end",
+                node_at(model, node),
+                format!("at node `{node}` every reply can be ruled out by its conditions, leaving nothing to choose"),
+                "give at least one reply no `when`, or make sure the conditions cover every state",
+            ),
+            Problem::NoGoodReply { node } => Finding::new(
+                Severity::Warning,
+                "no-good-reply",
+                node_at(model, node),
+                format!("no reply that can be offered at node `{node}` earns positive points"),
+                "give the trainee at least one good option here to learn from",
+            ),
+            Problem::NoPerfectPath {
+                respect,
+                sincerity,
+                best_respect_path,
+                best_sincerity_path,
+            } => {
+                let (pillar, path) = if *respect < analysis.scale.respect.best {
+                    ("respect", best_respect_path)
+                } else {
+                    ("sincerity", best_sincerity_path)
+                };
+                Finding::new(
+                    Severity::Warning,
+                    "no-perfect-path",
+                    Path::root().field("start"),
+                    format!(
+                        "the best path scores respect {respect} of {} and sincerity {sincerity} of {}: no single path reaches 100 on both",
+                        analysis.scale.respect.best, analysis.scale.sincerity.best
+                    ),
+                    format!(
+                        "the best {pillar} comes from {}; make the model answer best on both pillars",
+                        path.join(" -> ")
+                    ),
+                )
+            }
+            Problem::TooLong { turns, max_turns } => Finding::new(
+                Severity::Warning,
+                "too-long",
+                Path::root().field("max_turns"),
+                format!("a path takes {turns} replies, more than `max_turns` ({max_turns}); the caller gives up first"),
+                format!("raise `max_turns` to at least {turns}"),
+            ),
+            Problem::Truncated { states } => Finding::new(
+                Severity::Warning,
+                "too-many-states",
+                Path::root().field("nodes"),
+                format!("more than {states} states: the analysis stopped before exploring them all"),
+                "use fewer `once` replies and Visited conditions, or coarser meter steps",
+            ),
+        });
+    }
+    for id in &analysis.unreachable_endings {
+        if let Some(i) = s.endings.iter().position(|e| &e.id == id) {
+            out.push(Finding::new(
+                Severity::Warning,
+                "unreachable-ending",
+                Path::root().field("endings").index(i).field("id"),
+                format!("no path through the call reaches the ending `{id}`"),
+                "check the conditions and thresholds that should lead here",
+            ));
+        }
+    }
+    for id in &analysis.unreachable_nodes {
+        out.push(Finding::new(
+            Severity::Warning,
+            "unreachable-node",
+            node_at(model, id),
+            format!("no path through the call reaches node `{id}`"),
+            "check the conditions on the replies and branches that lead here",
+        ));
+    }
+    for r in &analysis.unused_replies {
+        let (node, reply) = r.split_once('/').unwrap_or((r, ""));
+        let at = model
+            .scenario
+            .node_index(node)
+            .and_then(|n| {
+                s.nodes[n].replies.iter().position(|x| x.id == reply).map(|i| {
+                    Path::root()
+                        .field("nodes")
+                        .index(n)
+                        .field("replies")
+                        .index(i)
+                        .field("when")
+                })
+            })
+            .unwrap_or_else(|| node_at(model, node));
+        out.push(Finding::new(
+            Severity::Warning,
+            "never-offered",
+            at,
+            format!("the reply `{reply}` at node `{node}` is never offered: its conditions never hold when the call is there"),
+            "loosen its `when`, or remove the reply",
+        ));
+    }
+    out
+}
+
+/// Every `.ron` file under the given paths (folders are not searched
+/// recursively), in the order given, each folder's files sorted.
+pub fn expand(paths: &[PathBuf]) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            files.extend(crate::scenario::scenario_files(p)?);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    Ok(files)
+}

@@ -1,0 +1,392 @@
+//! The trainer's command line: check, play, analyze, graph. No window needed.
+
+use std::io::{self, BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::analysis::analyze;
+use crate::call::Call;
+use crate::check::{check_file, expand};
+use crate::debrief::Debrief;
+use crate::engine::Model;
+use crate::points::Skill;
+use crate::scenario::{Action, load_file};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "callsim",
+    version,
+    about = "A training game for call-centre agents, and the tools to write its scenarios."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check scenario files (or folders of them) for mistakes.
+    Check {
+        /// Files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Fail on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Play a call in the terminal.
+    Play {
+        file: PathBuf,
+        /// Language for the scenario's text (falls back to its default).
+        #[arg(long, default_value = "en")]
+        lang: String,
+        /// Seed for the caller's mood, lines and reply order.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Scripted choices by displayed number, e.g. 2,1,3.
+        #[arg(long, value_delimiter = ',')]
+        choose: Option<Vec<usize>>,
+        /// Print the debrief as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Explore every path: score ranges, the best path, reachable endings, problems.
+    Analyze {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Draw the scenario's graph.
+    Graph {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "dot")]
+        format: GraphFormat,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Language for node and reply labels.
+        #[arg(long, default_value = "en")]
+        lang: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum GraphFormat {
+    Dot,
+    Mermaid,
+    Svg,
+}
+
+/// Runs a CLI command; `None` means no subcommand was given.
+pub fn run(command: Command) -> ExitCode {
+    let result = match command {
+        Command::Check { paths, deny_warnings } => return check(&paths, deny_warnings),
+        Command::Play {
+            file,
+            lang,
+            seed,
+            choose,
+            json,
+        } => play(&file, &lang, seed, choose, json),
+        Command::Analyze { file, json } => analyze_cmd(&file, json),
+        Command::Graph {
+            file,
+            format,
+            output,
+            lang,
+        } => graph_cmd(&file, format, output.as_deref(), &lang),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn check(paths: &[PathBuf], deny_warnings: bool) -> ExitCode {
+    let files = match expand(paths) {
+        Ok(files) => files,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let (mut errors, mut warnings) = (0, 0);
+    let mut out = io::stdout().lock();
+    for file in &files {
+        let report = check_file(file);
+        for d in &report.diagnostics {
+            let _ = write!(out, "{}", d.render(&report.source));
+            let _ = writeln!(out);
+        }
+        errors += report.errors();
+        warnings += report.warnings();
+    }
+    let verdict = if errors > 0 || (deny_warnings && warnings > 0) {
+        "failed"
+    } else {
+        "ok"
+    };
+    let _ = writeln!(
+        out,
+        "checked {} file{}: {errors} error{}, {warnings} warning{}: {verdict}",
+        files.len(),
+        plural(files.len()),
+        plural(errors),
+        plural(warnings)
+    );
+    if verdict == "ok" {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Loads a scenario for play or analysis, or says why it cannot.
+pub fn load_model(file: &Path) -> Result<Arc<Model>, String> {
+    let loaded = load_file(file).map_err(|e| e.render())?;
+    Model::new(loaded.scenario)
+        .map(Arc::new)
+        .map_err(|e| e.to_string())
+}
+
+fn play(
+    file: &Path,
+    lang: &str,
+    seed: Option<u64>,
+    choose: Option<Vec<usize>>,
+    json: bool,
+) -> Result<(), String> {
+    let model = load_model(file)?;
+    let seed = seed.unwrap_or_else(rand::random);
+    let mut call = Call::start(model, seed, lang);
+    let s = &call.model().scenario;
+    let quiet = json;
+    if !quiet {
+        println!(
+            "{} — {}  (seed {seed})",
+            s.text(&s.title, lang),
+            s.text(&s.persona.name, lang)
+        );
+        let policy = s.text(&s.policy.notes, lang);
+        if !policy.is_empty() {
+            println!("Policy: {policy}");
+        }
+        println!();
+    }
+    let mut script = choose.map(|c| c.into_iter());
+    let stdin = io::stdin();
+    let mut lines = stdin.lock().lines();
+    while !call.is_over() {
+        if !quiet {
+            print_turn(&call);
+        }
+        let number = match script.as_mut() {
+            Some(script) => match script.next() {
+                Some(n) => n,
+                None => {
+                    return Err(format!(
+                        "the scripted choices ran out before the call ended (at node `{}`)",
+                        call.node_id()
+                    ));
+                }
+            },
+            None => {
+                print!("> ");
+                let _ = io::stdout().flush();
+                match lines.next() {
+                    Some(Ok(line)) => match line.trim().parse() {
+                        Ok(n) => n,
+                        Err(_) => {
+                            println!("type the number of a reply");
+                            continue;
+                        }
+                    },
+                    _ => return Err("no more input: the call was left unfinished".to_owned()),
+                }
+            }
+        };
+        match call.choose(number) {
+            Ok(step) => {
+                if !quiet {
+                    println!("  You: {}", step.turn.text);
+                    println!("  {}  {}", step.turn.points, step.turn.note);
+                    for note in &step.turn.rule_notes {
+                        println!("  ! {note}");
+                    }
+                    println!();
+                }
+            }
+            Err(err) if script.is_some() => return Err(format!("error: {err}")),
+            Err(err) => println!("{err}"),
+        }
+    }
+    let debrief = call.debrief().ok_or("the call ended without a debrief")?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&debrief).map_err(|e| e.to_string())?
+        );
+    } else {
+        print!("{}", render_debrief(&debrief));
+    }
+    Ok(())
+}
+
+fn print_turn(call: &Call) {
+    println!("Caller: {}", call.caller_line());
+    let meters: Vec<String> = call
+        .meters()
+        .iter()
+        .map(|m| format!("{} {}/{}", m.label, m.value, m.max))
+        .collect();
+    println!("  [{}]  clock {}", meters.join("  "), clock(call.clock()));
+    if let Some(facts) = call.account() {
+        for (label, value) in facts {
+            println!("  account · {label}: {value}");
+        }
+    }
+    for o in call.options() {
+        let tag = match o.action {
+            Action::Say => String::new(),
+            Action::CheckAccount => "[check account] ".to_owned(),
+            Action::Hold { seconds } => format!("[hold {seconds} s] "),
+            Action::Transfer => "[transfer] ".to_owned(),
+            Action::EndCall => "[end call] ".to_owned(),
+        };
+        println!("  {}. {tag}{}", o.number, o.text);
+    }
+}
+
+fn clock(seconds: u32) -> String {
+    format!("{}:{:02}", seconds / 60, seconds % 60)
+}
+
+/// The debrief as plain text.
+pub fn render_debrief(d: &Debrief) -> String {
+    let mut out = String::new();
+    let mut line = |s: String| {
+        out.push_str(&s);
+        out.push('\n');
+    };
+    line(format!("=== {} ===", d.headline));
+    if let Some(says) = &d.ending.says {
+        line(format!("Caller: {says}"));
+    }
+    line(d.ending.text.clone());
+    line(String::new());
+    line(format!(
+        "Respect   {:>3}/100  (total {}, best {}, worst {})",
+        d.respect.percent, d.respect.total, d.respect.best, d.respect.worst
+    ));
+    line(format!(
+        "Sincerity {:>3}/100  (total {}, best {}, worst {})",
+        d.sincerity.percent, d.sincerity.total, d.sincerity.best, d.sincerity.worst
+    ));
+    for skill in Skill::ALL {
+        let s = d.skill(skill);
+        let bar = "#".repeat(usize::from(s.percent) / 5);
+        line(format!("  {:<16}{:<20} {:>3}", skill.name(), bar, s.percent));
+    }
+    line(format!("Call time {}", clock(d.seconds)));
+    line(String::new());
+    for t in &d.turns {
+        let r = &t.turn;
+        line(format!("{}. Caller: {}", r.number, r.caller));
+        line(format!("   You: {}", r.text));
+        line(format!("   {}  {}", r.points, r.note));
+        for note in &r.rule_notes {
+            line(format!("   ! {note}"));
+        }
+        if let Some(best) = &t.best {
+            line(format!("   Better: {}", best.text));
+            line(format!("   {}  {}", best.points, best.note));
+        }
+    }
+    line(format!(
+        "Replay: --seed {} --choose by id: {}",
+        d.seed,
+        d.choices.join(",")
+    ));
+    out
+}
+
+fn analyze_cmd(file: &Path, json: bool) -> Result<(), String> {
+    let model = load_model(file)?;
+    let a = analyze(&model);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&a).map_err(|e| e.to_string())?);
+        return Ok(());
+    }
+    println!("{}: {} states explored", a.scenario, a.states);
+    for (name, r) in [
+        ("respect", a.scale.respect),
+        ("sincerity", a.scale.sincerity),
+        ("understanding", a.scale.understanding),
+        ("acknowledgement", a.scale.acknowledgement),
+        ("emotion", a.scale.emotion),
+        ("assistance", a.scale.assistance),
+    ] {
+        println!("  {name:<16} best {:>4}   worst {:>4}", r.best, r.worst);
+    }
+    println!(
+        "best path ({} replies, respect {}, sincerity {}) -> {}",
+        a.best_path.steps.len(),
+        a.best_path.respect,
+        a.best_path.sincerity,
+        a.best_path.ending
+    );
+    for step in &a.best_path.steps {
+        println!("  {:<22} {:<28} {}", step.node, step.reply, step.points);
+    }
+    println!(
+        "worst path ({} replies, respect {}, sincerity {}) -> {}",
+        a.worst_path.steps.len(),
+        a.worst_path.respect,
+        a.worst_path.sincerity,
+        a.worst_path.ending
+    );
+    println!("endings reached: {}", a.reachable_endings.join(", "));
+    if !a.unreachable_endings.is_empty() {
+        println!("endings never reached: {}", a.unreachable_endings.join(", "));
+    }
+    if !a.unreachable_nodes.is_empty() {
+        println!("nodes never reached: {}", a.unreachable_nodes.join(", "));
+    }
+    if !a.unused_replies.is_empty() {
+        println!("replies never offered: {}", a.unused_replies.join(", "));
+    }
+    println!("longest call: {} replies", a.longest_path);
+    if a.problems.is_empty() {
+        println!("no problems found");
+    }
+    for p in &a.problems {
+        println!("problem: {}", serde_json::to_string(p).unwrap_or_default());
+    }
+    Ok(())
+}
+
+fn graph_cmd(file: &Path, format: GraphFormat, output: Option<&Path>, lang: &str) -> Result<(), String> {
+    let model = load_model(file)?;
+    let text = match format {
+        GraphFormat::Dot => crate::graph::dot(&model, lang),
+        GraphFormat::Mermaid => crate::graph::mermaid(&model, lang),
+        GraphFormat::Svg => crate::graph::svg(&model, lang),
+    };
+    match output {
+        Some(path) => std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display())),
+        None => {
+            print!("{text}");
+            Ok(())
+        }
+    }
+}

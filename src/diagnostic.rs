@@ -1,0 +1,187 @@
+//! Messages about a scenario file, in the style of a compiler: what is wrong,
+//! where (file:line:column), and how to fix it.
+
+use std::fmt;
+use std::ops::Range;
+
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term::{self, Chars, Config};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+/// One problem in one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// A stable name for the kind of problem, e.g. `unknown-node`.
+    pub code: &'static str,
+    pub message: String,
+    /// The file as the trainer named it.
+    pub file: String,
+    /// 1-based line and column (in characters) of the start of the problem.
+    pub line: usize,
+    pub column: usize,
+    /// Bytes of the file the problem covers.
+    #[serde(skip)]
+    pub span: Range<usize>,
+    /// A short note under the caret.
+    pub label: Option<String>,
+    /// How to fix it, where a fix can be suggested.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `file:line:column`.
+    pub fn location(&self) -> String {
+        format!("{}:{}:{}", self.file, self.line, self.column)
+    }
+
+    /// The message as a compiler would print it, with the offending line of
+    /// `source` quoted and a caret under the problem.
+    pub fn render(&self, source: &str) -> String {
+        let file = SimpleFile::new(self.file.as_str(), source);
+        let mut diagnostic = match self.severity {
+            Severity::Error => CsDiagnostic::error(),
+            Severity::Warning => CsDiagnostic::warning(),
+        }
+        .with_message(&self.message);
+        let span = clamp_span(source, self.span.clone());
+        let label = Label::primary((), span);
+        diagnostic = diagnostic.with_labels(vec![match &self.label {
+            Some(text) => label.with_message(text),
+            None => label,
+        }]);
+        if let Some(help) = &self.help {
+            diagnostic = diagnostic.with_notes(vec![format!("help: {help}")]);
+        }
+        let config = Config {
+            chars: Chars::ascii(),
+            ..Config::default()
+        };
+        term::emit_into_string(&config, &file, &diagnostic).unwrap_or_else(|_| self.to_string())
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// The one-line form: `file:line:column: error: message (help: …)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}: {}", self.location(), self.severity, self.message)?;
+        if let Some(help) = &self.help {
+            write!(f, " (help: {help})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Keeps a span inside `source` and on character boundaries.
+fn clamp_span(source: &str, span: Range<usize>) -> Range<usize> {
+    let mut start = span.start.min(source.len());
+    while !source.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = span.end.clamp(start, source.len());
+    while !source.is_char_boundary(end) {
+        end += 1;
+    }
+    start..end
+}
+
+/// 1-based line and character column of byte `offset` in `source`.
+pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
+    let offset = clamp_span(source, offset..offset).start;
+    let before = &source[..offset];
+    let line = 1 + before.matches('\n').count();
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = 1 + before[line_start..].chars().count();
+    (line, column)
+}
+
+/// Byte offset of a 1-based line and character column in `source`.
+pub fn offset_of(source: &str, line: usize, column: usize) -> usize {
+    let mut offset = 0;
+    for (i, text) in source.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            return offset
+                + text
+                    .char_indices()
+                    .nth(column.saturating_sub(1))
+                    .map_or(text.trim_end_matches('\n').len(), |(b, _)| b);
+        }
+        offset += text.len();
+    }
+    source.len()
+}
+
+/// The closest of `candidates` to `word`, if any is close enough to be a typo.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&word.to_lowercase(), &c.to_lowercase()), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_characters() {
+        let src = "ab\n你好x\n";
+        let x = src.find('x').expect("x is there");
+        assert_eq!(line_column(src, x), (2, 3));
+        assert_eq!(offset_of(src, 2, 3), x);
+    }
+
+    #[test]
+    fn suggests_a_close_name() {
+        assert_eq!(
+            did_you_mean("check_acount", ["say", "check_account", "hold"]),
+            Some("check_account")
+        );
+        assert_eq!(did_you_mean("zzz", ["say", "check_account"]), None);
+    }
+
+    #[test]
+    fn renders_like_a_compiler() {
+        let src = "Scenario(\n    start: \"gretting\",\n)\n";
+        let span = src.find("\"gretting\"").expect("there");
+        let (line, column) = line_column(src, span);
+        let d = Diagnostic {
+            severity: Severity::Error,
+            code: "unknown-node",
+            message: "unknown node `gretting`".into(),
+            file: "x.ron".into(),
+            line,
+            column,
+            span: span..span + 10,
+            label: None,
+            help: Some("did you mean `greeting`?".into()),
+        };
+        let text = d.render(src);
+        assert!(text.starts_with("error: unknown node `gretting`"), "{text}");
+        assert!(text.contains("--> x.ron:2:12"), "{text}");
+        assert!(text.contains("help: did you mean `greeting`?"), "{text}");
+    }
+}

@@ -1,0 +1,24 @@
+//! callsim: a training game for new call-centre agents.
+//!
+//! The core (scenarios, the call engine, scoring, analysis) has no Bevy in
+//! it; the CLI and the tests drive it directly, and the game (feature
+//! `game`) only presents what it decides.
+
+pub mod analysis;
+pub mod call;
+pub mod check;
+pub mod cli;
+pub mod debrief;
+pub mod diagnostic;
+pub mod engine;
+pub mod graph;
+pub mod i18n;
+pub mod points;
+pub mod scenario;
+pub mod text;
+pub mod validate;
+
+pub use call::{Call, CallRecord};
+pub use debrief::Debrief;
+pub use engine::Model;
+pub use scenario::Scenario;
