@@ -46,9 +46,10 @@ pub enum Command {
         /// Seed for the caller's mood, lines and reply order.
         #[arg(long)]
         seed: Option<u64>,
-        /// Scripted choices by displayed number, e.g. 2,1,3.
+        /// Scripted choices, by displayed number or reply id, e.g. 2,1,3 or
+        /// acknowledge_and_check,ask_when_topped_up.
         #[arg(long, value_delimiter = ',')]
-        choose: Option<Vec<usize>>,
+        choose: Option<Vec<String>>,
         /// Print the debrief as JSON.
         #[arg(long)]
         json: bool,
@@ -163,7 +164,7 @@ fn play(
     file: &Path,
     lang: &str,
     seed: Option<u64>,
-    choose: Option<Vec<usize>>,
+    choose: Option<Vec<String>>,
     json: bool,
 ) -> Result<(), String> {
     let model = load_model(file)?;
@@ -190,9 +191,9 @@ fn play(
         if !quiet {
             print_turn(&call);
         }
-        let number = match script.as_mut() {
+        let answer = match script.as_mut() {
             Some(script) => match script.next() {
-                Some(n) => n,
+                Some(answer) => answer,
                 None => {
                     return Err(format!(
                         "the scripted choices ran out before the call ended (at node `{}`)",
@@ -204,18 +205,17 @@ fn play(
                 print!("> ");
                 let _ = io::stdout().flush();
                 match lines.next() {
-                    Some(Ok(line)) => match line.trim().parse() {
-                        Ok(n) => n,
-                        Err(_) => {
-                            println!("type the number of a reply");
-                            continue;
-                        }
-                    },
+                    Some(Ok(line)) => line.trim().to_owned(),
                     _ => return Err("no more input: the call was left unfinished".to_owned()),
                 }
             }
         };
-        match call.choose(number) {
+        // A number picks by display order, anything else by reply id.
+        let result = match answer.parse::<usize>() {
+            Ok(number) => call.choose(number),
+            Err(_) => call.choose_id(&answer),
+        };
+        match result {
             Ok(step) => {
                 if !quiet {
                     println!("  You: {}", step.turn.text);
@@ -229,6 +229,9 @@ fn play(
             Err(err) if script.is_some() => return Err(format!("error: {err}")),
             Err(err) => println!("{err}"),
         }
+    }
+    if let Some(left) = script.map(|s| s.count()).filter(|n| *n > 0) {
+        eprintln!("warning: the call ended with {left} scripted choice(s) unused");
     }
     let debrief = call.debrief().ok_or("the call ended without a debrief")?;
     if json {
