@@ -549,11 +549,12 @@ fn loop_nodes(model: &Model, graph: &Graph, from: usize, to: usize) -> Vec<Strin
             break;
         }
         for e in &graph.edges[s] {
-            if let To::State(t) = e.to {
-                if t != to && !parent.contains_key(&t) {
-                    parent.insert(t, s);
-                    queue.push_back(t);
-                }
+            if let To::State(t) = e.to
+                && t != to
+                && !parent.contains_key(&t)
+            {
+                parent.insert(t, s);
+                queue.push_back(t);
             }
         }
     }

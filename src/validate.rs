@@ -531,19 +531,17 @@ impl<'s> Validator<'s> {
     fn condition(&mut self, c: &Condition, at: Path) {
         match c {
             Condition::AtLeast(meter, value) | Condition::AtMost(meter, value) => {
-                if let Some((min, max)) = self.meter_ref(meter, at.clone().index(0)) {
-                    if *value < min || *value > max {
-                        self.push(
-                            Finding::error(
-                                "out-of-range",
-                                at.index(1),
-                                format!("{value} is outside the range of `{meter}` ({min}..={max})"),
-                            )
-                            .help(
-                                "a meter never goes beyond its range, so this test is always or never true",
-                            ),
-                        );
-                    }
+                if let Some((min, max)) = self.meter_ref(meter, at.clone().index(0))
+                    && (*value < min || *value > max)
+                {
+                    self.push(
+                        Finding::error(
+                            "out-of-range",
+                            at.index(1),
+                            format!("{value} is outside the range of `{meter}` ({min}..={max})"),
+                        )
+                        .help("a meter never goes beyond its range, so this test is always or never true"),
+                    );
                 }
             }
             Condition::Visited(node) | Condition::NotVisited(node) => {
@@ -790,17 +788,17 @@ impl<'s> Validator<'s> {
                     Finding::error("asset-outside", at, format!("`{path}` leaves the scenario's folder"))
                         .help("put the file beside the scenario (or in a subfolder) and give a relative path without `..`"),
                 );
-            } else if let Some(dir) = base_dir {
-                if !dir.join(path).is_file() {
-                    self.push(
-                        Finding::warning(
-                            "missing-asset",
-                            at,
-                            format!("`{path}` does not exist next to this scenario"),
-                        )
-                        .help("the game plays its own sound instead; add the file or remove the field"),
-                    );
-                }
+            } else if let Some(dir) = base_dir
+                && !dir.join(path).is_file()
+            {
+                self.push(
+                    Finding::warning(
+                        "missing-asset",
+                        at,
+                        format!("`{path}` does not exist next to this scenario"),
+                    )
+                    .help("the game plays its own sound instead; add the file or remove the field"),
+                );
             }
         }
     }

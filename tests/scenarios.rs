@@ -159,10 +159,11 @@ fn every_scenario_has_playthroughs_and_they_hold_in_every_language() {
                         "{stem} / {} / {lang}: empty reply text",
                         p.name
                     );
-                    if i == 0 && lang == &model.scenario.default_language {
-                        if let Some(line) = &p.caller_after_first {
-                            assert_eq!(step.caller.as_deref(), Some(line.as_str()), "{stem} / {}", p.name);
-                        }
+                    if let Some(line) = &p.caller_after_first
+                        && i == 0
+                        && lang == &model.scenario.default_language
+                    {
+                        assert_eq!(step.caller.as_deref(), Some(line.as_str()), "{stem} / {}", p.name);
                     }
                 }
                 let d = call

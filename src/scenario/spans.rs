@@ -242,7 +242,7 @@ impl Reader<'_> {
                 break;
             }
         }
-        (self.pos > start).then(|| start..self.pos)
+        (self.pos > start).then_some(start..self.pos)
     }
 
     fn value(&mut self) -> Spanned {
