@@ -509,7 +509,10 @@ impl Model {
         }
 
         let earlier = state.kind_uses[reply.kind];
-        if earlier > 0 && !self.exempt[reply.kind] {
+        // A hold's repeats are priced by the hold rule; counting them here too
+        // would charge the caller's patience twice.
+        let is_hold = matches!(reply.action, Action::Hold { .. });
+        if earlier > 0 && !self.exempt[reply.kind] && !is_hold {
             let rule = &s.rules.repetition;
             let keep = rule.keep.powi(i32::from(earlier));
             // Rounded down, so even a +1 is lost on its first repeat at keep 0.5.

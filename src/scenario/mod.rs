@@ -151,7 +151,8 @@ pub struct Rules {
 }
 
 /// Saying the same kind of thing again lands worse each time (seed 001: the
-/// SMS instruction given three times).
+/// SMS instruction given three times). Holds are priced by [`HoldRule`]
+/// instead.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RepetitionRule {
