@@ -60,6 +60,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a small, valid, commented scenario to start from.
+    New {
+        /// A title ("The lost parcel", written to scenarios/the-lost-parcel.ron)
+        /// or a file path ending in .ron.
+        name: String,
+    },
     /// Draw the scenario's graph.
     Graph {
         file: PathBuf,
@@ -93,6 +99,13 @@ pub fn run(command: Command) -> ExitCode {
             json,
         } => play(&file, &lang, seed, choose, json),
         Command::Analyze { file, json } => analyze_cmd(&file, json),
+        Command::New { name } => crate::starter::create(&name).map(|file| {
+            println!("wrote {}", file.display());
+            println!(
+                "next: edit it, then `callsim check {0}` and `callsim play {0}`",
+                file.display()
+            );
+        }),
         Command::Graph {
             file,
             format,

@@ -15,6 +15,7 @@ pub mod graph;
 pub mod i18n;
 pub mod points;
 pub mod scenario;
+pub mod starter;
 pub mod text;
 pub mod validate;
 

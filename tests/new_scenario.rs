@@ -1,0 +1,70 @@
+//! `callsim new` writes a starter a trainer can build on: it checks clean
+//! with warnings denied, plays to a good ending at 100/100, and is never
+//! written over an existing file.
+
+use std::process::Command;
+
+use callsim::analysis::analyze;
+use callsim::check::check_file;
+use callsim::scenario::load_file;
+
+fn callsim(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_callsim"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("callsim runs")
+}
+
+#[test]
+fn the_starter_checks_clean_and_plays_to_a_perfect_ending() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = callsim(dir.path(), &["new", "The lost parcel"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let file = dir.path().join("scenarios/the-lost-parcel.ron");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("wrote scenarios/the-lost-parcel.ron"));
+
+    let report = check_file(&file);
+    let rendered: String = report
+        .diagnostics
+        .iter()
+        .map(|d| d.render(&report.source))
+        .collect();
+    assert!(report.diagnostics.is_empty(), "{rendered}");
+
+    let loaded = load_file(&file).expect("loads");
+    assert_eq!(loaded.scenario.id, "the-lost-parcel");
+    let model = callsim::Model::new(loaded.scenario).expect("compiles");
+    let a = analyze(&model);
+    assert!(a.problems.is_empty() && a.unreachable_endings.is_empty(), "{a:?}");
+    assert_eq!(a.best_path.ending, "sorted");
+
+    let play = callsim(
+        dir.path(),
+        &[
+            "play",
+            "scenarios/the-lost-parcel.ron",
+            "--seed",
+            "1",
+            "--json",
+            "--choose",
+            "acknowledge_and_check,explain_outage,goodbye",
+        ],
+    );
+    let debrief: serde_json::Value = serde_json::from_slice(&play.stdout).expect("JSON debrief");
+    assert_eq!(debrief["respect"]["percent"], 100);
+    assert_eq!(debrief["sincerity"]["percent"], 100);
+}
+
+#[test]
+fn new_never_overwrites_a_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("mine.ron"), "precious").expect("write");
+    let out = callsim(dir.path(), &["new", "mine.ron"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("mine.ron already exists"));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("mine.ron")).expect("read"),
+        "precious"
+    );
+}
