@@ -68,3 +68,42 @@ fn new_never_overwrites_a_file() {
         "precious"
     );
 }
+
+#[test]
+fn the_guides_example_playthroughs_hold_for_the_starter() {
+    // docs/scenario-guide.md quotes these scores for the starter's paths.
+    let dir = tempfile::tempdir().expect("temp dir");
+    assert!(callsim(dir.path(), &["new", "The lost parcel"]).status.success());
+    let guide = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/scenario-guide.md"))
+        .expect("guide");
+    for (choices, ending, respect, sincerity) in [
+        ("acknowledge_and_check,explain_outage,goodbye", "sorted", 100, 100),
+        ("restart_router,no_need", "hung_up_on_us", 38, 53),
+    ] {
+        let out = callsim(
+            dir.path(),
+            &[
+                "play",
+                "scenarios/the-lost-parcel.ron",
+                "--seed",
+                "1",
+                "--json",
+                "--choose",
+                choices,
+            ],
+        );
+        let d: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON debrief");
+        assert_eq!(d["ending"]["id"], ending);
+        assert_eq!(
+            (
+                d["respect"]["percent"].as_u64(),
+                d["sincerity"]["percent"].as_u64()
+            ),
+            (Some(respect), Some(sincerity))
+        );
+        assert!(
+            guide.contains(&format!("respect: {respect},\n        sincerity: {sincerity},")),
+            "the guide quotes {respect}/{sincerity}"
+        );
+    }
+}
