@@ -928,7 +928,61 @@ fn stays_inside(path: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::stays_inside;
+    use super::{stays_inside, validate};
+    use crate::scenario::Scenario;
+
+    /// Every text in English and Chinese except the ones a test leaves out.
+    fn bilingual(anger_label: &str, trait_description: &str) -> Scenario {
+        let source = format!(
+            r#"Scenario(
+                id: "t", title: {{"en": "T", "zh": "题"}}, summary: {{"en": "S", "zh": "概要"}},
+                difficulty: Easy, source: "000_aad0425544450f2b.txt", languages: ["en", "zh"],
+                policy: (transfer: (misuse_note: {{"en": "Not yet.", "zh": "还不到时候。"}})),
+                persona: (
+                    name: {{"en": "Mr. Zhou", "zh": "周先生"}},
+                    description: {{"en": "A talker.", "zh": "话多。"}},
+                    meters: [
+                        (id: "anger", label: {anger_label}, start: 10),
+                        (id: "trust", start: 10),
+                    ],
+                    traits: [(name: {{"en": "Proud", "zh": "好面子"}}, description: {trait_description}, kinds: ["close"])],
+                ),
+                start: "a",
+                nodes: [(id: "a", done: true, says: [(text: {{"en": "Bye.", "zh": "再见。"}})], replies: [
+                    (id: "bye", text: {{"en": "Goodbye!", "zh": "再见!"}}, kind: "close", action: EndCall,
+                     points: (emotion: 1), note: {{"en": "Warm.", "zh": "热情。"}}, next: "end"),
+                ])],
+                endings: [(id: "end", kind: Resolved, title: {{"en": "E", "zh": "结"}}, debrief: {{"en": "D", "zh": "评"}})],
+            )"#
+        );
+        ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+            .from_str(&source)
+            .expect("the test scenario parses")
+    }
+
+    fn untranslated(s: &Scenario) -> Vec<String> {
+        validate(s, None)
+            .into_iter()
+            .filter(|f| f.code == "missing-translation")
+            .map(|f| f.at.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn meter_labels_and_trait_descriptions_need_every_language() {
+        let complete = bilingual(
+            r#"{"en": "Anger", "zh": "怒气"}"#,
+            r#"{"en": "Hates lectures.", "zh": "最烦被教育。"}"#,
+        );
+        assert_eq!(untranslated(&complete), Vec::<String>::new());
+        // A label left out shows the id, in no language: nothing to translate.
+        let english_only = bilingual(r#""Anger""#, r#""Hates lectures.""#);
+        assert_eq!(
+            untranslated(&english_only),
+            ["persona.meters[0].label", "persona.traits[0].description"]
+        );
+    }
 
     #[test]
     fn asset_paths_must_stay_in_the_folder() {

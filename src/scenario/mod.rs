@@ -710,9 +710,28 @@ impl Scenario {
         if !matches!(self.policy.notes, Text::Missing) {
             out.push((Path::root().field("policy").field("notes"), &self.policy.notes));
         }
+        // Optional texts the trainee still sees (the meter bars, the trait
+        // list, the transfer coaching) need every language once given.
+        let misuse_note = &self.policy.transfer.misuse_note;
+        if !matches!(misuse_note, Text::Missing) {
+            let p = Path::root()
+                .field("policy")
+                .field("transfer")
+                .field("misuse_note");
+            out.push((p, misuse_note));
+        }
+        for (i, m) in self.persona.meters.iter().enumerate() {
+            if !matches!(m.label, Text::Missing) {
+                let p = Path::root().field("persona").field("meters").index(i);
+                out.push((p.field("label"), &m.label));
+            }
+        }
         for (i, t) in self.persona.traits.iter().enumerate() {
             let p = Path::root().field("persona").field("traits").index(i);
             out.push((p.clone().field("name"), &t.name));
+            if !matches!(t.description, Text::Missing) {
+                out.push((p.field("description"), &t.description));
+            }
         }
         for (i, f) in self.account.iter().enumerate() {
             let p = Path::root().field("account").index(i);
