@@ -541,8 +541,91 @@ pub fn rule_note(model: &Model, rule: &RuleApplied, lang: &str) -> String {
         RuleApplied::HungUpOnCaller => tr(lang, Msg::RuleHungUp).to_owned(),
         RuleApplied::OverAccommodation => tr(lang, Msg::RuleOverAccommodation).to_owned(),
         RuleApplied::Trait { index } => {
-            let name = s.persona.traits.get(*index).map_or("", |t| s.text(&t.name, lang));
-            fill(tr(lang, Msg::RuleTrait), &[("name", &name)])
+            let Some(t) = s.persona.traits.get(*index) else {
+                return String::new();
+            };
+            let name = s.text(&t.name, lang);
+            let description = s.text(&t.description, lang);
+            // A trait may calm as well as anger; only the trainer's own words
+            // say which, so they come before the generic line.
+            if description.trim().is_empty() {
+                fill(tr(lang, Msg::RuleTrait), &[("name", &name)])
+            } else {
+                format!("{name}{}{description}", sentence_break(name))
+            }
         }
+    }
+}
+
+/// What ends `sentence` before another one: nothing more after its own
+/// full stop, a CJK full stop after CJK text, a Latin one otherwise.
+fn sentence_break(sentence: &str) -> &'static str {
+    match sentence.trim_end().chars().last() {
+        Some('.' | '!' | '?' | '。' | '！' | '？') => " ",
+        Some(c) if c >= '\u{2E80}' => "。",
+        _ => ". ",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use super::{Call, sentence_break};
+    use crate::engine::Model;
+    use crate::scenario::parse_str;
+
+    const TWO_TRAITS: &str = r#"Scenario(
+        id: "traits", title: "Traits", summary: "Two traits.", difficulty: Easy,
+        source: "002_c83f82b94783e687.txt",
+        persona: (
+            name: "Caller", description: "Someone.",
+            meters: [(id: "anger", start: 50), (id: "trust", start: 50)],
+            traits: [
+                (name: "Soft spot", description: "A sincere apology calms him more.", kinds: ["apology"], effects: 1.5),
+                (name: "Touchy", kinds: ["script"], effects: 2.0),
+            ],
+        ),
+        start: "a",
+        nodes: [(id: "a", says: [(text: "Hi.")], done: true, replies: [
+            (id: "sorry", text: "Sorry.", kind: "apology", points: (emotion: 1), effects: {"anger": -10}, next: "b", note: "n"),
+            (id: "read", text: "Per policy.", kind: "script", points: (emotion: -1), effects: {"anger": 10}, next: "b", note: "n"),
+            (id: "bye", text: "Bye.", kind: "close", action: EndCall, points: (emotion: 1), next: "end", note: "n"),
+        ])],
+        endings: [(id: "b", kind: Resolved, title: "B", debrief: "B."), (id: "end", kind: Resolved, title: "E", debrief: "E.")],
+    )"#;
+
+    fn call() -> Call {
+        let loaded =
+            parse_str(TWO_TRAITS, Path::new("traits.ron"), None).unwrap_or_else(|e| panic!("{}", e.render()));
+        let model = Model::new(loaded.scenario).expect("the test scenario compiles");
+        Call::start(Arc::new(model), 1, "en")
+    }
+
+    #[test]
+    fn a_calming_trait_is_explained_in_the_trainers_words() {
+        let step = call().choose_id("sorry").expect("sorry is offered");
+        assert_eq!(
+            step.turn.rule_notes,
+            ["Soft spot. A sincere apology calms him more."]
+        );
+    }
+
+    #[test]
+    fn trait_names_end_like_sentences_in_their_own_script() {
+        assert_eq!(sentence_break("Already waited 38 minutes"), ". ");
+        assert_eq!(sentence_break("Доброе слово и кошке приятно"), ". ");
+        assert_eq!(sentence_break("Hates scripts!"), " ");
+        assert_eq!(sentence_break("讨厌套话"), "。");
+    }
+
+    #[test]
+    fn a_trait_without_a_description_gets_the_generic_line() {
+        let step = call().choose_id("read").expect("read is offered");
+        assert_eq!(
+            step.turn.rule_notes,
+            ["Touchy: this caller takes this kind of reply harder."]
+        );
     }
 }
