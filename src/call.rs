@@ -513,9 +513,10 @@ pub fn rule_note(model: &Model, rule: &RuleApplied, lang: &str) -> String {
     use crate::i18n::fill;
     let s = &model.scenario;
     match rule {
-        RuleApplied::Repetition { kind, times } => {
-            fill(tr(lang, Msg::RuleRepetition), &[("kind", kind), ("times", times)])
-        }
+        RuleApplied::Repetition { kind, times } => fill(
+            tr(lang, Msg::RuleRepetition),
+            &[("kind", &s.kind_name(kind, lang)), ("times", times)],
+        ),
         RuleApplied::Hold {
             seconds,
             anger,
@@ -627,5 +628,85 @@ mod tests {
             step.turn.rule_notes,
             ["Touchy: this caller takes this kind of reply harder."]
         );
+    }
+}
+
+/// Rules name reply kinds in the trainee's language (`kind_names`).
+#[cfg(test)]
+mod kind_name_tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::scenario::parse_str;
+
+    /// A call where the trainee can say "that's the policy" again and again.
+    fn policy_call(kind_names: &str, lang: &str) -> Call {
+        let src = format!(
+            r#"Scenario(
+    id: "t", title: "T", summary: "S.", difficulty: Easy, source: "test",
+    languages: ["en", "zh"],
+    kind_names: {kind_names},
+    persona: (name: "C", description: "D.", meters: [(id: "anger", start: 50), (id: "trust", start: 50)]),
+    start: "a",
+    nodes: [(id: "a", says: [(text: "Well?")], replies: [
+        (id: "rule", text: "That's the policy.", kind: "policy", points: (assistance: 1), next: "a", note: "n"),
+        (id: "bye", text: "Bye.", kind: "close", action: EndCall, next: "out", note: "n"),
+    ])],
+    endings: [(id: "out", kind: AgentHungUp, title: "Out", debrief: "Out.")],
+)"#
+        );
+        let loaded = parse_str(&src, Path::new("t.ron"), None).unwrap_or_else(|e| panic!("{}", e.render()));
+        let model = Arc::new(Model::new(loaded.scenario).expect("compiles"));
+        Call::start(model, 1, lang)
+    }
+
+    #[test]
+    fn a_repeated_kind_is_named_in_the_trainees_language() {
+        let names = r#"{"policy": {"en": "quoting the policy", "zh": "搬规定"}}"#;
+        let mut call = policy_call(names, "zh");
+        call.choose_id("rule").expect("offered");
+        let again = call.choose_id("rule").expect("offered");
+        assert_eq!(
+            again.turn.rule_notes,
+            ["重复：这是你第2次用「搬规定」回应，每重复一次效果更差。"]
+        );
+
+        let mut call = policy_call(names, "en");
+        call.choose_id("rule").expect("offered");
+        let again = call.choose_id("rule").expect("offered");
+        assert_eq!(
+            again.turn.rule_notes,
+            ["Repeated `quoting the policy` (2 times now): each repeat lands worse than the last."]
+        );
+    }
+
+    #[test]
+    fn a_kind_without_a_name_is_shown_by_its_id() {
+        let mut call = policy_call("{}", "zh");
+        call.choose_id("rule").expect("offered");
+        let again = call.choose_id("rule").expect("offered");
+        assert_eq!(
+            again.turn.rule_notes,
+            ["重复：这是你第2次用「policy」回应，每重复一次效果更差。"]
+        );
+    }
+
+    #[test]
+    fn naming_a_kind_no_reply_has_is_an_error_at_its_key() {
+        let src = r#"Scenario(
+    id: "t", title: "T", summary: "S.", difficulty: Easy, source: "test",
+    kind_names: {"polcy": "quoting the policy"},
+    persona: (name: "C", description: "D.", meters: [(id: "anger", start: 50), (id: "trust", start: 50)]),
+    start: "a",
+    nodes: [(id: "a", says: [(text: "Well?")], replies: [
+        (id: "rule", text: "That's the policy.", kind: "policy", points: (assistance: 1), action: EndCall, next: "out", note: "n"),
+    ])],
+    endings: [(id: "out", kind: AgentHungUp, title: "Out", debrief: "Out.")],
+)"#;
+        let err = parse_str(src, Path::new("t.ron"), None).expect_err("an unknown kind is an error");
+        let d = &err.diagnostics[0];
+        assert_eq!(d.code, "unknown-kind");
+        assert_eq!((d.line, d.column), (3, 18));
+        assert_eq!(d.help.as_deref(), Some("did you mean `policy`?"));
     }
 }

@@ -401,6 +401,9 @@ impl<'s> Validator<'s> {
                 root().field("rules").field("repetition").field("exempt").index(i),
             );
         }
+        for kind in s.kind_names.keys() {
+            self.kind_ref(kind, &kinds, root().field("kind_names").key_name(kind));
+        }
         for (t, tr) in s.persona.traits.iter().enumerate() {
             let tp = root().field("persona").field("traits").index(t);
             if tr.kinds.is_empty() {

@@ -44,6 +44,11 @@ pub struct Scenario {
     pub policy: Policy,
     #[serde(default)]
     pub rules: Rules,
+    /// What the trainee is told a reply kind is called when a rule names it
+    /// (e.g. "policy" → "quoting the policy" / "搬规定"); a kind with no name
+    /// here is shown by its id, which reads badly outside English.
+    #[serde(default)]
+    pub kind_names: BTreeMap<String, Text>,
     pub persona: Persona,
     /// What "check the account" shows the trainee.
     #[serde(default)]
@@ -726,6 +731,9 @@ impl Scenario {
                 out.push((p.field("label"), &m.label));
             }
         }
+        for (kind, name) in &self.kind_names {
+            out.push((Path::root().field("kind_names").key(kind), name));
+        }
         for (i, t) in self.persona.traits.iter().enumerate() {
             let p = Path::root().field("persona").field("traits").index(i);
             out.push((p.clone().field("name"), &t.name));
@@ -760,6 +768,16 @@ impl Scenario {
             }
         }
         out
+    }
+}
+
+impl Scenario {
+    /// A reply kind as the trainee should read it in `lang`.
+    pub fn kind_name<'a>(&'a self, kind: &'a str, lang: &str) -> &'a str {
+        match self.kind_names.get(kind) {
+            Some(name) if !name.is_blank() => self.text(name, lang),
+            _ => kind,
+        }
     }
 }
 
