@@ -174,6 +174,25 @@ impl Graph {
             .max_by_key(|e| self.edge_value(e, objective, values))
     }
 
+    /// The points earned along the path best for `objective` from the start.
+    pub fn path_points(&self, objective: Objective) -> Points {
+        let values = self.values(objective, true);
+        let mut total = Points::default();
+        let mut s = 0;
+        let mut seen = vec![false; self.states.len()];
+        while let Some(edge) = self.best_edge(s, objective, &values) {
+            total += edge.points;
+            match edge.to {
+                To::State(t) if !seen[t] => {
+                    seen[t] = true;
+                    s = t;
+                }
+                _ => break,
+            }
+        }
+        total
+    }
+
     pub fn edge_value(&self, e: &Edge, objective: Objective, values: &[i32]) -> i32 {
         objective.of(e.points)
             + match e.to {
@@ -211,18 +230,28 @@ pub struct Scale {
 }
 
 impl Scale {
+    /// The scale from the graph's start. Pillars run from their worst to
+    /// their best reachable total. Sub-skills run from their worst to the
+    /// model answer's total (the path best on all four together), so the
+    /// call that plays best shows four full bars rather than bars measured
+    /// against paths that trade one skill for another.
     pub fn of(graph: &Graph) -> Scale {
         let range = |o: Objective| Range {
             best: graph.values(o, true)[0],
             worst: graph.values(o, false)[0],
         };
+        let model = graph.path_points(Objective::TOTAL);
+        let skill = |s: Skill| Range {
+            best: model.get(s),
+            worst: graph.values(Objective::skill(s), false)[0],
+        };
         Scale {
             respect: range(Objective::pillar(Pillar::Respect)),
             sincerity: range(Objective::pillar(Pillar::Sincerity)),
-            understanding: range(Objective::skill(Skill::Understanding)),
-            acknowledgement: range(Objective::skill(Skill::Acknowledgement)),
-            emotion: range(Objective::skill(Skill::Emotion)),
-            assistance: range(Objective::skill(Skill::Assistance)),
+            understanding: skill(Skill::Understanding),
+            acknowledgement: skill(Skill::Acknowledgement),
+            emotion: skill(Skill::Emotion),
+            assistance: skill(Skill::Assistance),
         }
     }
 
@@ -305,6 +334,10 @@ pub struct Analysis {
     pub states: usize,
     /// Over every start the meters can have.
     pub scale: Scale,
+    /// From the typical start, where the best path below is played.
+    pub typical_scale: Scale,
+    /// The typical start's meter values, by meter id.
+    pub typical_start: Vec<(String, i32)>,
     /// From the typical start (the middle of each meter's range).
     pub best_path: PathReport,
     pub worst_path: PathReport,
@@ -395,6 +428,7 @@ pub fn analyze(model: &Model) -> Analysis {
     let mut longest = 0;
     let mut best_path = None;
     let mut worst_path = None;
+    let mut typical_scale = None;
 
     for (n, start) in starts.into_iter().enumerate() {
         let graph = Graph::explore(model, model.start_state(start));
@@ -438,6 +472,7 @@ pub fn analyze(model: &Model) -> Analysis {
         }
         longest = longest.max(longest_path(&graph));
         if n == 0 {
+            typical_scale = Some(this);
             let best = follow(model, &graph, Objective::TOTAL, true);
             if best.respect != this.respect.best || best.sincerity != this.sincerity.best {
                 let steps = |p: Pillar| {
@@ -491,17 +526,27 @@ pub fn analyze(model: &Model) -> Analysis {
         })
         .collect();
     let all_endings: BTreeMap<&str, ()> = s.endings.iter().map(|e| (e.id.as_str(), ())).collect();
+    let none = Range { best: 0, worst: 0 };
+    let empty = Scale {
+        respect: none,
+        sincerity: none,
+        understanding: none,
+        acknowledgement: none,
+        emotion: none,
+        assistance: none,
+    };
     Analysis {
         scenario: s.id.clone(),
         states,
-        scale: scale.unwrap_or(Scale {
-            respect: Range { best: 0, worst: 0 },
-            sincerity: Range { best: 0, worst: 0 },
-            understanding: Range { best: 0, worst: 0 },
-            acknowledgement: Range { best: 0, worst: 0 },
-            emotion: Range { best: 0, worst: 0 },
-            assistance: Range { best: 0, worst: 0 },
-        }),
+        scale: scale.unwrap_or(empty),
+        typical_scale: typical_scale.unwrap_or(empty),
+        typical_start: s
+            .persona
+            .meters
+            .iter()
+            .map(|m| m.id.clone())
+            .zip(typical)
+            .collect(),
         best_path: best_path.unwrap_or_else(empty_path),
         worst_path: worst_path.unwrap_or_else(empty_path),
         unreachable_endings: all_endings

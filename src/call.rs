@@ -513,10 +513,15 @@ pub fn rule_note(model: &Model, rule: &RuleApplied, lang: &str) -> String {
     use crate::i18n::fill;
     let s = &model.scenario;
     match rule {
-        RuleApplied::Repetition { kind, times } => fill(
-            tr(lang, Msg::RuleRepetition),
-            &[("kind", &s.kind_name(kind, lang)), ("times", times)],
-        ),
+        // Named in the trainee's language where the scenario gives a name;
+        // a raw kind id means nothing to a trainee.
+        RuleApplied::Repetition { kind, times } => match s.kind_names.get(kind).filter(|n| !n.is_blank()) {
+            Some(name) => fill(
+                tr(lang, Msg::RuleRepetitionNamed),
+                &[("kind", &s.text(name, lang)), ("times", times)],
+            ),
+            None => fill(tr(lang, Msg::RuleRepetition), &[("times", times)]),
+        },
         RuleApplied::Hold {
             seconds,
             anger,
@@ -676,18 +681,18 @@ mod kind_name_tests {
         let again = call.choose_id("rule").expect("offered");
         assert_eq!(
             again.turn.rule_notes,
-            ["Repeated `quoting the policy` (2 times now): each repeat lands worse than the last."]
+            ["Repeated: quoting the policy, 2 times now. Each repeat lands worse than the last."]
         );
     }
 
     #[test]
-    fn a_kind_without_a_name_is_shown_by_its_id() {
+    fn a_kind_without_a_name_is_not_shown_by_its_id() {
         let mut call = policy_call("{}", "zh");
         call.choose_id("rule").expect("offered");
         let again = call.choose_id("rule").expect("offered");
         assert_eq!(
             again.turn.rule_notes,
-            ["重复：这是你第2次用「policy」回应，每重复一次效果更差。"]
+            ["重复：同样的话你已经说了2次，每重复一次效果都更差。"]
         );
     }
 

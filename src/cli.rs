@@ -266,7 +266,12 @@ fn print_turn(call: &Call) {
         .map(|m| format!("{} {}/{}", m.label, m.value, m.max))
         .collect();
     println!("  [{}]  clock {}", meters.join("  "), clock(call.clock()));
-    if let Some(facts) = call.account() {
+    // The facts appear once, right after the trainee looked them up.
+    let just_checked = call
+        .turns()
+        .last()
+        .is_some_and(|t| t.action == Action::CheckAccount);
+    if let Some(facts) = call.account().filter(|_| just_checked) {
         for (label, value) in facts {
             println!("  account · {label}: {value}");
         }
@@ -344,15 +349,15 @@ fn analyze_cmd(file: &Path, json: bool) -> Result<(), String> {
         return Ok(());
     }
     println!("{}: {} states explored", a.scenario, a.states);
-    for (name, r) in [
-        ("respect", a.scale.respect),
-        ("sincerity", a.scale.sincerity),
-        ("understanding", a.scale.understanding),
-        ("acknowledgement", a.scale.acknowledgement),
-        ("emotion", a.scale.emotion),
-        ("assistance", a.scale.assistance),
-    ] {
-        println!("  {name:<16} best {:>4}   worst {:>4}", r.best, r.worst);
+    let start: Vec<String> = a.typical_start.iter().map(|(m, v)| format!("{m} {v}")).collect();
+    println!(
+        "score range from the typical start ({}), where the best path is played:",
+        start.join(", ")
+    );
+    print_scale(&a.typical_scale);
+    if a.scale != a.typical_scale {
+        println!("score range over every start the caller's mood can have:");
+        print_scale(&a.scale);
     }
     println!(
         "best path ({} replies, respect {}, sincerity {}) -> {}",
@@ -389,6 +394,22 @@ fn analyze_cmd(file: &Path, json: bool) -> Result<(), String> {
         println!("problem: {}", serde_json::to_string(p).unwrap_or_default());
     }
     Ok(())
+}
+
+fn print_scale(scale: &crate::analysis::Scale) {
+    println!("  {:<16} {:>6} {:>6}", "", "best", "worst");
+    for (name, r) in [("respect", scale.respect), ("sincerity", scale.sincerity)] {
+        println!("  {name:<16} {:>6} {:>6}", r.best, r.worst);
+    }
+    for skill in Skill::ALL {
+        let r = scale.skill(skill);
+        println!(
+            "  {:<16} {:>6} {:>6}   (best: the best path's total)",
+            skill.name(),
+            r.best,
+            r.worst
+        );
+    }
 }
 
 fn graph_cmd(file: &Path, format: GraphFormat, output: Option<&Path>, lang: &str) -> Result<(), String> {

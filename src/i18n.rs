@@ -10,8 +10,10 @@ pub enum Msg {
     GaveUpTitle,
     GaveUpDebrief,
     GaveUpSays,
-    /// `{kind}`, `{times}`.
+    /// `{times}`.
     RuleRepetition,
+    /// `{kind}` (the scenario's name for the reply kind), `{times}`.
+    RuleRepetitionNamed,
     /// `{seconds}`, `{anger}`, `{trust}`.
     RuleHold,
     RuleTransferWithin,
@@ -77,7 +79,13 @@ fn texts(msg: Msg) -> [&'static str; 4] {
             "Déjelo. Ya llamaré otro día.",
         ],
         Msg::RuleRepetition => [
-            "Repeated `{kind}` ({times} times now): each repeat lands worse than the last.",
+            "You have said this kind of thing before ({times} times now): each repeat lands worse than the last.",
+            "重复：同样的话你已经说了{times}次，每重复一次效果都更差。",
+            "Повтор: вы говорите это уже в {times}-й раз, и с каждым разом это звучит хуже.",
+            "Repetición: ya es la {times}.ª vez que dices algo así, y cada vez cae peor.",
+        ],
+        Msg::RuleRepetitionNamed => [
+            "Repeated: {kind}, {times} times now. Each repeat lands worse than the last.",
             "重复：这是你第{times}次用「{kind}」回应，每重复一次效果更差。",
             "Повтор: вы в {times}-й раз отвечаете «{kind}»; каждый повтор воспринимается хуже.",
             "Repetición: es la {times}.ª vez que respondes con «{kind}»; cada repetición cae peor.",
@@ -140,13 +148,7 @@ mod tests {
 
     #[test]
     fn fills_placeholders() {
-        let s = fill(
-            tr("en", Msg::RuleRepetition),
-            &[("times", &3), ("kind", &"redirect_to_sms")],
-        );
-        assert_eq!(
-            s,
-            "Repeated `redirect_to_sms` (3 times now): each repeat lands worse than the last."
-        );
+        let s = fill(tr("zh", Msg::RuleRepetition), &[("times", &3)]);
+        assert_eq!(s, "重复：同样的话你已经说了3次，每重复一次效果都更差。");
     }
 }

@@ -105,7 +105,7 @@ fn repeating_a_kind_lands_worse_each_time() {
     assert_eq!(call.meter("anger"), Some(60));
     assert_eq!(
         second.turn.rule_notes,
-        ["Repeated `redirect_to_sms` (2 times now): each repeat lands worse than the last."]
+        ["You have said this kind of thing before (2 times now): each repeat lands worse than the last."]
     );
 
     let third = call.choose_id("sms").expect("offered");
