@@ -2,7 +2,9 @@
 //!
 //! The core (scenarios, the call engine, scoring, analysis) has no Bevy in
 //! it; the CLI and the tests drive it directly, and the game (feature
-//! `game`) only presents what it decides.
+//! `game`) only presents what it decides. Feature `desktop` adds what the
+//! game needs besides Bevy: the trainee's progress and settings
+//! (`progress`) and the hot-reloaded scenario library (`library`).
 
 pub mod analysis;
 pub mod call;
@@ -13,7 +15,11 @@ pub mod diagnostic;
 pub mod engine;
 pub mod graph;
 pub mod i18n;
+#[cfg(feature = "desktop")]
+pub mod library;
 pub mod points;
+#[cfg(feature = "desktop")]
+pub mod progress;
 pub mod scenario;
 pub mod starter;
 pub mod text;
