@@ -71,6 +71,7 @@ enum Cond {
     Visited(usize),
     NotVisited(usize),
     Used(usize),
+    JustUsed(usize),
     Checked,
     AnyOf(Vec<Cond>),
     Not(Box<Cond>),
@@ -120,6 +121,9 @@ pub struct State {
     once_used: u64,
     checked: bool,
     holds: u8,
+    /// The kind of the reply just chosen, kept only when a condition asks
+    /// (`JustUsed`), so other scenarios' states are not split by it.
+    last_kind: Option<usize>,
 }
 
 impl State {
@@ -170,6 +174,8 @@ pub struct Model {
     transfer_allowed: Vec<Cond>,
     exempt: Vec<bool>,
     start: usize,
+    /// Whether any condition is `JustUsed`, so states must remember the last kind.
+    tracks_last_kind: bool,
 }
 
 struct Names<'a> {
@@ -223,6 +229,7 @@ impl Names<'_> {
             Condition::Visited(n) => Cond::Visited(self.visit_bits[&self.node(n)?]),
             Condition::NotVisited(n) => Cond::NotVisited(self.visit_bits[&self.node(n)?]),
             Condition::Used(k) => Cond::Used(self.kind(k)?),
+            Condition::JustUsed(k) => Cond::JustUsed(self.kind(k)?),
             Condition::Checked => Cond::Checked,
             Condition::AnyOf(list) => Cond::AnyOf(self.conds(list)?),
             Condition::Not(inner) => Cond::Not(Box::new(self.cond(inner)?)),
@@ -243,6 +250,15 @@ fn visited_nodes(conditions: &[Condition], out: &mut Vec<String>) {
             _ => {}
         }
     }
+}
+
+fn asks_just_used(conditions: &[Condition]) -> bool {
+    conditions.iter().any(|c| match c {
+        Condition::JustUsed(_) => true,
+        Condition::AnyOf(list) => asks_just_used(list),
+        Condition::Not(inner) => asks_just_used(std::slice::from_ref(inner.as_ref())),
+        _ => false,
+    })
 }
 
 fn all_conditions(s: &Scenario) -> Vec<&[Condition]> {
@@ -270,6 +286,7 @@ impl Model {
         for list in all_conditions(s) {
             visited_nodes(list, &mut visited);
         }
+        let tracks_last_kind = all_conditions(s).into_iter().any(asks_just_used);
         let mut names = Names {
             nodes: s
                 .nodes
@@ -379,6 +396,7 @@ impl Model {
             transfer_allowed,
             exempt,
             start,
+            tracks_last_kind,
             scenario,
         })
     }
@@ -393,6 +411,7 @@ impl Model {
             once_used: 0,
             checked: false,
             holds: 0,
+            last_kind: None,
         };
         self.enter(&mut state, self.start);
         state
@@ -433,6 +452,7 @@ impl Model {
             Cond::Visited(bit) => state.visited & (1 << bit) != 0,
             Cond::NotVisited(bit) => state.visited & (1 << bit) == 0,
             Cond::Used(k) => state.kind_uses[*k] > 0,
+            Cond::JustUsed(k) => state.last_kind == Some(*k),
             Cond::Checked => state.checked,
             Cond::AnyOf(list) => list.iter().any(|c| self.holds(c, state)),
             Cond::Not(inner) => !self.holds(inner, state),
@@ -531,6 +551,9 @@ impl Model {
             });
         }
         next.kind_uses[reply.kind] = (earlier + 1).min(MAX_COUNTED_REPEATS);
+        if self.tracks_last_kind {
+            next.last_kind = Some(reply.kind);
+        }
 
         let mut seconds = reply.seconds;
         match reply.action {

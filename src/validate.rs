@@ -556,7 +556,7 @@ impl<'s> Validator<'s> {
                     );
                 }
             }
-            Condition::Used(kind) => {
+            Condition::Used(kind) | Condition::JustUsed(kind) => {
                 let kinds = reply_kinds(self.s);
                 self.kind_ref(kind, &kinds, at.index(0));
             }

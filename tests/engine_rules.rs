@@ -394,6 +394,64 @@ fn the_caller_says_the_most_specific_line_for_their_mood() {
 }
 
 #[test]
+fn a_line_can_answer_the_reply_just_chosen() {
+    // `Used` remembers a kind for the rest of the call; `JustUsed` only the
+    // reply that led here, so "don't tell me to calm down" is said once.
+    let model = build(Spec {
+        nodes: &format!(
+            r#"(id: "a", says: [(text: "Refund it!")], replies: [
+                (id: "calm_down", text: "Calm down, sir.", kind: "rebuke", points: (acknowledgement: -2), next: "b", note: "n"),
+                (id: "listen", text: "I'm listening.", kind: "listen", points: (acknowledgement: 1), next: "b", note: "n"),
+            ]),
+            (id: "b", says: [
+                (text: "Well?"),
+                (text: "Don't tell me to calm down!", when: [JustUsed("rebuke")]),
+            ], replies: [
+                (id: "listen_again", text: "Go on.", kind: "listen", points: (acknowledgement: 1), next: "b", note: "n"),
+                (id: "sorry_for_that", text: "Sorry, that was rude of me.", kind: "apology", when: [JustUsed("rebuke")], points: (emotion: 1), next: "b", note: "n"),
+                {FINISH},
+            ])"#
+        ),
+        ..Spec::default()
+    });
+    let mut call = Call::start(Arc::clone(&model), 1, "en");
+    let step = call.choose_id("calm_down").expect("offered");
+    assert_eq!(step.caller.as_deref(), Some("Don't tell me to calm down!"));
+    assert!(call.options().iter().any(|o| o.id == "sorry_for_that"));
+    let step = call.choose_id("listen_again").expect("offered");
+    assert_eq!(
+        step.caller.as_deref(),
+        Some("Well?"),
+        "the rebuke was two replies ago"
+    );
+    assert!(!call.options().iter().any(|o| o.id == "sorry_for_that"));
+
+    let mut call = Call::start(model, 1, "en");
+    let step = call.choose_id("listen").expect("offered");
+    assert_eq!(step.caller.as_deref(), Some("Well?"));
+}
+
+#[test]
+fn just_used_names_a_kind_some_reply_has() {
+    let src = r#"Scenario(
+    id: "test", title: "Test", summary: "A test.", difficulty: Easy, source: "test",
+    persona: (name: "Caller", description: "Someone.", meters: [(id: "anger", start: 50), (id: "trust", start: 50)]),
+    start: "a",
+    nodes: [(id: "a", says: [(text: "Hi."), (text: "Oi!", when: [JustUsed("rebuk")])], replies: [
+        (id: "calm_down", text: "Calm down.", kind: "rebuke", points: (acknowledgement: -1), next: "a", note: "n"),
+        (id: "bye", text: "Bye.", kind: "close", points: (emotion: 1), next: "good", note: "n"),
+    ])],
+    endings: [(id: "good", kind: Resolved, title: "Good", debrief: "Fine.")],
+)"#;
+    let err = match parse_str(src, Path::new("test.ron"), None) {
+        Ok(_) => panic!("an unknown kind in JustUsed must be an error"),
+        Err(e) => e.render(),
+    };
+    assert!(err.contains("rebuk") && err.contains("rebuke"), "{err}");
+    assert!(err.contains("test.ron:5:"), "points at the condition: {err}");
+}
+
+#[test]
 fn equal_lines_are_picked_by_weight() {
     let model = build(Spec {
         nodes: &format!(

@@ -597,6 +597,9 @@ pub enum Condition {
     NotVisited(String),
     /// A reply of this kind has been chosen.
     Used(String),
+    /// The reply just chosen was of this kind, so a line can answer what the
+    /// trainee has only now said rather than anything said before.
+    JustUsed(String),
     /// The trainee has checked the account.
     Checked,
     /// At least one of these holds.
