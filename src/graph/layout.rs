@@ -438,13 +438,13 @@ fn order(items: &[Item], neighbours: &[Vec<usize>], layers: &mut [Vec<usize>]) {
 fn transpose(items: &[Item], neighbours: &[Vec<usize>], layers: &mut [Vec<usize>], pos: &mut [usize]) {
     for _ in 0..8 {
         let mut improved = false;
-        for l in 0..layers.len() {
-            for p in 0..layers[l].len().saturating_sub(1) {
-                let (a, b) = (layers[l][p], layers[l][p + 1]);
+        for layer in layers.iter_mut() {
+            for p in 0..layer.len().saturating_sub(1) {
+                let (a, b) = (layer[p], layer[p + 1]);
                 let before = pair_crossings(items, neighbours, pos, a, b);
                 let after = pair_crossings(items, neighbours, pos, b, a);
                 if after < before {
-                    layers[l].swap(p, p + 1);
+                    layer.swap(p, p + 1);
                     pos[a] = p + 1;
                     pos[b] = p;
                     improved = true;
@@ -481,8 +481,8 @@ fn pair_crossings(
 
 fn crossings(items: &[Item], neighbours: &[Vec<usize>], layers: &[Vec<usize>], pos: &[usize]) -> usize {
     let mut total = 0;
-    for l in 0..layers.len().saturating_sub(1) {
-        let segments: Vec<(usize, usize)> = layers[l]
+    for (l, layer) in layers.iter().enumerate() {
+        let segments: Vec<(usize, usize)> = layer
             .iter()
             .flat_map(|&i| {
                 neighbours[i]
@@ -602,6 +602,11 @@ fn isotonic(desired: &[f64], weights: &[f64], seps: &[f64]) -> Vec<f64> {
 
 /// Where links meet a spot's sides: spread along the side, in the order of
 /// what they come from or go to, so they do not cross at the spot.
+/// A spot and whether its right side.
+type Side = (usize, bool);
+/// The other end's height, the chain, and whether the spot is its source.
+type Attachment = (f64, usize, bool);
+
 struct Ports {
     /// For each chain, the y where it leaves its source and meets its target.
     leave: Vec<f64>,
@@ -610,9 +615,7 @@ struct Ports {
 
 impl Ports {
     fn new(items: &[Item], chains: &[Vec<usize>], spots: &[SpotIn], rect: &dyn Fn(usize) -> Rect) -> Ports {
-        // (spot, right side?) -> [(other end's y, chain, is the source end)]
-        let mut sides: std::collections::HashMap<(usize, bool), Vec<(f64, usize, bool)>> =
-            std::collections::HashMap::new();
+        let mut sides: std::collections::HashMap<Side, Vec<Attachment>> = std::collections::HashMap::new();
         for (c, chain) in chains.iter().enumerate() {
             let source = chain[0];
             let target = chain[chain.len() - 1];
