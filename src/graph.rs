@@ -8,8 +8,8 @@ mod layout;
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
-use crate::analysis::analyze;
-use crate::engine::{EndingRef, Model};
+use crate::analysis::{Graph, Objective, To, typical_start};
+use crate::engine::{Choice, EndingRef, Model};
 use crate::points::Points;
 use crate::scenario::{Action, Condition, EndingKind, Reply};
 
@@ -117,6 +117,9 @@ fn ending_style(kind: EndingKind) -> (&'static str, &'static str) {
         EndingKind::AgentHungUp => ("#E69F00", "agent hung up"),
     }
 }
+
+/// The label of the "after any reply" arrow for hanging up.
+const HANG_UP: &str = "trainee hangs up";
 
 const GAINS: &str = "#0072B2";
 const LOSES: &str = "#D55E00";
@@ -378,7 +381,7 @@ impl Design {
             links.push(Link {
                 from: any_turn,
                 to,
-                head: "trainee hangs up".to_owned(),
+                head: HANG_UP.to_owned(),
                 tags: Vec::new(),
                 conditions: vec!["(caller not done)".to_owned()],
                 points: Some(s.rules.hang_up.points),
@@ -653,27 +656,41 @@ fn reply_links(from: usize, reply: &Reply, target: &dyn Fn(&str) -> Option<usize
     }
 }
 
-/// Marks the arrows the analysis's best path takes.
+/// Marks the arrows of the path that scores best from a typical start, as
+/// `callsim analyze` finds it. One exploration from one start is enough
+/// here, a fraction of the full analysis.
 fn mark_best_path(model: &Model, spots: &[Spot], links: &mut [Link]) {
-    let best = analyze(model).best_path;
-    let index = |id: &str, ending: bool| {
+    let graph = Graph::explore(model, model.start_state(typical_start(model)));
+    let values = graph.values(Objective::TOTAL, true);
+    let ending_spot = |id: &str| {
         spots
             .iter()
-            .position(|s| s.id == id && matches!(s.what, What::Ending(_)) == ending)
+            .position(|s| s.id == id && matches!(s.what, What::Ending(_)))
     };
-    for (i, step) in best.steps.iter().enumerate() {
-        let to = match best.steps.get(i + 1) {
-            Some(next) => index(&next.node, false),
-            None => index(&best.ending, true),
+    let mut state = 0;
+    let mut seen = HashSet::new();
+    while seen.insert(state) && state < graph.states.len() {
+        let Some(edge) = graph.best_edge(state, Objective::TOTAL, &values) else {
+            break;
         };
-        let (Some(from), Some(to)) = (index(&step.node, false), to) else {
-            continue;
+        let from = graph.states[state].node;
+        let to = match edge.to {
+            To::State(next) => Some(graph.states[next].node),
+            To::Ending(ending) => ending_spot(model.ending_texts(ending).id),
         };
-        if let Some(link) = links
-            .iter_mut()
-            .find(|l| l.from == from && l.to == to && l.head == step.reply)
-        {
+        let head = match edge.choice {
+            Choice::Reply(r) => model.scenario.nodes[from].replies[r].id.as_str(),
+            Choice::HangUp => HANG_UP,
+        };
+        let found = links.iter_mut().find(|l| {
+            l.head == head && Some(l.to) == to && (l.from == from || spots[l.from].what == What::AnyTurn)
+        });
+        if let Some(link) = found {
             link.best = true;
+        }
+        match edge.to {
+            To::State(next) => state = next,
+            To::Ending(_) => break,
         }
     }
 }

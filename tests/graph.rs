@@ -376,7 +376,7 @@ fn dot_edge_labels_carry_points_and_action_tags() {
     assert!(check.starts_with("★"), "the best path starts here: {check}");
     assert!(label("checked", "hold_for_platform").contains("[hold 3 min]"));
     assert!(label("wants_it_today", "credit_for_the_trouble").contains("over-accommodation"));
-    assert!(label("not_good_enough", "explained_everything").contains("[end call]"));
+    assert!(label("grateful", "close_warmly").contains("[end call]"));
     assert!(label("demands_supervisor", "transfer_with_briefing").contains("[transfer]"));
     let company = label("opening", "company_policy");
     assert!(company.contains("U-1 A-3 E-1 S0"), "{company}");
