@@ -10,7 +10,10 @@ use callsim::cli::{Cli, run};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Some(command) => run(command),
+        Some(command) => {
+            quit_quietly_on_closed_pipe();
+            run(command)
+        }
         None => launch_game(),
     }
 }
@@ -25,4 +28,16 @@ fn launch_game() -> ExitCode {
 fn launch_game() -> ExitCode {
     eprintln!("this build has no game (built without the `game` feature); see `callsim --help`");
     ExitCode::FAILURE
+}
+
+/// `callsim analyze FILE | head` should stop quietly when `head` has read
+/// enough, as other command-line tools do, rather than panic on the closed
+/// pipe. Rust ignores SIGPIPE by default; the tools restore the default.
+fn quit_quietly_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: resetting a signal to its default disposition at start-up,
+    // before any other thread exists, has no memory-safety preconditions.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }

@@ -107,3 +107,25 @@ fn the_guides_example_playthroughs_hold_for_the_starter() {
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    // `callsim analyze FILE | head`: no panic message when the reader stops.
+    // `true` exits at once, long before the analysis has anything to print.
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/missing-bonus-number.ron");
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "'{}' analyze '{file}' | head -1",
+            env!("CARGO_BIN_EXE_callsim")
+        ))
+        .output()
+        .expect("sh runs");
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("missing-bonus-number:"));
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("panicked"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
