@@ -183,6 +183,7 @@ fn condition_text(c: &Condition) -> String {
         Condition::Visited(n) => format!("visited {n}"),
         Condition::NotVisited(n) => format!("not visited {n}"),
         Condition::Used(k) => format!("used {k}"),
+        Condition::JustUsed(k) => format!("just used {k}"),
         Condition::Checked => "account checked".to_owned(),
         Condition::AnyOf(list) => match list.as_slice() {
             [one] => condition_text(one),
