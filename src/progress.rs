@@ -69,6 +69,8 @@ pub enum StoreError {
     Open { path: PathBuf, source: rusqlite::Error },
     #[error("cannot read or save your progress: {0}")]
     Database(#[from] rusqlite::Error),
+    #[error("cannot write down this call's debrief: {0}")]
+    Encode(serde_json::Error),
     #[error("cannot write {path}: {source}")]
     Io { path: PathBuf, source: io::Error },
 }
@@ -499,10 +501,8 @@ impl Store {
                 record: format!("{} (seed {})", record.scenario, record.seed),
             });
         }
-        // Both are plain data the core built; serialising them cannot fail
-        // short of running out of memory.
-        let debrief_json = serde_json::to_string(debrief).unwrap_or_default();
-        let choices = serde_json::to_string(&record.choices).unwrap_or_else(|_| "[]".to_owned());
+        let debrief_json = serde_json::to_string(debrief).map_err(StoreError::Encode)?;
+        let choices = serde_json::to_string(&record.choices).map_err(StoreError::Encode)?;
         let skill = |s: Skill| debrief.skill(s);
         let (u, a, e, s) = (
             skill(Skill::Understanding),
@@ -679,22 +679,13 @@ impl Store {
 /// Sets up a freshly opened connection: WAL, full sync, foreign keys, a
 /// busy timeout, and the schema migrated to [`SCHEMA_VERSION`].
 fn prepare(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
-    let damaged = |source| StoreError::Damaged {
-        path: path.to_owned(),
-        source,
-    };
     conn.busy_timeout(BUSY_TIMEOUT)?;
-    // The first read of a file that is not a database fails here.
-    let mode: String = conn
+    // The first read of a file that is not a database fails here. Where
+    // WAL is not possible (some network drives) SQLite keeps its rollback
+    // journal, which is just as safe, only slower with two copies open.
+    let _mode: String = conn
         .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-        .map_err(|e| {
-            if is_not_a_database(&e) {
-                damaged(e)
-            } else {
-                e.into()
-            }
-        })?;
-    debug_assert_eq!(mode.to_ascii_lowercase(), "wal");
+        .map_err(|e| damaged_or(e, path))?;
     // FULL: a committed attempt survives a power cut too, at the cost of
     // one fsync per call, which nobody notices.
     conn.pragma_update(None, "synchronous", "FULL")?;
