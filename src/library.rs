@@ -543,8 +543,10 @@ mod tests {
             .unwrap_or_default()
     }
 
-    fn changes_named(changes: &[Change]) -> Vec<(String, &'static str)> {
-        changes
+    /// What a reload found, as `"file.ron updated"`.
+    fn reload(library: &mut Library) -> Vec<String> {
+        library
+            .reload()
             .iter()
             .map(|c| {
                 let name = c
@@ -558,9 +560,9 @@ mod tests {
                     Change::Broken(_) => "broken",
                     Change::Removed(_) => "removed",
                 };
-                (name, what)
+                format!("{name} {what}")
             })
-            .collect()
+            .collect::<Vec<_>>()
     }
 
     #[test]
@@ -620,10 +622,7 @@ mod tests {
 
         let broken = variant("call", "Second version").replacen("difficulty: Easy", "difficulty: Esay", 1);
         fs::write(&file, &broken).expect("written");
-        assert_eq!(
-            changes_named(&library.reload()),
-            [("call.ron".to_owned(), "broken")]
-        );
+        assert_eq!(reload(&mut library), ["call.ron broken"]);
 
         let entry = library.entry(&file).expect("still listed");
         assert_eq!(
@@ -652,10 +651,7 @@ mod tests {
         assert!(library.reload().is_empty());
 
         fs::write(&file, variant("call", "Fixed version")).expect("written");
-        assert_eq!(
-            changes_named(&library.reload()),
-            [("call.ron".to_owned(), "updated")]
-        );
+        assert_eq!(reload(&mut library), ["call.ron updated"]);
         let entry = library.entry(&file).expect("listed");
         assert!(entry.error.is_none(), "the fix clears the error");
         assert_eq!(title(entry), "Fixed version");
@@ -678,10 +674,7 @@ mod tests {
         );
 
         fs::write(&file, variant("new", "New")).expect("written");
-        assert_eq!(
-            changes_named(&library.reload()),
-            [("new.ron".to_owned(), "updated")]
-        );
+        assert_eq!(reload(&mut library), ["new.ron updated"]);
         assert!(library.model("new").is_some());
     }
 
@@ -691,14 +684,11 @@ mod tests {
         fs::write(dir.path().join("a.ron"), variant("a", "A")).expect("written");
         let mut library = Library::open(dir.path()).expect("opens");
         fs::write(dir.path().join("b.ron"), variant("b", "B")).expect("written");
-        assert_eq!(changes_named(&library.reload()), [("b.ron".to_owned(), "added")]);
+        assert_eq!(reload(&mut library), ["b.ron added"]);
         assert!(library.model("b").is_some());
 
         fs::remove_file(dir.path().join("a.ron")).expect("deleted");
-        assert_eq!(
-            changes_named(&library.reload()),
-            [("a.ron".to_owned(), "removed")]
-        );
+        assert_eq!(reload(&mut library), ["a.ron removed"]);
         assert!(library.model("a").is_none());
         let names: Vec<String> = library.entries().iter().map(Entry::file_name).collect();
         assert_eq!(names, ["b.ron"]);
@@ -715,29 +705,20 @@ mod tests {
         let new = variant("call", "New");
         let (first, rest) = new.split_at(new.len() / 2);
         fs::write(&file, first).expect("first half written");
-        assert_eq!(
-            changes_named(&library.reload()),
-            [("call.ron".to_owned(), "broken")]
-        );
+        assert_eq!(reload(&mut library), ["call.ron broken"]);
         assert_eq!(title(library.entry(&file).expect("listed")), "Old");
 
         let mut handle = fs::OpenOptions::new().append(true).open(&file).expect("opens");
         io::Write::write_all(&mut handle, rest.as_bytes()).expect("second half written");
         drop(handle);
-        assert_eq!(
-            changes_named(&library.reload()),
-            [("call.ron".to_owned(), "updated")]
-        );
+        assert_eq!(reload(&mut library), ["call.ron updated"]);
         let entry = library.entry(&file).expect("listed");
         assert_eq!(title(entry), "New");
         assert!(entry.error.is_none());
 
         // Truncated to nothing (the first step of many saves).
         fs::write(&file, "").expect("truncated");
-        assert_eq!(
-            changes_named(&library.reload()),
-            [("call.ron".to_owned(), "broken")]
-        );
+        assert_eq!(reload(&mut library), ["call.ron broken"]);
         assert_eq!(title(library.entry(&file).expect("listed")), "New");
     }
 
@@ -754,10 +735,7 @@ mod tests {
             "an editor's temporary file is not a scenario"
         );
         fs::rename(&temp_file, &file).expect("renamed over");
-        assert_eq!(
-            changes_named(&library.reload()),
-            [("call.ron".to_owned(), "updated")]
-        );
+        assert_eq!(reload(&mut library), ["call.ron updated"]);
         assert_eq!(title(library.entry(&file).expect("listed")), "Renamed in");
     }
 
@@ -768,24 +746,15 @@ mod tests {
         fs::write(&file, variant("call", "Old")).expect("written");
         let mut library = Library::open(dir.path()).expect("opens");
         fs::remove_file(&file).expect("deleted");
-        assert_eq!(
-            changes_named(&library.reload()),
-            [("call.ron".to_owned(), "removed")]
-        );
+        assert_eq!(reload(&mut library), ["call.ron removed"]);
         fs::write(&file, variant("call", "Again")).expect("recreated");
-        assert_eq!(
-            changes_named(&library.reload()),
-            [("call.ron".to_owned(), "added")]
-        );
+        assert_eq!(reload(&mut library), ["call.ron added"]);
         assert_eq!(title(library.entry(&file).expect("listed")), "Again");
 
         // Deleted and recreated with new content between two reloads: an update.
         fs::remove_file(&file).expect("deleted");
         fs::write(&file, variant("call", "Third")).expect("recreated");
-        assert_eq!(
-            changes_named(&library.reload()),
-            [("call.ron".to_owned(), "updated")]
-        );
+        assert_eq!(reload(&mut library), ["call.ron updated"]);
         assert_eq!(title(library.entry(&file).expect("listed")), "Third");
     }
 
@@ -843,37 +812,25 @@ mod tests {
             started.elapsed() >= DEBOUNCE,
             "the wake-up waits for the burst to settle"
         );
-        assert_eq!(
-            changes_named(&library.reload()),
-            [("call.ron".to_owned(), "updated")]
-        );
+        assert_eq!(reload(&mut library), ["call.ron updated"]);
         settle(&rx);
 
         fs::write(dir.path().join("notes.txt"), "not a scenario").expect("written");
         fs::write(dir.path().join("second.ron"), variant("second", "Second")).expect("written");
         assert!(woken(&rx, limit), "no wake-up after a new file");
-        assert_eq!(
-            changes_named(&library.reload()),
-            [("second.ron".to_owned(), "added")]
-        );
+        assert_eq!(reload(&mut library), ["second.ron added"]);
         settle(&rx);
 
         let temp_file = dir.path().join("call.ron.tmp");
         fs::write(&temp_file, variant("call", "Renamed")).expect("written");
         fs::rename(&temp_file, &file).expect("renamed over");
         assert!(woken(&rx, limit), "no wake-up after a rename over");
-        assert_eq!(
-            changes_named(&library.reload()),
-            [("call.ron".to_owned(), "updated")]
-        );
+        assert_eq!(reload(&mut library), ["call.ron updated"]);
         settle(&rx);
 
         fs::remove_file(dir.path().join("second.ron")).expect("deleted");
         assert!(woken(&rx, limit), "no wake-up after a delete");
-        assert_eq!(
-            changes_named(&library.reload()),
-            [("second.ron".to_owned(), "removed")]
-        );
+        assert_eq!(reload(&mut library), ["second.ron removed"]);
         settle(&rx);
 
         fs::write(dir.path().join("notes.txt"), "still not a scenario").expect("written");
