@@ -83,6 +83,40 @@ pub fn check_loaded(loaded: Loaded) -> FileReport {
     }
 }
 
+/// The `next` (of a reply or one of its branches) in node `from` that
+/// leads to node `to`: where a loop closes. When several replies do, the
+/// one that changes nothing (no effects, not `once`) is the likely culprit;
+/// if that is still ambiguous, none is named.
+fn link_at(model: &Model, from: &str, to: &str) -> Option<Path> {
+    let n = model.scenario.node_index(from)?;
+    let node = &model.scenario.nodes[n];
+    let links: Vec<(Path, bool)> = node
+        .replies
+        .iter()
+        .enumerate()
+        .flat_map(|(r, reply)| {
+            let at = Path::root().field("nodes").index(n).field("replies").index(r);
+            let idle = reply.effects.0.is_empty() && !reply.once;
+            let direct = (reply.next == to).then(|| (at.clone().field("next"), idle));
+            let branches = reply
+                .branches
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| b.next == to)
+                .map(move |(b, _)| (at.clone().field("branches").index(b).field("next"), idle));
+            direct.into_iter().chain(branches)
+        })
+        .collect();
+    if let [(only, _)] = links.as_slice() {
+        return Some(only.clone());
+    }
+    let mut idle = links.into_iter().filter(|(_, idle)| *idle);
+    match (idle.next(), idle.next()) {
+        (Some((at, _)), None) => Some(at),
+        _ => None,
+    }
+}
+
 fn node_at(model: &Model, id: &str) -> Path {
     match model.scenario.node_index(id) {
         Some(i) => Path::root().field("nodes").index(i).field("id"),
@@ -94,15 +128,40 @@ fn node_at(model: &Model, id: &str) -> Path {
 pub fn soundness(model: &Model, analysis: &Analysis) -> Vec<Finding> {
     let s = &model.scenario;
     let mut out = Vec::new();
+    // At a dead end nothing is offered at all; "no good reply" would only
+    // repeat it.
+    let dead_ends: Vec<&str> = analysis
+        .problems
+        .iter()
+        .filter_map(|p| match p {
+            Problem::DeadEnd { node } => Some(node.as_str()),
+            _ => None,
+        })
+        .collect();
+    // Along a loop the best total and the longest path are only where the
+    // analysis stopped counting: the loop is the problem to report.
+    let looping = analysis
+        .problems
+        .iter()
+        .any(|p| matches!(p, Problem::Loop { .. }));
     for p in &analysis.problems {
+        match p {
+            Problem::NoGoodReply { node } if dead_ends.contains(&node.as_str()) => continue,
+            Problem::NoPerfectPath { .. } | Problem::TooLong { .. } if looping => continue,
+            _ => {}
+        }
         out.push(match p {
-            Problem::Loop { nodes } => Finding::new(
-                Severity::Error,
-                "loop",
-                node_at(model, nodes.first().map_or("", String::as_str)),
-                format!("the call can go round forever: {}", nodes.join(" -> ")),
-                "give one reply in the loop `once: true`, a condition, or an effect that moves a meter towards a threshold",
-            ),
+            Problem::Loop { nodes } => {
+                let first = nodes.first().map_or("", String::as_str);
+                let last = nodes.last().map_or("", String::as_str);
+                Finding::new(
+                    Severity::Error,
+                    "loop",
+                    link_at(model, last, first).unwrap_or_else(|| node_at(model, first)),
+                    format!("the call can go round forever: {} -> {first}", nodes.join(" -> ")),
+                    "give one reply in the loop `once: true`, a condition, or an effect that moves a meter towards a threshold",
+                )
+            }
             Problem::DeadEnd { node } => Finding::new(
                 Severity::Error,
                 "dead-end",

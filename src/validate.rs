@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::path::{Component, Path as FsPath};
 
 use crate::diagnostic::{Severity, did_you_mean};
-use crate::scenario::spans::Path;
+use crate::scenario::spans::{Path, Seg};
 use crate::scenario::{Action, Condition, EndingKind, Scenario, Start, reply_kinds};
 use crate::text::{GAME_LANGUAGES, Text};
 
@@ -64,11 +64,6 @@ impl Finding {
         self.help = Some(help.into());
         self
     }
-
-    fn help_opt(mut self, help: Option<String>) -> Finding {
-        self.help = help;
-        self
-    }
 }
 
 /// Meters every persona must have: the engine's rules move them.
@@ -115,6 +110,22 @@ fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Opt
     did_you_mean(word, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 
+/// "did you mean …?" when a candidate is close, else the names there are
+/// (`what` is their plural, e.g. "nodes").
+fn suggest_or_list(word: &str, candidates: &[&str], what: &str) -> String {
+    suggest(word, candidates.iter().copied()).unwrap_or_else(|| match candidates {
+        [] => format!("this scenario has no {what} yet"),
+        few if few.len() <= 8 => format!(
+            "the {what} are {}",
+            few.iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        _ => format!("it must be one of the {what} declared in this file"),
+    })
+}
+
 impl<'s> Validator<'s> {
     fn push(&mut self, finding: Finding) {
         self.out.push(finding);
@@ -149,11 +160,14 @@ impl<'s> Validator<'s> {
         for (i, lang) in s.languages.iter().enumerate() {
             let at = root().field("languages").index(i);
             if !seen.insert(lang.as_str()) {
-                self.push(Finding::error(
-                    "duplicate-id",
-                    at.clone(),
-                    format!("the language `{lang}` is listed twice"),
-                ));
+                self.push(
+                    Finding::error(
+                        "duplicate-id",
+                        at.clone(),
+                        format!("the language `{lang}` is listed twice"),
+                    )
+                    .help(format!("remove this second \"{lang}\"")),
+                );
             }
             if !known.contains(&lang.as_str()) {
                 self.push(
@@ -179,7 +193,13 @@ impl<'s> Validator<'s> {
                         s.default_language
                     ),
                 )
-                .help(format!("add \"{}\" to `languages`", s.default_language)),
+                .help(match s.languages.first() {
+                    Some(first) => format!(
+                        "add \"{}\" to `languages`, or write `default_language: \"{first}\"`",
+                        s.default_language
+                    ),
+                    None => format!("add \"{}\" to `languages`", s.default_language),
+                }),
             );
         }
         if s.max_turns == 0 {
@@ -243,11 +263,11 @@ impl<'s> Validator<'s> {
                             "out-of-range",
                             mp.clone().field("start"),
                             format!(
-                                "meter `{}` {what} at {value}, outside its range {}..={}",
+                                "meter `{}` {what} at {value}, outside its range of {} to {}",
                                 m.id, m.min, m.max
                             ),
                         )
-                        .help(format!("use a value between {} and {}", m.min, m.max)),
+                        .help(format!("start it between {} and {}", m.min, m.max)),
                     );
                     break;
                 }
@@ -257,21 +277,27 @@ impl<'s> Validator<'s> {
 
     fn ids(&mut self) {
         let s = self.s;
-        let mut first: HashMap<&str, Path> = HashMap::new();
-        let mut check = |out: &mut Vec<Finding>, id: &'s str, at: Path, what: &str| {
+        // One namespace: `next` names a node or an ending, and a meter
+        // sharing a node's name would only confuse.
+        let mut first: HashMap<&str, &str> = HashMap::new();
+        let mut check = |out: &mut Vec<Finding>, id: &'s str, at: Path, what: &'static str| {
             if id.trim().is_empty() {
-                out.push(Finding::error(
-                    "empty-text",
-                    at,
-                    format!("this {what} has an empty id"),
-                ));
-            } else if first.contains_key(id) {
                 out.push(
-                    Finding::error("duplicate-id", at, format!("the id `{id}` is used twice"))
-                        .help("node, ending and meter ids must be unique; rename one of them"),
+                    Finding::error("empty-text", at, format!("this {what} has an empty id"))
+                        .help("give it a short name such as \"greeting\""),
+                );
+            } else if let Some(earlier) = first.get(id) {
+                let message = if *earlier == what {
+                    format!("two {what}s have the id `{id}`")
+                } else {
+                    format!("this {what} has the id `{id}`, already used by a {earlier}")
+                };
+                out.push(
+                    Finding::error("duplicate-id", at, message)
+                        .help("node, ending and meter ids must each be unique; rename one of the two"),
                 );
             } else {
-                first.insert(id, at);
+                first.insert(id, what);
             }
         };
         for (i, m) in s.persona.meters.iter().enumerate() {
@@ -331,13 +357,18 @@ impl<'s> Validator<'s> {
         let s = self.s;
         if s.node(&s.start).is_none() {
             let node_ids: Vec<&str> = self.node_ids().collect();
+            let help = if s.ending(&s.start).is_some() {
+                "the call must start at a node, not an ending".to_owned()
+            } else {
+                suggest_or_list(&s.start, &node_ids, "nodes")
+            };
             self.push(
                 Finding::error(
                     "unknown-node",
                     root().field("start"),
-                    format!("the start node `{}` does not exist", s.start),
+                    format!("there is no node `{}` to start the call at", s.start),
                 )
-                .help_opt(suggest(&s.start, node_ids)),
+                .help(help),
             );
         }
         for (n, node) in s.nodes.iter().enumerate() {
@@ -464,9 +495,7 @@ impl<'s> Validator<'s> {
                     at,
                     format!("no node or ending is called `{id}`"),
                 )
-                .help_opt(suggest(id, targets.iter().copied()).or_else(|| {
-                    Some("`next` must name a node or an ending declared in this file".to_owned())
-                })),
+                .help(suggest_or_list(id, &targets, "nodes and endings")),
             );
         }
     }
@@ -475,24 +504,28 @@ impl<'s> Validator<'s> {
         match self.s.ending(id) {
             None => {
                 let endings: Vec<&str> = self.s.endings.iter().map(|e| e.id.as_str()).collect();
+                let help = if self.s.node(id).is_some() {
+                    format!("`{id}` is a node; this must name an ending")
+                } else {
+                    suggest_or_list(id, &endings, "endings")
+                };
                 self.push(
-                    Finding::error("unknown-ending", at, format!("no ending is called `{id}`"))
-                        .help_opt(suggest(id, endings)),
+                    Finding::error("unknown-ending", at, format!("no ending is called `{id}`")).help(help),
                 );
             }
             Some(ending) => {
                 if let Some(kind) = kind.filter(|k| *k != ending.kind) {
+                    let fitting = self.s.endings.iter().find(|e| e.kind == kind);
+                    let message = format!(
+                        "`{at}` needs an ending of kind {}, but `{id}` is {}",
+                        kind.name(),
+                        ending.kind.name()
+                    );
                     self.push(
-                        Finding::error(
-                            "wrong-ending-kind",
-                            at,
-                            format!(
-                                "ending `{id}` is {}, but this needs a {} ending",
-                                ending.kind.name(),
-                                kind.name()
-                            ),
-                        )
-                        .help(format!("point at an ending with `kind: {}`", kind.name())),
+                        Finding::error("wrong-ending-kind", at, message).help(match fitting {
+                            Some(e) => format!("did you mean `{}`? it is the {} ending", e.id, kind.name()),
+                            None => format!("add an ending with `kind: {}` and name it here", kind.name()),
+                        }),
                     );
                 }
             }
@@ -503,7 +536,7 @@ impl<'s> Validator<'s> {
         if !kinds.contains(&kind) {
             self.push(
                 Finding::error("unknown-kind", at, format!("no reply has the kind `{kind}`"))
-                    .help_opt(suggest(kind, kinds.iter().copied())),
+                    .help(suggest_or_list(kind, kinds, "reply kinds")),
             );
         }
     }
@@ -515,10 +548,7 @@ impl<'s> Validator<'s> {
                 let ids = self.meter_ids();
                 self.push(
                     Finding::error("unknown-meter", at, format!("the persona has no meter `{meter}`"))
-                        .help_opt(
-                            suggest(meter, ids)
-                                .or_else(|| Some(format!("the meters are {}", self.meter_ids().join(", ")))),
-                        ),
+                        .help(suggest_or_list(meter, &ids, "meters")),
                 );
                 None
             }
@@ -537,22 +567,35 @@ impl<'s> Validator<'s> {
                 if let Some((min, max)) = self.meter_ref(meter, at.clone().index(0))
                     && (*value < min || *value > max)
                 {
+                    let (test, always) = match c {
+                        Condition::AtLeast(..) => ("AtLeast", *value < min),
+                        _ => ("AtMost", *value > max),
+                    };
+                    let nearest = (*value).clamp(min, max);
                     self.push(
                         Finding::error(
                             "out-of-range",
                             at.index(1),
-                            format!("{value} is outside the range of `{meter}` ({min}..={max})"),
+                            format!(
+                                "`{meter}` only goes from {min} to {max}, so `{test}(\"{meter}\", {value})` is {} true",
+                                if always { "always" } else { "never" }
+                            ),
                         )
-                        .help("a meter never goes beyond its range, so this test is always or never true"),
+                        .help(format!("use a value from {min} to {max}, e.g. {nearest}")),
                     );
                 }
             }
             Condition::Visited(node) | Condition::NotVisited(node) => {
                 if self.s.node(node).is_none() {
                     let ids: Vec<&str> = self.node_ids().collect();
+                    let help = if self.s.ending(node).is_some() {
+                        format!("`{node}` is an ending; `Visited` and `NotVisited` name nodes")
+                    } else {
+                        suggest_or_list(node, &ids, "nodes")
+                    };
                     self.push(
                         Finding::error("unknown-node", at.index(0), format!("no node is called `{node}`"))
-                            .help_opt(suggest(node, ids)),
+                            .help(help),
                     );
                 }
             }
@@ -579,14 +622,15 @@ impl<'s> Validator<'s> {
         let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
         for (meter, change) in effects {
             let count = seen.entry(meter).or_insert(0);
-            if *count > 0 {
+            if *count == 1 {
+                let total: i32 = effects.iter().filter(|(m, _)| m == meter).map(|(_, c)| *c).sum();
                 self.push(
                     Finding::error(
                         "duplicate-id",
                         at.clone().nth_key_name(meter, *count),
                         format!("the meter `{meter}` is changed twice in one reply"),
                     )
-                    .help("add the two changes together"),
+                    .help(format!("change it once, by the total: \"{meter}\": {total}")),
                 );
             }
             *count += 1;
@@ -597,9 +641,9 @@ impl<'s> Validator<'s> {
                         Finding::error(
                             "out-of-range",
                             at.clone().key(meter),
-                            format!("a change of {change} is more than the whole range of `{meter}` ({min}..={max})"),
+                            format!("a change of {change} is more than the whole range of `{meter}` ({min} to {max})"),
                         )
-                        .help(format!("use a change between -{span} and {span}")),
+                        .help(format!("use a change from -{span} to {span}")),
                     );
                 }
             }
@@ -644,7 +688,8 @@ impl<'s> Validator<'s> {
                 self.push(
                     Finding::warning(
                         "no-good-reply",
-                        node_path(n).field("replies"),
+                        // Where the analysis reports the same thing, so the two merge.
+                        node_path(n).field("id"),
                         format!("no reply at node `{}` earns positive points", node.id),
                     )
                     .help("give the trainee at least one good option to learn from"),
@@ -710,10 +755,29 @@ impl<'s> Validator<'s> {
 
     fn end_call(&mut self, caller_done: bool, next: &str, at: Path) {
         match self.s.ending(next) {
-            None if self.s.node(next).is_some() => self.push(
-                Finding::error("end-call-to-node", at, format!("an EndCall reply leads to node `{next}`"))
-                    .help("ending the call must lead to an ending"),
-            ),
+            None if self.s.node(next).is_some() => {
+                let hung_up = self
+                    .s
+                    .endings
+                    .iter()
+                    .find(|e| e.kind == EndingKind::AgentHungUp)
+                    .or(self.s.endings.first());
+                let help = match hung_up {
+                    Some(e) => format!(
+                        "point `next` at an ending such as `{}`, or use `action: Say` to go on to `{next}`",
+                        e.id
+                    ),
+                    None => format!("point `next` at an ending, or use `action: Say` to go on to `{next}`"),
+                };
+                self.push(
+                    Finding::error(
+                        "end-call-to-node",
+                        at,
+                        format!("this reply ends the call, but leads to the node `{next}`"),
+                    )
+                    .help(help),
+                );
+            }
             Some(ending) if !caller_done && ending.kind.is_good() => self.push(
                 Finding::error(
                     "hang-up-rewarded",
@@ -730,12 +794,29 @@ impl<'s> Validator<'s> {
         let s = self.s;
         let declared = &s.languages;
         let mut missing: BTreeMap<&str, Vec<Path>> = BTreeMap::new();
+        // With the default language undeclared every text would lack it;
+        // the error on `default_language` says it once.
+        let check_translations = declared.contains(&s.default_language);
         for (at, text) in s.texts() {
             if text.is_blank() {
-                self.push(
-                    Finding::error("empty-text", at, "this text is empty")
-                        .help("write the words, or remove the field"),
+                let field = match at.0.last() {
+                    Some(Seg::Field(name)) => name.clone(),
+                    _ => "text".to_owned(),
+                };
+                let optional = matches!(
+                    field.as_str(),
+                    "note" | "says" | "notes" | "description" | "label"
                 );
+                self.push(
+                    Finding::error("empty-text", at, format!("`{field}` is empty")).help(if optional {
+                        "write the words between the quotes, or leave the field out"
+                    } else {
+                        "write the words between the quotes"
+                    }),
+                );
+                continue;
+            }
+            if !check_translations {
                 continue;
             }
             for lang in text.languages() {
@@ -787,10 +868,19 @@ impl<'s> Validator<'s> {
             let Some(path) = path else { continue };
             let at = root().field("assets").field(field);
             if !stays_inside(path) {
-                self.push(
-                    Finding::error("asset-outside", at, format!("`{path}` leaves the scenario's folder"))
-                        .help("put the file beside the scenario (or in a subfolder) and give a relative path without `..`"),
-                );
+                let absolute = path.starts_with(['/', '\\']) || path.contains(':');
+                let message = if absolute {
+                    format!("`{path}` is an absolute path; sounds must be in the scenario's folder")
+                } else {
+                    format!("`{path}` leaves the scenario's folder")
+                };
+                let name = FsPath::new(path)
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or("sound.ogg");
+                self.push(Finding::error("asset-outside", at, message).help(format!(
+                    "copy the file beside the scenario (or into a subfolder) and write e.g. \"{name}\""
+                )));
             } else if let Some(dir) = base_dir
                 && !dir.join(path).is_file()
             {

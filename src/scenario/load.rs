@@ -3,6 +3,7 @@
 //! file:line:column.
 
 use std::fs;
+use std::ops::Range;
 use std::path::{Path as FsPath, PathBuf};
 
 use ron::error::{Error as RonError, SpannedError};
@@ -156,13 +157,23 @@ pub fn resolve(findings: &[Finding], source: &str, file: &str) -> Vec<Diagnostic
         .collect()
 }
 
-/// A ron error as a diagnostic with a hint a trainer can act on.
+/// A ron error as a diagnostic with a hint a trainer can act on. ron's own
+/// position is often the whitespace before the offending token, or the
+/// token after a missing one: the diagnostic points where the change goes.
 fn from_ron_error(err: &SpannedError, source: &str, file: &str) -> Diagnostic {
     let start = offset_of(source, err.span.start.line, err.span.start.col);
-    let end = offset_of(source, err.span.end.line, err.span.end.col).max(start);
-    let (message, help, code) = explain(&err.code, source, start..end);
-    // Point at the start of the offending word where ron's span covers it.
-    let span = trim_span(source, start..end);
+    let tokens = Tokens::read(source);
+    let place = Place {
+        source,
+        tokens: &tokens,
+        start,
+    };
+    let Explained {
+        code,
+        message,
+        help,
+        span,
+    } = place.explain(&err.code);
     let (line, column) = line_column(source, span.start);
     Diagnostic {
         severity: Severity::Error,
@@ -177,130 +188,856 @@ fn from_ron_error(err: &SpannedError, source: &str, file: &str) -> Diagnostic {
     }
 }
 
-fn trim_span(source: &str, span: std::ops::Range<usize>) -> std::ops::Range<usize> {
-    let text = &source[span.clone()];
-    let skipped = text.len() - text.trim_start().len();
-    let start = span.start + skipped;
-    start..span.end.max(start)
+/// What a ron error means for the trainer, and where it is.
+struct Explained {
+    code: &'static str,
+    message: String,
+    help: Option<String>,
+    span: Range<usize>,
 }
 
-fn explain(
-    err: &RonError,
-    source: &str,
-    span: std::ops::Range<usize>,
-) -> (String, Option<String>, &'static str) {
-    match err {
-        RonError::NoSuchStructField {
-            expected,
-            found,
-            outer,
-        } => {
-            let in_outer = outer.as_deref().map(|o| format!(" in `{o}`")).unwrap_or_default();
-            let help = match did_you_mean(found, expected.iter().copied()) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!("the fields here are {}", list(expected)),
-            };
-            (
-                format!("unknown field `{found}`{in_outer}"),
-                Some(help),
-                "unknown-field",
-            )
-        }
-        RonError::NoSuchEnumVariant {
-            expected,
-            found,
-            outer,
-        } => {
-            let of = outer.as_deref().map(|o| format!(" of `{o}`")).unwrap_or_default();
-            let help = match did_you_mean(found, expected.iter().copied()) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!("write one of {}", list(expected)),
-            };
-            (
-                format!("unknown variant `{found}`{of}"),
-                Some(help),
-                "unknown-variant",
-            )
-        }
-        RonError::MissingStructField { field, outer } => {
-            let in_outer = outer.as_deref().map(|o| format!(" in `{o}`")).unwrap_or_default();
-            (
-                format!("missing field `{field}`{in_outer}"),
-                Some(format!("add `{field}: …` here; {}", field_hint(field))),
-                "missing-field",
-            )
-        }
-        RonError::DuplicateStructField { field, .. } => (
-            format!("the field `{field}` is given twice"),
-            Some("keep one of the two".to_owned()),
-            "duplicate-field",
-        ),
-        RonError::InvalidValueForType { expected, found } => (
-            format!("expected {expected}, found {found}"),
-            type_hint(expected),
-            "wrong-type",
-        ),
-        RonError::ExpectedDifferentStructName { expected, found } => (
-            format!("expected `{expected}(…)`, found `{found}(…)`"),
-            Some(format!("a scenario file starts with `{expected}(`")),
-            "wrong-struct-name",
-        ),
-        RonError::ExpectedComma => (
-            "expected a comma".to_owned(),
-            Some("separate fields and list items with `,`".to_owned()),
-            "syntax",
-        ),
-        RonError::Eof => (
-            "the file ends before the scenario is complete".to_owned(),
-            Some(
-                "a `(`, `[` or `{` is not closed: check that every opening bracket has its closing one"
-                    .to_owned(),
-            ),
-            "syntax",
-        ),
-        RonError::ExpectedStringEnd => (
-            "this string is not closed".to_owned(),
-            Some("add the closing `\"`".to_owned()),
-            "syntax",
-        ),
-        RonError::ExpectedString => (
-            "expected a string in double quotes".to_owned(),
-            Some("write text as \"…\"".to_owned()),
-            "wrong-type",
-        ),
-        RonError::ExpectedInteger => (
-            "expected a whole number".to_owned(),
-            Some("write a number such as 10 or -5, without quotes".to_owned()),
-            "wrong-type",
-        ),
-        RonError::ExpectedBoolean => ("expected `true` or `false`".to_owned(), None, "wrong-type"),
-        RonError::ExpectedMapColon => (
-            "expected `:` after the key".to_owned(),
-            Some("write entries as \"key\": value".to_owned()),
-            "syntax",
-        ),
-        RonError::TrailingCharacters => (
-            "unexpected text after the end of the scenario".to_owned(),
-            Some("one scenario per file; check the brackets balance".to_owned()),
-            "syntax",
-        ),
-        RonError::UnclosedBlockComment => (
-            "this comment is not closed".to_owned(),
-            Some("end it with `*/`".to_owned()),
-            "syntax",
-        ),
-        RonError::UnexpectedChar(c) => (
-            format!("unexpected character `{c}`"),
-            Some(unexpected_char_hint(*c, &source[span.start.min(source.len())..])),
-            "syntax",
-        ),
-        RonError::Message(m) => (m.clone(), None, "invalid-value"),
-        other => (
-            format!("{}", other).replace("Expected", "expected"),
-            None,
-            "syntax",
-        ),
+fn explained(
+    code: &'static str,
+    span: Range<usize>,
+    message: String,
+    help: impl Into<Option<String>>,
+) -> Explained {
+    Explained {
+        code,
+        message,
+        help: help.into(),
+        span,
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tok {
+    Str {
+        closed: bool,
+    },
+    Ident,
+    Number,
+    /// `'…'`: RON's char literal, or text a trainer put in single quotes.
+    Quoted,
+    Punct(char),
+}
+
+#[derive(Debug, Clone)]
+struct Token {
+    kind: Tok,
+    span: Range<usize>,
+}
+
+/// The RON source as tokens, comments and whitespace left out. Reading
+/// never fails: whatever is not a string, name or number is punctuation.
+struct Tokens<'a> {
+    src: &'a str,
+    list: Vec<Token>,
+}
+
+impl<'a> Tokens<'a> {
+    fn read(src: &'a str) -> Tokens<'a> {
+        let mut list = Vec::new();
+        let mut pos = 0;
+        while let Some(c) = src[pos..].chars().next() {
+            let rest = &src[pos..];
+            let start = pos;
+            if c.is_whitespace() {
+                pos += c.len_utf8();
+                continue;
+            }
+            if rest.starts_with("//") {
+                pos += rest.find('\n').unwrap_or(rest.len());
+                continue;
+            }
+            if rest.starts_with("/*") {
+                pos += block_comment_len(rest);
+                continue;
+            }
+            let (kind, len) = if c == '"' {
+                let (len, closed) = string_len(rest);
+                (Tok::Str { closed }, len)
+            } else if c == 'b' && rest.starts_with("b\"") {
+                let (len, closed) = string_len(&rest[1..]);
+                (Tok::Str { closed }, len + 1)
+            } else if let Some((len, closed)) = raw_string_len(rest) {
+                (Tok::Str { closed }, len)
+            } else if c == '\'' {
+                (Tok::Quoted, quoted_len(rest))
+            } else if c.is_alphabetic() || c == '_' {
+                let raw = if rest.starts_with("r#") { 2 } else { 0 };
+                (Tok::Ident, raw + word_len(&rest[raw..]))
+            } else if c.is_ascii_digit()
+                || (matches!(c, '-' | '+' | '.') && rest[1..].starts_with(|d: char| d.is_ascii_digit()))
+            {
+                (Tok::Number, 1 + number_len(&rest[1..]))
+            } else {
+                (Tok::Punct(c), c.len_utf8())
+            };
+            pos += len.max(1);
+            // Keep `pos` on a character boundary whatever the helpers said.
+            while !src.is_char_boundary(pos) {
+                pos += 1;
+            }
+            list.push(Token {
+                kind,
+                span: start..pos,
+            });
+        }
+        Tokens { src, list }
+    }
+
+    fn get(&self, i: usize) -> Option<&Token> {
+        self.list.get(i)
+    }
+
+    fn text(&self, i: usize) -> &'a str {
+        self.list.get(i).map_or("", |t| &self.src[t.span.clone()])
+    }
+
+    fn is(&self, i: usize, c: char) -> bool {
+        self.get(i).is_some_and(|t| t.kind == Tok::Punct(c))
+    }
+
+    fn is_ident(&self, i: usize) -> bool {
+        self.get(i).is_some_and(|t| t.kind == Tok::Ident)
+    }
+
+    /// The token covering `offset`, or the first one after it.
+    fn at(&self, offset: usize) -> usize {
+        self.list.partition_point(|t| t.span.end <= offset)
+    }
+
+    /// The line (1-based) a token starts on.
+    fn line(&self, i: usize) -> usize {
+        let offset = self.get(i).map_or(self.src.len(), |t| t.span.start);
+        line_column(self.src, offset).0
+    }
+
+    /// The name of the field whose value starts at token `i`.
+    fn field_of_value(&self, i: usize) -> Option<&'a str> {
+        (i >= 2 && self.is(i - 1, ':') && self.is_ident(i - 2)).then(|| self.text(i - 2))
+    }
+
+    /// Brackets opened before token `i` and not yet closed, innermost last.
+    fn open_before(&self, i: usize) -> Vec<usize> {
+        let mut open = Vec::new();
+        for (j, t) in self.list.iter().enumerate().take(i) {
+            match t.kind {
+                Tok::Punct('(' | '[' | '{') => open.push(j),
+                Tok::Punct(')' | ']' | '}') => {
+                    open.pop();
+                }
+                _ => {}
+            }
+        }
+        open
+    }
+
+    /// The closing bracket matching the opening one at `open`.
+    fn closing(&self, open: usize) -> Option<usize> {
+        let mut depth = 0usize;
+        for (j, t) in self.list.iter().enumerate().skip(open) {
+            match t.kind {
+                Tok::Punct('(' | '[' | '{') => depth += 1,
+                Tok::Punct(')' | ']' | '}') => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        return Some(j);
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// The tokens of the fields named `name` directly inside the bracket at `open`.
+    fn fields_named(&self, open: usize, name: &str) -> Vec<usize> {
+        let end = self.closing(open).unwrap_or(self.list.len());
+        let mut depth = 0usize;
+        let mut found = Vec::new();
+        for j in open + 1..end {
+            match self.list[j].kind {
+                Tok::Punct('(' | '[' | '{') => depth += 1,
+                Tok::Punct(')' | ']' | '}') => depth = depth.saturating_sub(1),
+                Tok::Ident if depth == 0 && self.text(j) == name && self.is(j + 1, ':') => found.push(j),
+                _ => {}
+            }
+        }
+        found
+    }
+
+    /// A short description of token `i` for a message.
+    fn describe(&self, i: usize) -> String {
+        let Some(t) = self.get(i) else {
+            return "the end of the file".to_owned();
+        };
+        let text = shorten(self.text(i));
+        match t.kind {
+            Tok::Str { .. } => format!("the text {text}"),
+            Tok::Number => format!("the number {text}"),
+            _ => format!("`{text}`"),
+        }
+    }
+}
+
+fn block_comment_len(rest: &str) -> usize {
+    // RON block comments nest.
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < rest.len() {
+        if rest[i..].starts_with("/*") {
+            depth += 1;
+            i += 2;
+        } else if rest[i..].starts_with("*/") {
+            depth -= 1;
+            i += 2;
+            if depth == 0 {
+                return i;
+            }
+        } else {
+            i += rest[i..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    rest.len()
+}
+
+/// Length of the `"…"` string at the start of `rest`, and whether it closes.
+fn string_len(rest: &str) -> (usize, bool) {
+    let mut chars = rest.char_indices().skip(1);
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '"' => return (i + 1, true),
+            _ => {}
+        }
+    }
+    (rest.len(), false)
+}
+
+fn raw_string_len(rest: &str) -> Option<(usize, bool)> {
+    let after_r = rest.strip_prefix('r')?;
+    let hashes = after_r.len() - after_r.trim_start_matches('#').len();
+    let body = after_r[hashes..].strip_prefix('"')?;
+    let closing = format!("\"{}", "#".repeat(hashes));
+    Some(match body.find(&closing) {
+        Some(end) => (2 + hashes + end + closing.len(), true),
+        None => (rest.len(), false),
+    })
+}
+
+/// `'…'` up to the closing quote on the same line, or just the quote.
+fn quoted_len(rest: &str) -> usize {
+    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    match line[1..].find('\'') {
+        Some(end) => end + 2,
+        None => 1,
+    }
+}
+
+fn word_len(rest: &str) -> usize {
+    rest.find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len())
+}
+
+fn number_len(rest: &str) -> usize {
+    rest.find(|c: char| !(c.is_alphanumeric() || c == '.' || c == '_'))
+        .unwrap_or(rest.len())
+}
+
+/// At most about 40 characters of `text`, on one line.
+fn shorten(text: &str) -> String {
+    let line = text.lines().next().unwrap_or("");
+    if line.chars().count() > 40 || line.len() < text.len() {
+        let cut: String = line.chars().take(37).collect();
+        format!("{cut}…")
+    } else {
+        line.to_owned()
+    }
+}
+
+fn closing_of(open: char) -> char {
+    match open {
+        '(' => ')',
+        '[' => ']',
+        _ => '}',
+    }
+}
+
+/// Where ron stopped, with the tokens around it.
+struct Place<'a> {
+    source: &'a str,
+    tokens: &'a Tokens<'a>,
+    start: usize,
+}
+
+impl Place<'_> {
+    /// The token ron stopped at.
+    fn here(&self) -> usize {
+        self.tokens.at(self.start)
+    }
+
+    fn span(&self, i: usize) -> Range<usize> {
+        self.tokens
+            .get(i)
+            .map_or(self.source.len()..self.source.len(), |t| t.span.clone())
+    }
+
+    /// Just after token `i`: where a missing character goes.
+    fn after(&self, i: usize) -> Range<usize> {
+        let end = self.span(i).end;
+        end..end
+    }
+
+    fn text(&self, i: usize) -> &str {
+        self.tokens.text(i)
+    }
+
+    fn explain(&self, err: &RonError) -> Explained {
+        let here = self.here();
+        if !matches!(
+            err,
+            RonError::Message(_)
+                | RonError::NoSuchEnumVariant { .. }
+                | RonError::MissingStructField { .. }
+                | RonError::DuplicateStructField { .. }
+                | RonError::InvalidValueForType { .. }
+                | RonError::ExpectedStringEnd
+                | RonError::UnclosedBlockComment
+        ) && let Some(e) = self.runaway_string(here)
+        {
+            return e;
+        }
+        match err {
+            RonError::NoSuchStructField {
+                expected,
+                found,
+                outer,
+            } => {
+                let help = match did_you_mean(found, expected.iter().copied()) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => format!("the fields of {} are {}", this(outer.as_deref()), list(expected)),
+                };
+                explained(
+                    "unknown-field",
+                    self.span(here),
+                    format!("unknown field `{found}` in {}", this(outer.as_deref())),
+                    help,
+                )
+            }
+            RonError::NoSuchEnumVariant {
+                expected,
+                found,
+                outer,
+            } => {
+                let help = match did_you_mean(found, expected.iter().copied()) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => format!("write one of {}", list(expected)),
+                };
+                explained(
+                    "unknown-variant",
+                    self.span(here),
+                    format!("unknown {} `{found}`", variant_kind(outer.as_deref())),
+                    help,
+                )
+            }
+            RonError::MissingStructField { field, outer } => self.missing_field(field, outer.as_deref()),
+            RonError::DuplicateStructField { field, outer } => {
+                let open = self.tokens.open_before(here).last().copied();
+                let first = open
+                    .and_then(|o| self.tokens.fields_named(o, field).first().copied())
+                    .filter(|&f| f != here);
+                let help = match first {
+                    Some(f) => format!(
+                        "`{field}` is already given on line {}: keep one of the two",
+                        self.tokens.line(f)
+                    ),
+                    None => "keep one of the two".to_owned(),
+                };
+                explained(
+                    "duplicate-field",
+                    self.span(here),
+                    format!("`{field}` is given twice in {}", this(outer.as_deref())),
+                    help,
+                )
+            }
+            RonError::InvalidValueForType { expected, found } => {
+                let help = if let Some(number) = quoted_number(self.text(here)) {
+                    Some(format!("remove the quotes: write {number}"))
+                } else {
+                    type_hint(expected)
+                };
+                explained(
+                    "wrong-type",
+                    self.span(here),
+                    format!(
+                        "expected {}, found {}",
+                        expected_words(expected),
+                        found_words(found)
+                    ),
+                    help,
+                )
+            }
+            RonError::ExpectedDifferentLength { expected, found } => explained(
+                "wrong-type",
+                self.span(here),
+                format!(
+                    "expected {}, found {found} item{}",
+                    expected_words(expected),
+                    if *found == 1 { "" } else { "s" }
+                ),
+                type_hint(expected),
+            ),
+            RonError::ExpectedDifferentStructName { expected, found } => {
+                self.wrong_name(here, expected, found)
+            }
+            RonError::ExpectedStructLike | RonError::ExpectedNamedStructLike(_) => {
+                self.expected_brackets(here)
+            }
+            RonError::ExpectedStructLikeEnd => self.expected_close(here, ')'),
+            RonError::ExpectedArrayEnd => self.expected_close(here, ']'),
+            RonError::ExpectedMapEnd => self.expected_close(here, '}'),
+            RonError::ExpectedComma => self.missing_comma(here),
+            RonError::ExpectedMapColon => self.missing_colon(here),
+            RonError::ExpectedIdentifier => self.expected_name(here),
+            RonError::ExpectedArray => {
+                let help = match self.tokens.get(here).map(|t| t.kind) {
+                    Some(Tok::Str { .. } | Tok::Number | Tok::Ident) => {
+                        format!("put it in square brackets: [{}]", self.text(here))
+                    }
+                    _ => example(self.tokens.field_of_value(here))
+                        .unwrap_or_else(|| "write a list as [a, b, c]".to_owned()),
+                };
+                explained(
+                    "wrong-type",
+                    self.span(here),
+                    format!("expected a list in `[…]`, found {}", self.tokens.describe(here)),
+                    help,
+                )
+            }
+            RonError::ExpectedMap => explained(
+                "wrong-type",
+                self.span(here),
+                format!("expected a map in `{{…}}`, found {}", self.tokens.describe(here)),
+                example(self.tokens.field_of_value(here))
+                    .unwrap_or_else(|| "write a map as {\"key\": value}".to_owned()),
+            ),
+            RonError::ExpectedString | RonError::ExpectedByteString => {
+                let text = self.text(here);
+                let words = match self.tokens.get(here).map(|t| t.kind) {
+                    Some(Tok::Quoted) => text.trim_matches('\''),
+                    Some(Tok::Ident | Tok::Number) => text,
+                    _ => "…",
+                };
+                explained(
+                    "wrong-type",
+                    self.span(here),
+                    format!(
+                        "expected text in double quotes, found {}",
+                        self.tokens.describe(here)
+                    ),
+                    format!("write \"{words}\""),
+                )
+            }
+            RonError::ExpectedStringEnd => {
+                let i = self.tokens.at(self.start.saturating_sub(1));
+                let span = self.span(i);
+                explained(
+                    "unclosed-string",
+                    span.start..span.start + 1,
+                    "this string is never closed".to_owned(),
+                    "add the closing `\"` at the end of the text".to_owned(),
+                )
+            }
+            RonError::ExpectedInteger | RonError::ExpectedFloat | RonError::ExpectedBoolean => {
+                let (what, help) = match err {
+                    RonError::ExpectedInteger => ("a whole number", "write a number such as 10 or -5"),
+                    RonError::ExpectedFloat => ("a number", "write a number such as 1.5"),
+                    _ => ("`true` or `false`", "write `true` or `false`"),
+                };
+                let text = self.text(here);
+                let help = match quoted_number(text) {
+                    Some(inner) => format!("remove the quotes: write {inner}"),
+                    None => help.to_owned(),
+                };
+                explained(
+                    "wrong-type",
+                    self.span(here),
+                    format!("expected {what}, found {}", self.tokens.describe(here)),
+                    help,
+                )
+            }
+            RonError::IntegerOutOfBounds => {
+                let text = self.text(here);
+                let field = self.tokens.field_of_value(here).unwrap_or("this value");
+                if text.starts_with('-') {
+                    explained(
+                        "out-of-range",
+                        self.span(here),
+                        format!("`{field}` cannot be negative"),
+                        "write a whole number of 0 or more".to_owned(),
+                    )
+                } else {
+                    explained(
+                        "out-of-range",
+                        self.span(here),
+                        format!("{text} is too large for `{field}`"),
+                        "write a smaller number".to_owned(),
+                    )
+                }
+            }
+            RonError::Eof => self.early_end(),
+            RonError::TrailingCharacters => {
+                let (message, help) = match self.tokens.get(here).map(|t| t.kind) {
+                    Some(Tok::Punct(c @ (')' | ']' | '}'))) => (
+                        format!("this `{c}` closes nothing: the scenario has already ended"),
+                        "remove it, or check that the brackets before it balance",
+                    ),
+                    _ => (
+                        "unexpected text after the end of the scenario".to_owned(),
+                        "one scenario per file; check that the brackets before it balance",
+                    ),
+                };
+                explained("syntax", self.span(here), message, help.to_owned())
+            }
+            RonError::UnclosedBlockComment => {
+                // ron points just inside the comment.
+                let upto = (self.start + 2).min(self.source.len());
+                let span = match self.source.get(..upto).and_then(|s| s.rfind("/*")) {
+                    Some(at) => at..at + 2,
+                    None => self.start..self.start,
+                };
+                explained(
+                    "unclosed-comment",
+                    span,
+                    "this comment is never closed".to_owned(),
+                    "end it with `*/`".to_owned(),
+                )
+            }
+            RonError::UnexpectedChar(c) => self.unexpected_char(here, *c),
+            RonError::InvalidEscape(what) => explained(
+                "syntax",
+                self.start..self.start,
+                format!("{} in this string", what.to_lowercase()),
+                "write a backslash as `\\\\` and a quote as `\\\"`".to_owned(),
+            ),
+            RonError::ExceededRecursionLimit => explained(
+                "syntax",
+                self.span(here),
+                "the brackets nest too deeply here".to_owned(),
+                "check that every opening bracket has its closing one".to_owned(),
+            ),
+            RonError::Message(m) => self.custom(here, m),
+            other => explained(
+                "syntax",
+                self.span(here),
+                other.to_string().replace("Expected", "expected"),
+                None,
+            ),
+        }
+    }
+
+    /// A string that ran past the end of its line because its closing
+    /// quote is missing: everything after it is out of step, so the error
+    /// ron reports just after it is really about the string.
+    fn runaway_string(&self, here: usize) -> Option<Explained> {
+        let i = here.checked_sub(1)?;
+        let t = self.tokens.get(i)?;
+        let text = self.text(i);
+        if !matches!(t.kind, Tok::Str { closed: true }) || !text.contains('\n') {
+            return None;
+        }
+        Some(explained(
+            "unclosed-string",
+            t.span.start..t.span.start + 1,
+            format!(
+                "the string that starts here runs on to line {}: its closing `\"` is probably missing",
+                line_column(self.source, t.span.end).0
+            ),
+            "add the closing `\"` at the end of the text".to_owned(),
+        ))
+    }
+
+    fn missing_field(&self, field: &str, outer: Option<&str>) -> Explained {
+        // ron stops at the closing bracket of the struct missing the field.
+        let here = self.here();
+        let open = if self.tokens.is(here, ')') {
+            self.tokens.open_before(here).last().copied()
+        } else {
+            self.tokens.open_before(here + 1).last().copied()
+        };
+        let id = open.and_then(|o| {
+            self.tokens
+                .fields_named(o, "id")
+                .first()
+                .map(|&f| f + 2)
+                .filter(|&v| matches!(self.tokens.get(v).map(|t| t.kind), Some(Tok::Str { .. })))
+        });
+        let named = open
+            .filter(|&o| o > 0 && self.tokens.is_ident(o - 1) && !self.tokens.is(o.saturating_sub(2), ':'));
+        let (span, whose) = match (named, id) {
+            (Some(o), _) => (self.span(o - 1).start..self.span(o).end, this(outer)),
+            (None, Some(v)) => (
+                self.span(v),
+                format!("the {} {}", thing(outer), self.text(v).replace('"', "`")),
+            ),
+            (None, None) => (
+                open.map_or_else(|| self.span(here), |o| self.span(o)),
+                this(outer),
+            ),
+        };
+        explained(
+            "missing-field",
+            span,
+            format!("{whose} has no `{field}`"),
+            format!("add {}", field_hint(field, outer)),
+        )
+    }
+
+    fn wrong_name(&self, here: usize, expected: &str, found: &str) -> Explained {
+        if self.tokens.is(here + 1, ':') {
+            // A field name where a list item should be: the list was not closed.
+            if let Some(&open) = self.tokens.open_before(here).last() {
+                let c = self.text(open).chars().next().unwrap_or('[');
+                return explained(
+                    "unclosed-bracket",
+                    self.span(here),
+                    format!(
+                        "the `{c}` opened on line {} is not closed before `{found}:`",
+                        self.tokens.line(open)
+                    ),
+                    format!("add `{}` (and a comma) before `{found}:`", closing_of(c)),
+                );
+            }
+        }
+        if expected == "Scenario" {
+            return explained(
+                "wrong-struct-name",
+                self.span(here),
+                format!("expected `Scenario(…)`, found `{found}(…)`"),
+                "a scenario file starts with `Scenario(`".to_owned(),
+            );
+        }
+        explained(
+            "wrong-struct-name",
+            self.span(here),
+            format!("`{found}` is not a name that fits here"),
+            format!("write just `(…)` for {}", a_thing(Some(expected))),
+        )
+    }
+
+    /// `Hold` without `(seconds: …)`, or a plain value where `(…)` belongs.
+    fn expected_brackets(&self, here: usize) -> Explained {
+        let prev = here.wrapping_sub(1);
+        if here > 0 && self.tokens.is_ident(prev) && self.tokens.field_of_value(prev).is_some() {
+            let name = self.text(prev);
+            let help = if name == "Hold" {
+                "write `Hold(seconds: 60)`: how long the caller waits".to_owned()
+            } else {
+                format!("write `{name}(…)`")
+            };
+            return explained(
+                "wrong-type",
+                self.span(prev),
+                format!("`{name}` needs its details in brackets"),
+                help,
+            );
+        }
+        let field = self.tokens.field_of_value(here);
+        explained(
+            "wrong-type",
+            self.span(here),
+            format!("expected `(…)` here, found {}", self.tokens.describe(here)),
+            example(field).unwrap_or_else(|| "write the fields in brackets: (name: value, …)".to_owned()),
+        )
+    }
+
+    fn expected_close(&self, here: usize, close: char) -> Explained {
+        let open = self.tokens.open_before(here).last().copied();
+        let help = match open {
+            Some(o) => format!(
+                "the `{}` opened on line {} needs its `{close}`; is a comma or bracket missing before this?",
+                self.text(o),
+                self.tokens.line(o)
+            ),
+            None => format!("add `{close}`"),
+        };
+        explained(
+            "syntax",
+            self.span(here),
+            format!("expected `{close}`, found {}", self.tokens.describe(here)),
+            help,
+        )
+    }
+
+    fn missing_comma(&self, here: usize) -> Explained {
+        let Some(prev) = here.checked_sub(1) else {
+            return explained("syntax", self.span(here), "expected a comma".to_owned(), None);
+        };
+        let next = self.tokens.describe(here);
+        let help = if self.tokens.line(prev) < self.tokens.line(here) {
+            format!("add `,` at the end of line {}", self.tokens.line(prev))
+        } else {
+            format!("add `,` after `{}`", shorten(self.text(prev)))
+        };
+        explained(
+            "syntax",
+            self.after(prev),
+            format!("a comma is missing before {next}"),
+            help,
+        )
+    }
+
+    fn missing_colon(&self, here: usize) -> Explained {
+        let prev = here.checked_sub(1).map_or("", |p| self.text(p));
+        if self.tokens.is(here, '=') {
+            return explained(
+                "syntax",
+                self.span(here),
+                "`=` where RON needs `:`".to_owned(),
+                format!("write `{prev}:` rather than `{prev} =`"),
+            );
+        }
+        let at = here
+            .checked_sub(1)
+            .map_or_else(|| self.span(here), |p| self.after(p));
+        explained(
+            "syntax",
+            at,
+            format!("expected `:` after `{}`", shorten(prev)),
+            format!("write `{}: value`", shorten(prev)),
+        )
+    }
+
+    fn expected_name(&self, here: usize) -> Explained {
+        match self.tokens.get(here).map(|t| t.kind) {
+            Some(Tok::Punct(c @ ('(' | '[' | '{'))) => {
+                let help = match self.tokens.open_before(here).last() {
+                    Some(&o) => format!(
+                        "the `{}` opened on line {} is not closed: add `{}` (and a comma) before this `{c}`",
+                        self.text(o),
+                        self.tokens.line(o),
+                        closing_of(self.text(o).chars().next().unwrap_or('('))
+                    ),
+                    None => "check that every opening bracket has its closing one".to_owned(),
+                };
+                explained(
+                    "unclosed-bracket",
+                    self.span(here),
+                    format!("expected a field name, found `{c}`"),
+                    help,
+                )
+            }
+            Some(Tok::Str { .. }) => {
+                let name = self.text(here).trim_matches('"');
+                if self.tokens.is(here + 1, ':') {
+                    explained(
+                        "syntax",
+                        self.span(here),
+                        "field names are written without quotes".to_owned(),
+                        format!("write `{name}:`"),
+                    )
+                } else {
+                    explained(
+                        "syntax",
+                        self.span(here),
+                        "names such as `Say` or `Delighted` are written without quotes".to_owned(),
+                        format!("write `{name}`"),
+                    )
+                }
+            }
+            _ => explained(
+                "syntax",
+                self.span(here),
+                format!("expected a name, found {}", self.tokens.describe(here)),
+                "write fields as `name: value`".to_owned(),
+            ),
+        }
+    }
+
+    fn early_end(&self) -> Explained {
+        let last = self.tokens.list.len().checked_sub(1);
+        let span = last.map_or(0..0, |l| self.after(l));
+        let open = self.tokens.open_before(self.tokens.list.len());
+        let help = match open.last() {
+            Some(&o) => format!(
+                "the `{}` opened on line {} is never closed: add `{}`",
+                self.text(o),
+                self.tokens.line(o),
+                closing_of(self.text(o).chars().next().unwrap_or('('))
+            ),
+            None => "the file may have been cut short".to_owned(),
+        };
+        explained(
+            "unclosed-bracket",
+            span,
+            "the file ends before the scenario is complete".to_owned(),
+            help,
+        )
+    }
+
+    fn unexpected_char(&self, here: usize, c: char) -> Explained {
+        let span = self.span(here);
+        let (message, help) = match c {
+            '“' | '”' | '„' | '‘' | '’' | '«' | '»' | '「' | '」' => (
+                format!("`{c}` is a typographic quote; RON needs a straight `\"`"),
+                "retype the quotes around this text as \"…\"".to_owned(),
+            ),
+            '}' | ']' | ')' => (
+                format!("this `{c}` closes nothing that is open"),
+                "remove it, or check the bracket before it".to_owned(),
+            ),
+            '=' => (
+                "`=` where RON needs `:`".to_owned(),
+                "write `name: value`".to_owned(),
+            ),
+            '+' => (
+                "`+` before a number".to_owned(),
+                "write positive numbers without `+`".to_owned(),
+            ),
+            '：' | '，' => (
+                format!("`{c}` is a full-width character"),
+                format!("use the plain `{}`", if c == '：' { ':' } else { ',' }),
+            ),
+            _ => (
+                format!("unexpected character `{c}`"),
+                "check this line for a missing comma or quote".to_owned(),
+            ),
+        };
+        explained("syntax", span, message, help)
+    }
+
+    /// Errors raised by the scenario's own types (e.g. a text giving a
+    /// language twice).
+    fn custom(&self, here: usize, message: &str) -> Explained {
+        if let Some(lang) = message
+            .strip_prefix("the language `")
+            .and_then(|rest| rest.split_once('`'))
+            .map(|(lang, _)| lang)
+        {
+            // ron stops at the end of the map; the duplicate is the last key.
+            let key = format!("\"{lang}\"");
+            let end = self.span(here).end.min(self.source.len());
+            if let Some(at) = self.source[..end].rfind(&key) {
+                return explained(
+                    "duplicate-id",
+                    at..at + key.len(),
+                    message.to_owned(),
+                    format!("keep one `{lang}` text"),
+                );
+            }
+        }
+        explained("invalid-value", self.span(here), message.to_owned(), None)
+    }
+}
+
+/// The text inside quotes if it is a number, e.g. `"60"` → `60`.
+fn quoted_number(text: &str) -> Option<&str> {
+    let inner = text.strip_prefix('"')?.strip_suffix('"')?.trim();
+    (inner.parse::<f64>().is_ok()).then_some(inner)
 }
 
 fn list(names: &[&str]) -> String {
@@ -311,45 +1048,156 @@ fn list(names: &[&str]) -> String {
         .join(", ")
 }
 
-fn field_hint(field: &str) -> &'static str {
-    match field {
-        "id" => "an id is a short name such as \"greeting\"",
-        "next" => "`next` names the node or ending the call goes to",
-        "kind" => "`kind` tags the reply, e.g. \"apology\" or \"redirect_to_sms\"",
-        "text" => "the words, as \"…\" or {\"en\": \"…\", \"zh\": \"…\"}",
-        "start" => {
-            "for a meter, a number such as 40 or a range (30, 60); for the scenario, the first node's id"
-        }
-        "says" => "what the caller says, e.g. [(text: \"…\")]",
-        "replies" => "the trainee's options, a list of (id: …, text: …, kind: …, next: …)",
-        "meters" => "at least (id: \"anger\", start: 50) and (id: \"trust\", start: 50)",
-        _ => "see docs/scenario-format.md",
+/// "this reply", "the scenario": the part of the file a type is written as.
+fn this(outer: Option<&str>) -> String {
+    match outer {
+        Some("Scenario") => "the scenario".to_owned(),
+        Some("Persona") => "the persona".to_owned(),
+        Some(o @ ("Policy" | "Rules" | "Assets" | "Points" | "Face")) => format!("`{}`", o.to_lowercase()),
+        Some("TransferPolicy") => "`policy.transfer`".to_owned(),
+        Some("RepetitionRule") => "`rules.repetition`".to_owned(),
+        Some("HoldRule") => "`rules.hold`".to_owned(),
+        Some("HangUpRule") => "`rules.hang_up`".to_owned(),
+        Some("OverAccommodationRule") => "`rules.over_accommodation`".to_owned(),
+        other => format!("this {}", thing(other)),
     }
+}
+
+/// "a reply", "an ending".
+fn a_thing(outer: Option<&str>) -> String {
+    let t = thing(outer);
+    let article = if t.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {t}")
+}
+
+fn thing(outer: Option<&str>) -> &'static str {
+    match outer {
+        Some("Meter") => "meter",
+        Some("Trait") => "trait",
+        Some("AccountFact") => "account fact",
+        Some("Node") => "node",
+        Some("Line") => "caller's line",
+        Some("Reply") => "reply",
+        Some("Branch") => "branch",
+        Some("Ending") => "ending",
+        Some("Threshold") => "threshold",
+        Some("Scenario") => "scenario",
+        Some("Persona") => "persona",
+        _ => "part",
+    }
+}
+
+fn variant_kind(outer: Option<&str>) -> &'static str {
+    match outer {
+        Some("Action") => "action",
+        Some("EndingKind") => "ending kind",
+        Some("Condition") => "condition",
+        Some("Difficulty") => "difficulty",
+        Some("Skin") => "skin",
+        Some("Hair") => "hair style",
+        Some("HairColour") => "hair colour",
+        _ => "name",
+    }
+}
+
+/// What to add for a missing field, with an example.
+fn field_hint(field: &str, outer: Option<&str>) -> String {
+    let what = match (field, outer) {
+        ("start", Some("Scenario")) => "`start: \"…\"`, the id of the node the call begins at",
+        ("start", _) => "`start: 50`, or `start: (30, 60)` for a random start",
+        ("next", _) => "`next: \"…\"`, the node or ending the call goes to",
+        ("id", _) => "`id: \"…\"`, a short name such as \"greeting\"",
+        ("kind", Some("Ending")) => {
+            "`kind: Resolved` (or Delighted, Escalated, Complaint, CallerHungUp, AgentHungUp)"
+        }
+        ("kind", _) => "`kind: \"…\"`, a tag such as \"apology\"; repeats of a kind land worse",
+        ("ending", _) => "`ending: \"…\"`, the id of the ending this leads to",
+        ("difficulty", _) => "`difficulty: Medium` (or Easy, Hard)",
+        ("source", _) => "`source: \"…\"`, the seed text this scenario comes from",
+        ("kinds", _) => "`kinds: [\"…\"]`, the reply kinds this trait scales",
+        ("seconds", _) => "`seconds: 60`, how long the caller waits",
+        _ => return example(Some(field)).map_or_else(|| format!("`{field}: …`"), |e| format!("it: {e}")),
+    };
+    what.to_owned()
+}
+
+/// How a field's value is written, for fields whose shape is easy to get wrong.
+fn example(field: Option<&str>) -> Option<String> {
+    let e = match field? {
+        "says" => "says: [(text: \"…\")]",
+        "replies" => "replies: [(id: \"…\", text: \"…\", kind: \"…\", next: \"…\")]",
+        "meters" => "meters: [(id: \"anger\", start: 50), (id: \"trust\", start: 50)]",
+        "points" => "points: (understanding: 1, acknowledgement: 1, emotion: 0, assistance: 2)",
+        "effects" => "effects: {\"anger\": -10, \"trust\": 5}",
+        "when" => "when: [AtLeast(\"anger\", 80)]",
+        "branches" => "branches: [(when: [AtLeast(\"anger\", 80)], next: \"…\")]",
+        "persona" => "persona: (name: \"…\", description: \"…\", meters: […])",
+        "nodes" => "nodes: [(id: \"…\", says: […], replies: […])]",
+        "endings" => "endings: [(id: \"…\", kind: Resolved, title: \"…\", debrief: \"…\")]",
+        "thresholds" => "thresholds: [(when: [AtLeast(\"anger\", 100)], ending: \"…\")]",
+        "languages" => "languages: [\"en\", \"zh\"]",
+        "tags" => "tags: [\"angry caller\"]",
+        "traits" => "traits: [(name: \"…\", kinds: [\"…\"], effects: 2.0)]",
+        "account" => "account: [(label: \"…\", value: \"…\")]",
+        "action" => "action: Hold(seconds: 60)",
+        "title" | "summary" | "text" | "note" | "debrief" | "name" | "description" | "label" | "value" => {
+            return Some(format!("write {}: \"…\"", field?));
+        }
+        _ => return None,
+    };
+    Some(format!("write {e}"))
+}
+
+fn expected_words(expected: &str) -> String {
+    if expected.contains("map of language") {
+        return "a text in quotes".to_owned();
+    }
+    match expected {
+        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number of 0 or more".to_owned(),
+        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number".to_owned(),
+        "f32" | "f64" => "a number".to_owned(),
+        "a boolean" => "`true` or `false`".to_owned(),
+        "a sequence" => "a list in `[…]`".to_owned(),
+        "a string" => "text in double quotes".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+fn found_words(found: &str) -> String {
+    for prefix in [
+        "the unsigned integer ",
+        "the signed integer ",
+        "the floating point number ",
+    ] {
+        if let Some(n) = found.strip_prefix(prefix) {
+            return format!("the number {}", n.trim_matches('`'));
+        }
+    }
+    if let Some(s) = found.strip_prefix("the string ") {
+        return format!("the text {s}");
+    }
+    if let Some(b) = found.strip_prefix("the boolean ") {
+        return b.to_owned();
+    }
+    found.to_owned()
 }
 
 fn type_hint(expected: &str) -> Option<String> {
     if expected.contains("map of language") {
-        Some("write \"…\" or {\"en\": \"…\", \"zh\": \"…\"}".to_owned())
-    } else if expected.contains("integer") {
+        Some("write \"…\", or {\"en\": \"…\", \"zh\": \"…\"} for several languages".to_owned())
+    } else if expected.contains("range such as") {
+        Some("write a number such as 50, or (30, 60) for a random start".to_owned())
+    } else if expected.contains("map of meter") {
+        Some("write effects as {\"anger\": -10, \"trust\": 5}".to_owned())
+    } else if expected_words(expected).starts_with("a whole number") {
         Some("write a whole number without quotes".to_owned())
-    } else if expected.contains("a string") {
-        Some("put the value in double quotes".to_owned())
+    } else if expected == "a string" {
+        Some("put the text in double quotes".to_owned())
     } else {
         None
-    }
-}
-
-fn unexpected_char_hint(c: char, rest: &str) -> String {
-    match c {
-        '}' | ']' | ')' => {
-            "this bracket closes something that is not open; check the one before it".to_owned()
-        }
-        '=' => "RON uses `:` between a field and its value".to_owned(),
-        '\'' => "text goes in double quotes".to_owned(),
-        '+' => "write positive numbers without `+`".to_owned(),
-        _ if rest.starts_with("“") || rest.starts_with("”") => {
-            "typographic quotes are not RON quotes; use \"".to_owned()
-        }
-        _ => "check the line for a missing comma or quote".to_owned(),
     }
 }
