@@ -130,6 +130,11 @@ fn check(paths: &[PathBuf], deny_warnings: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if files.is_empty() {
+        let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        eprintln!("error: no scenario files (`*.ron`) in {}", names.join(", "));
+        return ExitCode::FAILURE;
+    }
     let (mut errors, mut warnings) = (0, 0);
     let mut out = io::stdout().lock();
     for file in &files {

@@ -59,6 +59,14 @@ impl Diagnostic {
     /// The message as a compiler would print it, with the offending line of
     /// `source` quoted and a caret under the problem.
     pub fn render(&self, source: &str) -> String {
+        if source.is_empty() && self.span.is_empty() {
+            // Nothing to quote (an unreadable file): no empty snippet, no 1:1.
+            let mut text = format!("{}: {}\n  --> {}\n", self.severity, self.message, self.file);
+            if let Some(help) = &self.help {
+                text.push_str(&format!("  = help: {help}\n"));
+            }
+            return text;
+        }
         let file = SimpleFile::new(self.file.as_str(), source);
         let mut diagnostic = match self.severity {
             Severity::Error => CsDiagnostic::error(),
@@ -132,14 +140,23 @@ pub fn offset_of(source: &str, line: usize, column: usize) -> usize {
     source.len()
 }
 
-/// The closest of `candidates` to `word`, if any is close enough to be a typo.
+/// The closest of `candidates` to `word`, if any is close enough to be a
+/// typo: similar overall (Jaro-Winkler), or one or two keystrokes away, which
+/// catches short names (`iid` for `id`) the similarity score misses.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    let allowed_edits = if word.chars().count() >= 6 { 2 } else { 1 };
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(&word.to_lowercase(), &c.to_lowercase()), c))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
+        .filter(|c| !c.is_empty())
+        .map(|c| {
+            let lower = c.to_lowercase();
+            let edits = strsim::damerau_levenshtein(&word, &lower);
+            (edits, strsim::jaro_winkler(&word, &lower), c)
+        })
+        .filter(|(edits, similarity, _)| *edits <= allowed_edits || *similarity > 0.8)
+        .min_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)))
+        .map(|(_, _, c)| c)
 }
 
 #[cfg(test)]
@@ -161,6 +178,12 @@ mod tests {
             Some("check_account")
         );
         assert_eq!(did_you_mean("zzz", ["say", "check_account"]), None);
+        assert_eq!(did_you_mean("iid", ["id", "label", "min", "max"]), Some("id"));
+        assert_eq!(did_you_mean("ax", ["id", "label", "min", "max"]), Some("max"));
+        assert_eq!(
+            did_you_mean("Happy", ["Delighted", "Resolved", "Escalated"]),
+            None
+        );
     }
 
     #[test]

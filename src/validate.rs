@@ -805,7 +805,7 @@ impl<'s> Validator<'s> {
                 };
                 let optional = matches!(
                     field.as_str(),
-                    "note" | "says" | "notes" | "description" | "label"
+                    "note" | "says" | "notes" | "description" | "label" | "misuse_note"
                 );
                 self.push(
                     Finding::error("empty-text", at, format!("`{field}` is empty")).help(if optional {

@@ -101,17 +101,40 @@ pub fn load_file(file: &FsPath) -> Result<Loaded, LoadError> {
             diagnostics: vec![Diagnostic {
                 severity: Severity::Error,
                 code: "unreadable-file",
-                message: format!("cannot read this file: {err}"),
+                message: unreadable(file, &err),
                 file: file.display().to_string(),
                 line: 1,
                 column: 1,
                 span: 0..0,
                 label: None,
-                help: Some("check the path and that the file is UTF-8 text".to_owned()),
+                help: Some(
+                    match err.kind() {
+                        std::io::ErrorKind::InvalidData => {
+                            "save it as UTF-8 text (most editors offer this under \"Save as\")"
+                        }
+                        std::io::ErrorKind::NotFound => {
+                            "check the spelling of the path; `callsim check` takes scenario files or folders of them"
+                        }
+                        _ => "check the path and that you may read the file",
+                    }
+                    .to_owned(),
+                ),
             }],
             file: file.to_owned(),
             source: String::new(),
         }),
+    }
+}
+
+/// Why a file could not be read, in plain words.
+fn unreadable(file: &FsPath, err: &std::io::Error) -> String {
+    let name = file.display();
+    match err.kind() {
+        std::io::ErrorKind::NotFound => format!("there is no file or folder `{name}`"),
+        std::io::ErrorKind::InvalidData => format!("`{name}` is not UTF-8 text"),
+        std::io::ErrorKind::PermissionDenied => format!("`{name}` may not be read (permission denied)"),
+        std::io::ErrorKind::IsADirectory => format!("`{name}` is a folder, not a scenario file"),
+        _ => format!("cannot read `{name}`: {err}"),
     }
 }
 
@@ -507,7 +530,10 @@ impl Place<'_> {
                 | RonError::InvalidValueForType { .. }
                 | RonError::ExpectedStringEnd
                 | RonError::UnclosedBlockComment
-        ) && let Some(e) = self.runaway_string(here)
+        ) && let Some(e) = self
+            .runaway_string(here)
+            .or_else(|| self.doubled(here))
+            .or_else(|| self.look_alike(here))
         {
             return e;
         }
@@ -561,6 +587,23 @@ impl Place<'_> {
                     "duplicate-field",
                     self.span(here),
                     format!("`{field}` is given twice in {}", this(outer.as_deref())),
+                    help,
+                )
+            }
+            RonError::InvalidValueForType { expected, found } if found == "a unit value" => {
+                // ron read a bare word and stopped after it.
+                let word = self.tokens.at(self.start).saturating_sub(1);
+                let word = if self.tokens.is_ident(word) { word } else { here };
+                let text = self.text(word);
+                let help = if expected.contains("map of language") || expected == "a string" {
+                    format!("is the opening `\"` missing? write \"{text} …\"")
+                } else {
+                    type_hint(expected).unwrap_or_else(|| format!("`{text}` does not fit here"))
+                };
+                explained(
+                    "wrong-type",
+                    self.span(word),
+                    format!("expected {}, found `{text}`", expected_words(expected)),
                     help,
                 )
             }
@@ -761,6 +804,63 @@ impl Place<'_> {
         ))
     }
 
+    /// A character that looks like RON's but is not: typographic quotes,
+    /// full-width punctuation from a Chinese or Japanese keyboard.
+    fn look_alike(&self, here: usize) -> Option<Explained> {
+        let Tok::Punct(c) = self.tokens.get(here)?.kind else {
+            return None;
+        };
+        Some(self.unexpected_char(here, c)).filter(|_| plain_for(c).is_some() || is_typographic_quote(c))
+    }
+
+    /// A character typed twice (`,,`, `""`, `((`), whatever ron made of it.
+    fn doubled(&self, here: usize) -> Option<Explained> {
+        let prev = here.checked_sub(1)?;
+        let (p, h) = (self.tokens.get(prev)?, self.tokens.get(here)?);
+        let adjacent = p.span.end == h.span.start;
+        let quote = |at: usize| {
+            explained(
+                "syntax",
+                at..at + 1,
+                "two `\"` in a row".to_owned(),
+                "remove one of them".to_owned(),
+            )
+        };
+        match (p.kind, h.kind) {
+            (Tok::Str { .. }, Tok::Str { .. }) if adjacent => return Some(quote(h.span.start)),
+            (Tok::Str { .. }, Tok::Ident | Tok::Number) if adjacent && self.text(prev) == "\"\"" => {
+                return Some(quote(p.span.start));
+            }
+            (Tok::Punct(a), Tok::Punct(b)) if a == b && matches!(a, ',' | ':' | '(' | '[' | '{' | '-') => {}
+            _ => return None,
+        }
+        let c = self.text(here);
+        if c == "," && self.tokens.line(prev) < self.tokens.line(here) {
+            // `),` with the `)` lost: a comma alone on its line.
+            let open = self.tokens.open_before(here).last().copied()?;
+            let o = self.text(open);
+            return Some(explained(
+                "unclosed-bracket",
+                self.span(here),
+                "a `,` with nothing before it".to_owned(),
+                format!(
+                    "the `{o}` opened on line {} is not closed: add `{}` before this `,`",
+                    self.tokens.line(open),
+                    closing_of(o.chars().next().unwrap_or('('))
+                ),
+            ));
+        }
+        let same_line = self.tokens.line(prev) == self.tokens.line(here);
+        same_line.then(|| {
+            explained(
+                "syntax",
+                self.span(here),
+                format!("`{c}` twice in a row"),
+                format!("remove one `{c}`"),
+            )
+        })
+    }
+
     fn missing_field(&self, field: &str, outer: Option<&str>) -> Explained {
         // ron stops at the closing bracket of the struct missing the field.
         let here = self.here();
@@ -799,8 +899,34 @@ impl Place<'_> {
 
     fn wrong_name(&self, here: usize, expected: &str, found: &str) -> Explained {
         if self.tokens.is(here + 1, ':') {
+            if let Some(field) = self.tokens.field_of_value(here) {
+                // `rules: repetition: …`: the value's own `(` is missing.
+                return explained(
+                    "syntax",
+                    self.span(here),
+                    format!("the `(` after `{field}:` is missing"),
+                    format!("write `{field}: ({found}: …)`"),
+                );
+            }
+            let open = self.tokens.open_before(here).last().copied();
+            let in_items = open.is_some_and(|o| {
+                self.tokens.is(here - 1, '[')
+                    || (o + 1..here).any(|j| {
+                        self.tokens.is_ident(j) && self.text(j) == found && self.tokens.is(j + 1, ':')
+                    })
+            });
+            if in_items {
+                // The other items of this list have `found:` inside their
+                // brackets: this one lost its `(`.
+                return explained(
+                    "syntax",
+                    self.span(here),
+                    format!("the `(` before `{found}:` is missing"),
+                    format!("write each item of this list in brackets: ({found}: …, …)"),
+                );
+            }
             // A field name where a list item should be: the list was not closed.
-            if let Some(&open) = self.tokens.open_before(here).last() {
+            if let Some(open) = open {
                 let c = self.text(open).chars().next().unwrap_or('[');
                 return explained(
                     "unclosed-bracket",
@@ -846,6 +972,19 @@ impl Place<'_> {
                 help,
             );
         }
+        if here > 0
+            && self.tokens.is_ident(prev)
+            && self.text(prev).starts_with(|c: char| c.is_uppercase())
+            && !self.tokens.is(here, '(')
+        {
+            let name = self.text(prev);
+            return explained(
+                "syntax",
+                self.after(prev),
+                format!("expected `(` after `{name}`"),
+                format!("write `{name}(…)`"),
+            );
+        }
         let field = self.tokens.field_of_value(here);
         explained(
             "wrong-type",
@@ -877,6 +1016,25 @@ impl Place<'_> {
         let Some(prev) = here.checked_sub(1) else {
             return explained("syntax", self.span(here), "expected a comma".to_owned(), None);
         };
+        if let Some(Tok::Punct(c @ (')' | ']' | '}'))) = self.tokens.get(here).map(|t| t.kind) {
+            // A closing bracket of the wrong kind: ron wanted `,` or the right one.
+            let open = self.tokens.open_before(here).last().copied();
+            let help = match open {
+                Some(o) => format!(
+                    "the bracket still open is the `{}` on line {}: close it with `{}`, or remove this `{c}`",
+                    self.text(o),
+                    self.tokens.line(o),
+                    closing_of(self.text(o).chars().next().unwrap_or('('))
+                ),
+                None => format!("remove this `{c}`"),
+            };
+            return explained(
+                "unclosed-bracket",
+                self.span(here),
+                format!("this `{c}` does not match the bracket that is open here"),
+                help,
+            );
+        }
         let next = self.tokens.describe(here);
         let help = if self.tokens.line(prev) < self.tokens.line(here) {
             format!("add `,` at the end of line {}", self.tokens.line(prev))
@@ -908,7 +1066,7 @@ impl Place<'_> {
             "syntax",
             at,
             format!("expected `:` after `{}`", shorten(prev)),
-            format!("write `{}: value`", shorten(prev)),
+            format!("add `:` after `{}`", shorten(prev)),
         )
     }
 
@@ -981,8 +1139,25 @@ impl Place<'_> {
 
     fn unexpected_char(&self, here: usize, c: char) -> Explained {
         let span = self.span(here);
+        if self.tokens.is(here, '/') {
+            // ron read `/` as the start of a comment and found no second `/` or `*`.
+            return explained(
+                "syntax",
+                span,
+                "a single `/`: comments start with `//`".to_owned(),
+                "write `//` to start a comment, or remove the `/`".to_owned(),
+            );
+        }
+        if let Some(plain) = plain_for(c) {
+            return explained(
+                "syntax",
+                span,
+                format!("`{c}` is a full-width character; RON needs the plain `{plain}`"),
+                format!("retype it as `{plain}` (with the keyboard in English mode)"),
+            );
+        }
         let (message, help) = match c {
-            '“' | '”' | '„' | '‘' | '’' | '«' | '»' | '「' | '」' => (
+            _ if is_typographic_quote(c) => (
                 format!("`{c}` is a typographic quote; RON needs a straight `\"`"),
                 "retype the quotes around this text as \"…\"".to_owned(),
             ),
@@ -998,9 +1173,9 @@ impl Place<'_> {
                 "`+` before a number".to_owned(),
                 "write positive numbers without `+`".to_owned(),
             ),
-            '：' | '，' => (
-                format!("`{c}` is a full-width character"),
-                format!("use the plain `{}`", if c == '：' { ':' } else { ',' }),
+            _ if c.is_whitespace() || c.is_control() => (
+                format!("unexpected {}", char_name(c)),
+                "check this line for a missing comma, quote or bracket".to_owned(),
             ),
             _ => (
                 format!("unexpected character `{c}`"),
@@ -1031,6 +1206,36 @@ impl Place<'_> {
             }
         }
         explained("invalid-value", self.span(here), message.to_owned(), None)
+    }
+}
+
+fn is_typographic_quote(c: char) -> bool {
+    matches!(c, '“' | '”' | '„' | '‘' | '’' | '«' | '»' | '「' | '」')
+}
+
+/// The plain RON character a full-width one stands for.
+fn plain_for(c: char) -> Option<char> {
+    Some(match c {
+        '：' => ':',
+        '，' => ',',
+        '（' => '(',
+        '）' => ')',
+        '［' => '[',
+        '］' => ']',
+        '｛' => '{',
+        '｝' => '}',
+        '＂' => '"',
+        _ => return None,
+    })
+}
+
+/// A character that does not show, named.
+fn char_name(c: char) -> String {
+    match c {
+        '\n' | '\r' => "end of the line".to_owned(),
+        '\t' => "tab".to_owned(),
+        ' ' => "space".to_owned(),
+        other => format!("invisible character {}", other.escape_unicode()),
     }
 }
 

@@ -1,0 +1,172 @@
+//! `callsim check` as a trainer runs it: the built binary, its exit status
+//! and what it prints, on clean, broken and warning-only files, several
+//! paths, a folder and a path that does not exist.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// Runs `callsim check ARGS` from the crate root, so paths print as given.
+fn check(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_callsim"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("check")
+        .args(args)
+        .output()
+        .expect("the callsim binary runs")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().expect("callsim exits with a status")
+}
+
+#[test]
+fn a_clean_folder_passes() {
+    let out = check(&["scenarios/", "--deny-warnings"]);
+    let text = stdout(&out);
+    assert_eq!(code(&out), 0, "{text}{}", stderr(&out));
+    assert!(
+        !text
+            .lines()
+            .any(|l| l.starts_with("error") || l.starts_with("warning")),
+        "{text}"
+    );
+    let shipped = callsim::scenario::scenario_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"))
+        .expect("scenarios/ can be listed")
+        .len();
+    assert!(
+        text.contains(&format!("checked {shipped} file")) && text.contains("0 errors, 0 warnings: ok"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_broken_file_prints_a_compiler_style_error_and_fails() {
+    let out = check(&["tests/broken/unknown-next-node.ron"]);
+    let text = stdout(&out);
+    assert_eq!(code(&out), 1, "{text}");
+    assert!(
+        text.contains("error: no node or ending is called `reasured`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("--> tests/broken/unknown-next-node.ron:49:27"),
+        "{text}"
+    );
+    // The offending line is quoted with a caret under the reference.
+    assert!(text.contains(r#"next: "reasured","#), "{text}");
+    assert!(text.contains("^^^^^^^^^^"), "{text}");
+    assert!(text.contains("= help: did you mean `reassured`?"), "{text}");
+    assert!(
+        text.contains("checked 1 file: 1 error, 0 warnings: failed"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_syntax_error_points_where_the_fix_goes() {
+    let out = check(&["tests/broken/missing-comma.ron"]);
+    let text = stdout(&out);
+    assert_eq!(code(&out), 1, "{text}");
+    assert!(
+        text.contains("error: a comma is missing before `points`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("--> tests/broken/missing-comma.ron:55:35"),
+        "{text}"
+    );
+    assert!(text.contains("= help: add `,` at the end of line 55"), "{text}");
+}
+
+#[test]
+fn warnings_alone_pass_unless_denied() {
+    let file = "tests/broken/unreachable-node.ron";
+    let out = check(&[file]);
+    let text = stdout(&out);
+    assert_eq!(code(&out), 0, "{text}");
+    assert!(
+        text.contains("warning: no reply leads to node `wants_it_today`"),
+        "{text}"
+    );
+    assert!(text.contains("0 errors, 1 warning: ok"), "{text}");
+
+    let denied = check(&[file, "--deny-warnings"]);
+    let text = stdout(&denied);
+    assert_eq!(code(&denied), 1, "{text}");
+    assert!(text.contains("0 errors, 1 warning: failed"), "{text}");
+}
+
+#[test]
+fn several_paths_are_checked_in_order() {
+    let out = check(&[
+        "tests/broken/unknown-action.ron",
+        "scenarios/missing-bonus-number.ron",
+        "tests/broken/duplicate-node-id.ron",
+    ]);
+    let text = stdout(&out);
+    assert_eq!(code(&out), 1, "{text}");
+    let action = text
+        .find("--> tests/broken/unknown-action.ron:46:29")
+        .unwrap_or_else(|| panic!("no unknown-action error in:\n{text}"));
+    let node = text
+        .find("--> tests/broken/duplicate-node-id.ron:73:17")
+        .unwrap_or_else(|| panic!("no duplicate-node error in:\n{text}"));
+    assert!(action < node, "{text}");
+    assert!(
+        text.contains("checked 3 files: 2 errors, 0 warnings: failed"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_folder_checks_every_scenario_in_it() {
+    let out = check(&["tests/broken"]);
+    let text = stdout(&out);
+    assert_eq!(code(&out), 1);
+    let files =
+        callsim::scenario::scenario_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/broken"))
+            .expect("tests/broken/ can be listed");
+    assert!(
+        text.contains(&format!("checked {} files:", files.len())),
+        "{text}"
+    );
+    for file in files {
+        let name = file.file_name().and_then(|n| n.to_str()).expect("a UTF-8 name");
+        assert!(
+            text.contains(&format!("--> tests/broken/{name}:")),
+            "nothing about {name}"
+        );
+    }
+}
+
+#[test]
+fn a_missing_file_is_a_clear_error() {
+    let out = check(&["scenarios/no-such-call.ron"]);
+    let text = stdout(&out);
+    assert_eq!(code(&out), 1, "{text}");
+    assert!(
+        text.contains("error: there is no file or folder `scenarios/no-such-call.ron`"),
+        "{text}"
+    );
+    assert!(text.contains("= help: check the spelling of the path"), "{text}");
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_folder_without_scenarios_is_an_error() {
+    let out = check(&["src/scenario"]);
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("error: no scenario files (`*.ron`) in"),
+        "{}",
+        stderr(&out)
+    );
+}
