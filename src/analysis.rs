@@ -7,6 +7,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
+use rustc_hash::FxHashMap;
+
 use serde::Serialize;
 
 use crate::engine::{Choice, EndingRef, Model, Outcome, State};
@@ -34,7 +36,9 @@ pub struct Edge {
 pub struct Graph {
     pub states: Vec<State>,
     pub edges: Vec<Vec<Edge>>,
-    index: HashMap<State, usize>,
+    /// Fx hashing: states are small and hashed on every step, and nothing
+    /// here is exposed to untrusted input that could exploit a weak hash.
+    index: FxHashMap<State, usize>,
     /// Post-order: every state after all the states it leads to (except
     /// along a loop).
     order: Vec<usize>,
@@ -75,7 +79,7 @@ impl Graph {
         let mut graph = Graph {
             states: vec![start.clone()],
             edges: vec![Vec::new()],
-            index: HashMap::from([(start, 0)]),
+            index: FxHashMap::from_iter([(start, 0)]),
             order: Vec::new(),
             loops: Vec::new(),
             truncated: false,
@@ -421,9 +425,10 @@ pub fn analyze(model: &Model) -> Analysis {
 
     let mut states = 0;
     let mut scale: Option<Scale> = None;
-    let mut endings: BTreeSet<String> = BTreeSet::new();
+    // Kept as cheap keys while exploring; named once at the end.
+    let mut ending_refs: rustc_hash::FxHashSet<EndingRef> = Default::default();
     let mut visited_nodes = vec![false; s.nodes.len()];
-    let mut offered: BTreeSet<(usize, usize)> = BTreeSet::new();
+    let mut offered: rustc_hash::FxHashSet<(usize, usize)> = Default::default();
     let mut problems = Vec::new();
     let mut longest = 0;
     let mut best_path = None;
@@ -442,7 +447,7 @@ pub fn analyze(model: &Model) -> Analysis {
                     offered.insert((state.node, r));
                 }
                 if let To::Ending(end) = e.to {
-                    endings.insert(ending_id(model, end));
+                    ending_refs.insert(end);
                 }
             }
             if graph.edges[i].is_empty() {
@@ -493,6 +498,7 @@ pub fn analyze(model: &Model) -> Analysis {
             worst_path = Some(follow(model, &graph, Objective::TOTAL, false));
         }
     }
+    let endings: BTreeSet<String> = ending_refs.into_iter().map(|e| ending_id(model, e)).collect();
     for (n, node) in s.nodes.iter().enumerate() {
         let good = node
             .replies

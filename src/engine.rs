@@ -16,6 +16,15 @@ use crate::text::Text;
 /// repeat lands like the last counted one. Keeps the state space finite.
 pub const MAX_COUNTED_REPEATS: u8 = 6;
 
+/// The most meters a persona may have, and the most reply kinds a scenario
+/// may use. States keep both inline, so exploring a call allocates nothing
+/// per step; `validate` reports a scenario over either limit.
+pub const MAX_METERS: usize = 8;
+pub const MAX_KINDS: usize = 64;
+
+/// Meter values by meter index; entries past the persona's meters are 0.
+pub type Meters = [i32; MAX_METERS];
+
 /// What the trainee chose at a node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Choice {
@@ -115,15 +124,15 @@ struct NodeRule {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct State {
     pub node: usize,
-    pub meters: Vec<i32>,
-    kind_uses: Vec<u8>,
+    pub meters: Meters,
+    kind_uses: [u8; MAX_KINDS],
     visited: u64,
     once_used: u64,
     checked: bool,
     holds: u8,
     /// The kind of the reply just chosen, kept only when a condition asks
     /// (`JustUsed`), so other scenarios' states are not split by it.
-    last_kind: Option<usize>,
+    last_kind: Option<u8>,
 }
 
 impl State {
@@ -136,7 +145,7 @@ impl State {
 #[derive(Debug, Clone)]
 pub struct Transition {
     pub points: Points,
-    pub meters_after: Vec<i32>,
+    pub meters_after: Meters,
     pub rules: Vec<RuleApplied>,
     pub seconds: u32,
     pub outcome: Outcome,
@@ -282,6 +291,11 @@ impl Model {
             .into_iter()
             .map(str::to_owned)
             .collect();
+        if kinds.len() > MAX_KINDS || s.persona.meters.len() > MAX_METERS {
+            return Err(CompileError(format!(
+                "at most {MAX_METERS} meters and {MAX_KINDS} reply kinds are supported"
+            )));
+        }
         let mut visited = Vec::new();
         for list in all_conditions(s) {
             visited_nodes(list, &mut visited);
@@ -402,11 +416,15 @@ impl Model {
     }
 
     /// The state a call starts in, given the starting meter values.
-    pub fn start_state(&self, meters: Vec<i32>) -> State {
+    pub fn start_state(&self, values: Vec<i32>) -> State {
+        let mut meters = [0; MAX_METERS];
+        for (m, v) in meters.iter_mut().zip(values) {
+            *m = v;
+        }
         let mut state = State {
             node: self.start,
             meters,
-            kind_uses: vec![0; self.kinds.len()],
+            kind_uses: [0; MAX_KINDS],
             visited: 0,
             once_used: 0,
             checked: false,
@@ -452,7 +470,7 @@ impl Model {
             Cond::Visited(bit) => state.visited & (1 << bit) != 0,
             Cond::NotVisited(bit) => state.visited & (1 << bit) == 0,
             Cond::Used(k) => state.kind_uses[*k] > 0,
-            Cond::JustUsed(k) => state.last_kind == Some(*k),
+            Cond::JustUsed(k) => state.last_kind.map(usize::from) == Some(*k),
             Cond::Checked => state.checked,
             Cond::AnyOf(list) => list.iter().any(|c| self.holds(c, state)),
             Cond::Not(inner) => !self.holds(inner, state),
@@ -503,7 +521,7 @@ impl Model {
     /// What `choice` does at `state`. The choice must be one `choices` offers.
     pub fn step(&self, state: &State, choice: Choice) -> Transition {
         let s = &self.scenario;
-        let mut meters = state.meters.clone();
+        let mut meters = state.meters;
         let mut rules = Vec::new();
         let reply = match choice {
             Choice::HangUp => {
@@ -552,7 +570,8 @@ impl Model {
         }
         next.kind_uses[reply.kind] = (earlier + 1).min(MAX_COUNTED_REPEATS);
         if self.tracks_last_kind {
-            next.last_kind = Some(reply.kind);
+            // Fits: Model::new refuses more than MAX_KINDS kinds.
+            next.last_kind = Some(reply.kind as u8);
         }
 
         let mut seconds = reply.seconds;
@@ -601,7 +620,7 @@ impl Model {
         for (m, meter) in s.persona.meters.iter().enumerate() {
             meters[m] = meters[m].clamp(meter.min, meter.max);
         }
-        next.meters = meters.clone();
+        next.meters = meters;
 
         let threshold = (reply.action != Action::EndCall)
             .then(|| {

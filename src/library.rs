@@ -636,7 +636,7 @@ mod tests {
         let headline = error.headline();
         assert!(
             headline.starts_with(&format!(
-                "{}:{line}:{column}: error: unknown variant `Esay`",
+                "{}:{line}:{column}: error: unknown difficulty `Esay`",
                 file.display()
             )),
             "{headline}"

@@ -214,6 +214,20 @@ impl<'s> Validator<'s> {
     fn meters(&mut self) {
         let meters = &self.s.persona.meters;
         let at = root().field("persona").field("meters");
+        if meters.len() > crate::engine::MAX_METERS {
+            self.push(
+                Finding::error(
+                    "too-many",
+                    at.clone().index(crate::engine::MAX_METERS),
+                    format!(
+                        "the persona has {} meters; at most {} are supported",
+                        meters.len(),
+                        crate::engine::MAX_METERS
+                    ),
+                )
+                .help("fold meters that move together into one"),
+            );
+        }
         for required in REQUIRED_METERS {
             if !meters.iter().any(|m| m.id == required) {
                 self.push(
@@ -652,6 +666,21 @@ impl<'s> Validator<'s> {
 
     fn replies(&mut self) {
         let s = self.s;
+        let kinds = reply_kinds(s);
+        if kinds.len() > crate::engine::MAX_KINDS {
+            self.push(
+                Finding::error(
+                    "too-many",
+                    root().field("nodes"),
+                    format!(
+                        "the replies use {} kinds; at most {} are supported",
+                        kinds.len(),
+                        crate::engine::MAX_KINDS
+                    ),
+                )
+                .help("give replies that are the same move the same kind"),
+            );
+        }
         for (n, node) in s.nodes.iter().enumerate() {
             if node.says.is_empty() {
                 self.push(
