@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use callsim::check::{FileReport, check_file};
-use callsim::diagnostic::Diagnostic;
+use callsim::diagnostic::{Diagnostic, line_column};
 use callsim::scenario::scenario_files;
 
 fn corpus() -> Vec<PathBuf> {
@@ -171,6 +171,11 @@ fn every_broken_file_is_reported_at_a_real_place() {
                 "{name}: {d} covers bytes {:?} of {}",
                 d.span,
                 report.source.len()
+            );
+            assert_eq!(
+                line_column(&report.source, d.span.start),
+                (d.line, d.column),
+                "{name}: {d} is not where its span starts"
             );
             assert!(
                 !d.message.contains('\n') && d.help.as_deref().is_none_or(|h| !h.contains('\n')),
