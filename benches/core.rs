@@ -68,7 +68,14 @@ fn generate(seed: u64) -> String {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let nodes = rng.random_range(10..=25usize);
     let endings = rng.random_range(4..=8usize);
-    let kinds = ["Delighted", "Resolved", "Escalated", "Complaint", "CallerHungUp", "AgentHungUp"];
+    let kinds = [
+        "Delighted",
+        "Resolved",
+        "Escalated",
+        "Complaint",
+        "CallerHungUp",
+        "AgentHungUp",
+    ];
     let ending_kind = |e: usize| kinds[e % kinds.len()];
     let mut s = String::new();
     let _ = write!(
@@ -117,7 +124,11 @@ Scenario(
             sentence(&mut rng, 14)
         );
         // The last line has one way out to each ending, so all are reached.
-        let replies = if last { endings } else { rng.random_range(2..=5usize) };
+        let replies = if last {
+            endings
+        } else {
+            rng.random_range(2..=5usize)
+        };
         for r in 0..replies {
             let good = r == 0;
             // The first reply moves the call on; the last caller line
@@ -139,7 +150,11 @@ Scenario(
                 (1, 1) => "routine_apology",
                 _ => KINDS[rng.random_range(0..KINDS.len())],
             };
-            let action = if last { "\n                    action: EndCall," } else { "" };
+            let action = if last {
+                "\n                    action: EndCall,"
+            } else {
+                ""
+            };
             let branch = if !last && !good && rng.random_range(0..4) == 0 {
                 format!(
                     "\n                    branches: [(when: [AtLeast(\"anger\", 75)], next: \"e{}\")],",
@@ -148,7 +163,11 @@ Scenario(
             } else {
                 String::new()
             };
-            let once = if rng.random_range(0..6) == 0 { "\n                    once: true," } else { "" };
+            let once = if rng.random_range(0..6) == 0 {
+                "\n                    once: true,"
+            } else {
+                ""
+            };
             let _ = write!(
                 s,
                 r#"                (
@@ -164,8 +183,16 @@ Scenario(
 "#,
                 sentence(&mut rng, 16),
                 points(&mut rng, good),
-                if good { -rng.random_range(0..15) } else { rng.random_range(0..15) },
-                if good { rng.random_range(0..15) } else { -rng.random_range(0..10) },
+                if good {
+                    -rng.random_range(0..15)
+                } else {
+                    rng.random_range(0..15)
+                },
+                if good {
+                    rng.random_range(0..15)
+                } else {
+                    -rng.random_range(0..10)
+                },
                 sentence(&mut rng, 12),
                 rng.random_range(5..40)
             );
@@ -204,7 +231,11 @@ fn write_scenarios() -> (tempfile::TempDir, Vec<PathBuf>) {
             Ok(loaded) if loaded.warnings.is_empty() => {}
             Ok(loaded) => panic!(
                 "generated scenario {seed} has warnings:\n{}",
-                loaded.warnings.iter().map(|w| w.render(&loaded.source)).collect::<String>()
+                loaded
+                    .warnings
+                    .iter()
+                    .map(|w| w.render(&loaded.source))
+                    .collect::<String>()
             ),
             Err(e) => panic!("generated scenario {seed} does not load:\n{}", e.render()),
         }
@@ -264,7 +295,8 @@ fn loading(c: &mut Criterion) {
     // Where the difference goes: ron with the loader's options, and the
     // validation alone on scenarios already parsed.
     group.bench_function("ron with implicit_some (as load_file parses)", |b| {
-        let options = ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+        let options =
+            ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
         b.iter(|| {
             for f in &files {
                 let text = std::fs::read_to_string(f).expect("readable");
@@ -293,7 +325,10 @@ fn shipped() -> Vec<(String, Model)> {
         .into_iter()
         .map(|f| {
             let loaded = load_file(&f).unwrap_or_else(|e| panic!("{}", e.render()));
-            let name = f.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = f
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
             (name, Model::new(loaded.scenario).expect("compiles"))
         })
         .collect()
