@@ -47,6 +47,22 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// An error about a file as a whole (it cannot be read, or callsim
+    /// itself failed on it): no place inside it to point at.
+    pub fn whole_file(code: &'static str, file: &str, message: String, help: String) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            message,
+            file: file.to_owned(),
+            line: 1,
+            column: 1,
+            span: 0..0,
+            label: None,
+            help: Some(help),
+        }
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

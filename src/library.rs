@@ -19,7 +19,7 @@ use std::time::Duration;
 use notify_debouncer_mini::notify::{self, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_mini::{DebounceEventResult, Debouncer, new_debouncer};
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::engine::Model;
 use crate::scenario::{LoadError, Loaded, load_file, parse_str};
 
@@ -407,17 +407,12 @@ fn load(file: &Path, bytes: Option<Vec<u8>>) -> Result<Playable, LoadError> {
         // Validation rejects everything the engine cannot compile, so this
         // is a bug in callsim; still a card, never a crash.
         Err(e) => Err(LoadError {
-            diagnostics: vec![Diagnostic {
-                severity: Severity::Error,
-                code: "internal",
-                message: e.to_string(),
-                file: file.display().to_string(),
-                line: 1,
-                column: 1,
-                span: 0..0,
-                label: None,
-                help: Some("this is a bug in callsim: please report it with the file".to_owned()),
-            }],
+            diagnostics: vec![Diagnostic::whole_file(
+                "internal",
+                &file.display().to_string(),
+                e.to_string(),
+                "this is a bug in callsim: please report it with the file".to_owned(),
+            )],
             file,
             source,
         }),

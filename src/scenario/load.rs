@@ -98,28 +98,21 @@ pub fn load_file(file: &FsPath) -> Result<Loaded, LoadError> {
     match fs::read_to_string(file) {
         Ok(source) => parse_str(&source, file, file.parent()),
         Err(err) => Err(LoadError {
-            diagnostics: vec![Diagnostic {
-                severity: Severity::Error,
-                code: "unreadable-file",
-                message: unreadable(file, &err),
-                file: file.display().to_string(),
-                line: 1,
-                column: 1,
-                span: 0..0,
-                label: None,
-                help: Some(
-                    match err.kind() {
-                        std::io::ErrorKind::InvalidData => {
-                            "save it as UTF-8 text (most editors offer this under \"Save as\")"
-                        }
-                        std::io::ErrorKind::NotFound => {
-                            "check the spelling of the path; `callsim check` takes scenario files or folders of them"
-                        }
-                        _ => "check the path and that you may read the file",
+            diagnostics: vec![Diagnostic::whole_file(
+                "unreadable-file",
+                &file.display().to_string(),
+                unreadable(file, &err),
+                match err.kind() {
+                    std::io::ErrorKind::InvalidData => {
+                        "save it as UTF-8 text (most editors offer this under \"Save as\")"
                     }
-                    .to_owned(),
-                ),
-            }],
+                    std::io::ErrorKind::NotFound => {
+                        "check the spelling of the path; `callsim check` takes scenario files or folders of them"
+                    }
+                    _ => "check the path and that you may read the file",
+                }
+                .to_owned(),
+            )],
             file: file.to_owned(),
             source: String::new(),
         }),
