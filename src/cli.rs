@@ -392,11 +392,16 @@ fn analyze_cmd(file: &Path, json: bool) -> Result<(), String> {
         println!("replies never offered: {}", a.unused_replies.join(", "));
     }
     println!("longest call: {} replies", a.longest_path);
-    if a.problems.is_empty() {
+    // The same words `check` uses; `check` adds where in the file.
+    let problems = crate::check::soundness(&model, &a);
+    if problems.is_empty() {
         println!("no problems found");
     }
-    for p in &a.problems {
-        println!("problem: {}", serde_json::to_string(p).unwrap_or_default());
+    for p in &problems {
+        println!("{}: {}", p.severity, p.message);
+        if let Some(help) = &p.help {
+            println!("  help: {help}");
+        }
     }
     Ok(())
 }

@@ -170,3 +170,22 @@ fn a_folder_without_scenarios_is_an_error() {
         stderr(&out)
     );
 }
+
+#[test]
+fn analyze_names_a_dead_end_in_words_with_a_fix() {
+    let out = Command::new(env!("CARGO_BIN_EXE_callsim"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["analyze", "tests/broken/dead-end-conditions.ron"])
+        .output()
+        .expect("the callsim binary runs");
+    let text = stdout(&out);
+    assert!(
+        text.contains("error: at node `reassured` every reply can be ruled out by its conditions")
+            && text.contains("  help: give at least one reply no `when`"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("{\""),
+        "no raw JSON in the readable report:\n{text}"
+    );
+}
