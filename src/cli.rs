@@ -24,6 +24,39 @@ use crate::scenario::{Action, load_file};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// With no subcommand: how to launch the game.
+    #[command(flatten)]
+    pub game: GameArgs,
+}
+
+/// How to launch the game (`callsim` with no subcommand).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct GameArgs {
+    /// Folder of scenario files to offer (default: `scenarios/` beside the
+    /// program or in the current folder).
+    #[arg(long, value_name = "DIR")]
+    pub scenarios: Option<PathBuf>,
+    /// Where the trainee's progress and settings are kept (default: the
+    /// platform's data folder).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Go straight into a call with this scenario (its id), already answered.
+    #[arg(long, value_name = "SCENARIO")]
+    pub call: Option<String>,
+    /// Seed for the first call (the caller's mood, lines and reply order).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Language for this run (en, zh, ru, es), overriding the saved setting.
+    #[arg(long, value_name = "CODE")]
+    pub lang: Option<String>,
+    /// Play one scripted call through every screen, save a screenshot of
+    /// each in DIR, and exit (non-zero if a screen was blank or the call did
+    /// not reach its ending).
+    #[arg(long, value_name = "DIR")]
+    pub screenshots: Option<PathBuf>,
+    /// Print how long the first interactive frame took to appear.
+    #[arg(long)]
+    pub report_launch: bool,
 }
 
 #[derive(Debug, Subcommand)]

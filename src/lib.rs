@@ -13,6 +13,8 @@ pub mod cli;
 pub mod debrief;
 pub mod diagnostic;
 pub mod engine;
+#[cfg(feature = "game")]
+pub mod game;
 pub mod graph;
 pub mod i18n;
 #[cfg(feature = "desktop")]

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use callsim::cli::{Cli, run};
+use callsim::cli::{Cli, GameArgs, run};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -14,18 +14,17 @@ fn main() -> ExitCode {
             quit_quietly_on_closed_pipe();
             run(command)
         }
-        None => launch_game(),
+        None => launch_game(cli.game),
     }
 }
 
 #[cfg(feature = "game")]
-fn launch_game() -> ExitCode {
-    eprintln!("the game is not built yet; try `callsim play scenarios/missing-bonus-number.ron`");
-    ExitCode::FAILURE
+fn launch_game(args: GameArgs) -> ExitCode {
+    callsim::game::run(args)
 }
 
 #[cfg(not(feature = "game"))]
-fn launch_game() -> ExitCode {
+fn launch_game(_args: GameArgs) -> ExitCode {
     eprintln!("this build has no game (built without the `game` feature); see `callsim --help`");
     ExitCode::FAILURE
 }

@@ -1,0 +1,150 @@
+//! The desktop game: Bevy + bevy_egui screens over the core. It presents
+//! what `Call` and `Debrief` decide and computes no score of its own.
+//!
+//! The logic (what a click means) lives in systems that read messages such
+//! as [`ChooseOption`] and call the core; the egui code only draws and
+//! writes those messages, so the headless tests drive the same path as a
+//! trainee's clicks and keys.
+
+mod face;
+mod labels;
+mod library;
+mod records;
+mod redraw;
+mod screens;
+mod session;
+mod theme;
+mod tour;
+
+#[cfg(feature = "dev")]
+mod dev;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use bevy::prelude::*;
+use bevy::window::WindowResolution;
+use bevy::winit::{UpdateMode, WinitSettings};
+use bevy_egui::EguiPlugin;
+
+use crate::cli::GameArgs;
+
+pub use crate::progress::{Mode, Settings};
+pub use library::{ReloadScenarios, Scenarios};
+pub use records::{NameProblem, Records, TextSize};
+pub use screens::Screen;
+pub use session::{
+    AddTrainee, AnswerCall, ChangeSettings, ChooseOption, LastCall, LiveCall, Navigate, NextCall,
+    OpenDebrief, PickScenario, Quit, ReplayCall, ShowWholeLine, SignIn, TakeOffHold, TryAgain,
+};
+
+/// How this run was launched: folders, and what to do first.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct Launch {
+    /// The folder of scenario files.
+    pub scenarios: PathBuf,
+    /// Where progress and settings live; `None` for the platform's data
+    /// folder (or `CALLSIM_DATA_DIR`).
+    pub data_dir: Option<PathBuf>,
+    /// Go straight into a call with this scenario id, already answered.
+    pub call: Option<String>,
+    /// The first call's seed.
+    pub seed: Option<u64>,
+    /// A language for this run, over the saved setting.
+    pub lang: Option<String>,
+    /// Run the screenshot tour, saving into this folder.
+    pub screenshots: Option<PathBuf>,
+    /// Report when the first interactive frame appeared.
+    pub report_launch: bool,
+    /// When the program started, for the launch report.
+    pub started: Option<std::time::Instant>,
+}
+
+impl Launch {
+    pub fn from_args(args: GameArgs) -> Launch {
+        Launch {
+            scenarios: args
+                .scenarios
+                .unwrap_or_else(crate::library::default_scenario_dir),
+            data_dir: args.data_dir,
+            call: args.call,
+            seed: args.seed,
+            lang: args.lang,
+            screenshots: args.screenshots,
+            report_launch: args.report_launch,
+            started: Some(std::time::Instant::now()),
+        }
+    }
+}
+
+/// The order the game's own systems run in, each frame, in `Update`.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GameSystems {
+    /// Notice changed scenario files.
+    Reload,
+    /// Act on what the trainee chose (the messages).
+    Act,
+    /// Advance the call's own timers: the line being said, the hold.
+    Tick,
+}
+
+/// Opens the game window and runs until the trainee quits.
+pub fn run(args: GameArgs) -> ExitCode {
+    let launch = Launch::from_args(args);
+    let touring = launch.screenshots.is_some();
+    let mut app = App::new();
+    app.add_plugins(
+        DefaultPlugins
+            .set(WindowPlugin {
+                primary_window: Some(Window {
+                    title: "callsim".into(),
+                    resolution: WindowResolution::new(1280, 800),
+                    ..default()
+                }),
+                ..default()
+            })
+            .set(bevy::log::LogPlugin {
+                filter: "wgpu=error,naga=warn,bevy_render=warn,bevy_egui=warn".into(),
+                ..default()
+            }),
+    )
+    .add_plugins(EguiPlugin::default())
+    .insert_resource(ClearColor(theme::clear_colour()))
+    .insert_resource(if touring {
+        // The tour waits on frames, so it must not wait for input.
+        WinitSettings::continuous()
+    } else {
+        // Redraw on input and on the game's own wake-ups (see `redraw`),
+        // never on a timer of Bevy's: an idle screen costs nothing.
+        WinitSettings {
+            focused_mode: UpdateMode::reactive_low_power(Duration::from_secs(3600)),
+            unfocused_mode: UpdateMode::reactive_low_power(Duration::from_secs(3600)),
+        }
+    })
+    .insert_resource(launch)
+    .add_plugins((plugin, windowed_plugin));
+    match app.run() {
+        AppExit::Success => ExitCode::SUCCESS,
+        AppExit::Error(code) => ExitCode::from(code.get()),
+    }
+}
+
+/// Everything but the window: screens, the call, the scenario library and
+/// the trainee's records. The headless tests add this to `MinimalPlugins`
+/// (with `StatesPlugin`) after inserting a [`Launch`].
+pub fn plugin(app: &mut App) {
+    app.configure_sets(
+        Update,
+        (GameSystems::Reload, GameSystems::Act, GameSystems::Tick).chain(),
+    );
+    app.add_plugins((records::plugin, library::plugin, session::plugin, screens::plugin));
+}
+
+/// What needs a real window: the look, the redraw control, the screenshot
+/// tour, dev tools.
+fn windowed_plugin(app: &mut App) {
+    app.add_plugins((theme::plugin, redraw::plugin, tour::plugin));
+    #[cfg(feature = "dev")]
+    app.add_plugins(dev::plugin);
+}
