@@ -111,6 +111,23 @@ pub enum Command {
         #[arg(long, default_value = "en")]
         lang: String,
     },
+    /// Run a class hub: trainees join from their own PCs, the facilitator
+    /// sees the class's results in a browser and runs class votes.
+    #[cfg(feature = "hub")]
+    Serve {
+        /// Where to listen; 0.0.0.0:7878 lets the training room's PCs in.
+        #[arg(long, default_value = "127.0.0.1:7878")]
+        addr: std::net::SocketAddr,
+        /// postgres://user:password@host/db for PostgreSQL; otherwise SQLite.
+        #[arg(long)]
+        database: Option<String>,
+        /// The folder of the SQLite database.
+        #[arg(long, default_value = "callsim-hub")]
+        data: PathBuf,
+        /// The scenarios the hub checks attempts against and plays class votes with.
+        #[arg(long, default_value = "scenarios")]
+        scenarios: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -145,6 +162,18 @@ pub fn run(command: Command) -> ExitCode {
             output,
             lang,
         } => graph_cmd(&file, format, output.as_deref(), &lang),
+        #[cfg(feature = "hub")]
+        Command::Serve {
+            addr,
+            database,
+            data,
+            scenarios,
+        } => crate::hub::serve(crate::hub::HubConfig {
+            addr,
+            database,
+            data,
+            scenarios,
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

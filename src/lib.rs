@@ -9,6 +9,10 @@
 pub mod analysis;
 pub mod call;
 pub mod check;
+#[cfg(feature = "class-client")]
+pub mod class_client;
+#[cfg(any(feature = "hub", feature = "class-client"))]
+pub mod classroom;
 pub mod cli;
 pub mod debrief;
 pub mod diagnostic;
@@ -16,6 +20,8 @@ pub mod engine;
 #[cfg(feature = "game")]
 pub mod game;
 pub mod graph;
+#[cfg(feature = "hub")]
+pub mod hub;
 pub mod i18n;
 #[cfg(feature = "desktop")]
 pub mod library;
