@@ -13,7 +13,11 @@ use serde_json::{Value, json};
 
 fn refused(result: Result<impl std::fmt::Debug, ClientError>) -> (u16, String, String) {
     match result {
-        Err(ClientError::Refused { status, code, message }) => (status, code, message),
+        Err(ClientError::Refused {
+            status,
+            code,
+            message,
+        }) => (status, code, message),
         other => panic!("expected the hub to refuse, got {other:?}"),
     }
 }
@@ -27,7 +31,10 @@ fn classes_and_joining(hub: &RunningHub) {
         mode: Mode::Practice,
     }));
     assert_eq!((status, code.as_str()), (422, "unknown-scenario"));
-    assert!(message.contains("missing-bonus-number"), "the known ids are listed: {message}");
+    assert!(
+        message.contains("missing-bonus-number"),
+        "the known ids are listed: {message}"
+    );
 
     let (join_code, secret) = class(&c, "Tuesday onboarding", Mode::Practice);
     assert_eq!(join_code.len(), 7, "shown as ABC-DEF: {join_code}");
@@ -42,7 +49,10 @@ fn classes_and_joining(hub: &RunningHub) {
     assert_eq!(ana.name, "Ana");
     assert_eq!(ana.class.name, "Tuesday onboarding");
     assert_eq!(ana.class.scenarios[0].id, REFERENCE);
-    assert_eq!(ana.class.scenarios[0].title.as_deref(), Some("The missing bonus number"));
+    assert_eq!(
+        ana.class.scenarios[0].title.as_deref(),
+        Some("The missing bonus number")
+    );
 
     let (status, code, _) = refused(c.join(&join_code, "Ana"));
     assert_eq!((status, code.as_str()), (409, "name-taken"));
@@ -52,15 +62,27 @@ fn classes_and_joining(hub: &RunningHub) {
     let me = c.me(&ana.token).expect("the token works");
     assert_eq!((me.trainee_id, me.name.as_str()), (ana.trainee_id, "Ana"));
 
-    let overview = c.class_overview(&secret, &join_code).expect("the facilitator sees the class");
+    let overview = c
+        .class_overview(&secret, &join_code)
+        .expect("the facilitator sees the class");
     assert_eq!(
-        overview.trainees.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        overview
+            .trainees
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect::<Vec<_>>(),
         ["Ana"]
     );
     // A trainee's token is not the facilitator's secret, and no secret is no access.
     let (status, code, _) = refused(c.class_overview(&ana.token, &join_code));
     assert_eq!((status, code.as_str()), (403, "wrong-secret"));
-    let (status, body) = raw("GET", &format!("{}/api/v1/classes/{join_code}", hub.url()), None, None, vec![]);
+    let (status, body) = raw(
+        "GET",
+        &format!("{}/api/v1/classes/{join_code}", hub.url()),
+        None,
+        None,
+        vec![],
+    );
     assert_eq!((status, error_code(&body)), (401, "missing-secret"));
     // The facilitator's secret is not a trainee token either.
     let (status, code, _) = refused(c.me(&secret));
@@ -83,7 +105,10 @@ fn attempts(hub: &RunningHub) {
     let receipt = c.upload(&ana.token, &upload).expect("stored");
     assert_eq!(receipt.receipt, Receipt::Recorded);
     assert!(receipt.verified);
-    assert_eq!((receipt.respect, receipt.sincerity), (debrief.respect.percent, debrief.sincerity.percent));
+    assert_eq!(
+        (receipt.respect, receipt.sincerity),
+        (debrief.respect.percent, debrief.sincerity.percent)
+    );
 
     // The game re-sends after a lost answer: acknowledged, not stored twice.
     let again = c.upload(&ana.token, &upload).expect("acknowledged");
@@ -107,7 +132,10 @@ fn attempts(hub: &RunningHub) {
     let (status, code, message) = refused(c.upload(&ben.token, &forged));
     assert_eq!((status, code.as_str()), (422, "forged-scores"));
     assert!(
-        message.contains(&format!("replaying its choices gives {}/100", honest.respect.percent)),
+        message.contains(&format!(
+            "replaying its choices gives {}/100",
+            honest.respect.percent
+        )),
         "{message}"
     );
     // Choices that do not match the debrief.
@@ -122,7 +150,13 @@ fn attempts(hub: &RunningHub) {
     assert_eq!((status, code.as_str()), (422, "invalid-attempt-id"));
 
     let url = format!("{}/api/v1/attempts", hub.url());
-    let (status, body) = raw("POST", &url, Some(&ben.token), Some("application/json"), b"{\"attempt_id\": ".to_vec());
+    let (status, body) = raw(
+        "POST",
+        &url,
+        Some(&ben.token),
+        Some("application/json"),
+        b"{\"attempt_id\": ".to_vec(),
+    );
     assert_eq!((status, error_code(&body)), (400, "malformed-json"));
     let (status, body) = raw_json("POST", &url, Some(&ben.token), &json!({"attempt_id": "x"}));
     assert_eq!((status, error_code(&body)), (422, "invalid-fields"));
@@ -130,9 +164,17 @@ fn attempts(hub: &RunningHub) {
     huge["debrief"]["padding"] = json!("x".repeat(600 * 1024));
     let (status, body) = raw_json("POST", &url, Some(&ben.token), &huge);
     assert_eq!((status, error_code(&body)), (413, "body-too-large"));
-    let (status, body) = raw_json("POST", &url, None, &serde_json::to_value(upload_of(&honest)).expect("json"));
+    let (status, body) = raw_json(
+        "POST",
+        &url,
+        None,
+        &serde_json::to_value(upload_of(&honest)).expect("json"),
+    );
     assert_eq!((status, error_code(&body)), (401, "missing-token"));
-    assert!(c.my_attempts(&ben.token).expect("listed").is_empty(), "nothing refused was stored");
+    assert!(
+        c.my_attempts(&ben.token).expect("listed").is_empty(),
+        "nothing refused was stored"
+    );
 
     // A trainee reads their own attempt, never another's.
     let own = format!("{}/api/v1/attempts/{}", hub.url(), upload.attempt_id);
@@ -167,21 +209,51 @@ fn unchecked_attempts(hub_without_scenario: &RunningHub, missing: &callsim::Debr
 fn assert_xapi_statement(s: &Value) {
     let iri = |v: &Value, what: &str| {
         let text = v.as_str().unwrap_or_else(|| panic!("{what} is a string: {s}"));
-        let (scheme, rest) = text.split_once(':').unwrap_or_else(|| panic!("{what} is an IRI: {text}"));
-        assert!(!scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)));
-        assert!(!rest.is_empty() && !text.contains(' '), "{what} is an IRI: {text}");
+        let (scheme, rest) = text
+            .split_once(':')
+            .unwrap_or_else(|| panic!("{what} is an IRI: {text}"));
+        assert!(
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        );
+        assert!(
+            !rest.is_empty() && !text.contains(' '),
+            "{what} is an IRI: {text}"
+        );
     };
     let language_map = |v: &Value, what: &str| {
-        let map = v.as_object().unwrap_or_else(|| panic!("{what} is a language map"));
+        let map = v
+            .as_object()
+            .unwrap_or_else(|| panic!("{what} is a language map"));
         assert!(!map.is_empty());
         for (tag, text) in map {
-            assert!(tag.split('-').all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric())));
+            assert!(
+                tag.split('-')
+                    .all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()))
+            );
             assert!(text.is_string());
         }
     };
-    let allowed = ["id", "actor", "verb", "object", "result", "context", "timestamp", "stored", "authority", "version", "attachments"];
+    let allowed = [
+        "id",
+        "actor",
+        "verb",
+        "object",
+        "result",
+        "context",
+        "timestamp",
+        "stored",
+        "authority",
+        "version",
+        "attachments",
+    ];
     for key in s.as_object().expect("a statement is an object").keys() {
-        assert!(allowed.contains(&key.as_str()), "no property {key} in a statement");
+        assert!(
+            allowed.contains(&key.as_str()),
+            "no property {key} in a statement"
+        );
     }
     let id = s["id"].as_str().expect("an id");
     assert!(uuid::Uuid::parse_str(id).is_ok(), "the id is a UUID");
@@ -193,7 +265,12 @@ fn assert_xapi_statement(s: &Value) {
     let ifis = ["mbox", "mbox_sha1sum", "openid", "account"];
     assert_eq!(ifis.iter().filter(|k| actor.get(**k).is_some()).count(), 1);
     iri(&actor["account"]["homePage"], "account.homePage");
-    assert!(!actor["account"]["name"].as_str().expect("account.name").is_empty());
+    assert!(
+        !actor["account"]["name"]
+            .as_str()
+            .expect("account.name")
+            .is_empty()
+    );
 
     assert_eq!(s["verb"]["id"], "http://adlnet.gov/expapi/verbs/completed");
     language_map(&s["verb"]["display"], "verb.display");
@@ -226,7 +303,10 @@ fn assert_xapi_statement(s: &Value) {
 
     // ISO 8601 with a time zone.
     let ts = s["timestamp"].as_str().expect("timestamp");
-    assert!(time::OffsetDateTime::parse(ts, &time::format_description::well_known::Rfc3339).is_ok(), "{ts}");
+    assert!(
+        time::OffsetDateTime::parse(ts, &time::format_description::well_known::Rfc3339).is_ok(),
+        "{ts}"
+    );
 }
 
 /// A scripted class, then what the facilitator exports.
@@ -241,6 +321,9 @@ fn results_and_exports(hub: &RunningHub) {
     c.upload(&ana.token, &upload_of(&good)).expect("stored");
     c.upload(&ben.token, &upload_of(&poor)).expect("stored");
     c.upload(&ben.token, &upload_of(&good)).expect("stored");
+    // A name a spreadsheet would run as a formula.
+    let mallory = c.join(&join_code, "=HYPERLINK(\"http://x\")").expect("joins");
+    c.upload(&mallory.token, &upload_of(&poor)).expect("stored");
 
     let results = c.results(&secret, &join_code).expect("results");
     let ana_cell = &results["trainees"][0]["scenarios"][0];
@@ -248,11 +331,21 @@ fn results_and_exports(hub: &RunningHub) {
     // Practice: Ben's best attempt leads, out of two.
     let ben_cell = &results["trainees"][1]["scenarios"][0];
     assert_eq!(ben_cell["attempts"], json!(2));
-    assert_eq!(ben_cell["respect"], json!(good.respect.percent.max(poor.respect.percent)));
-    assert_eq!(results["scenarios"][1]["attempts"], json!(0), "the second assigned scenario is not played");
+    assert_eq!(
+        ben_cell["respect"],
+        json!(good.respect.percent.max(poor.respect.percent))
+    );
+    assert_eq!(
+        results["scenarios"][1]["attempts"],
+        json!(0),
+        "the second assigned scenario is not played"
+    );
 
-    let csv_url = format!("{}/api/v1/classes/{join_code}/results.csv", hub.url().replace("http://", "http://"));
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let csv_url = format!("{}/api/v1/classes/{join_code}/results.csv", hub.url());
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
     let mut response = agent
         .get(&csv_url)
         .header("Authorization", format!("Bearer {secret}"))
@@ -261,10 +354,17 @@ fn results_and_exports(hub: &RunningHub) {
     assert_eq!(response.status().as_u16(), 200);
     let csv = response.body_mut().read_to_string().expect("text");
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines.len(), 4, "a header and three attempts:\n{csv}");
+    assert_eq!(lines.len(), 5, "a header and four attempts:\n{csv}");
     assert!(lines[0].starts_with("class,join_code,trainee,scenario,attempt_id"));
     assert!(lines[0].ends_with("understanding,acknowledgement,emotion,assistance,respect_raw,sincerity_raw"));
-    assert!(csv.contains("\"Ben, \"\"the new one\"\"\""), "a name with a comma and quotes is quoted:\n{csv}");
+    assert!(
+        csv.contains("\"Ben, \"\"the new one\"\"\""),
+        "a name with a comma and quotes is quoted:\n{csv}"
+    );
+    assert!(
+        csv.contains("\"'=HYPERLINK(\"\"http://x\"\")\""),
+        "a name starting with = stays text in a spreadsheet:\n{csv}"
+    );
 
     let (status, statements) = raw(
         "GET",
@@ -275,7 +375,7 @@ fn results_and_exports(hub: &RunningHub) {
     );
     assert_eq!(status, 200);
     let statements = statements.as_array().expect("an array of statements");
-    assert_eq!(statements.len(), 3);
+    assert_eq!(statements.len(), 4);
     for s in statements {
         assert_xapi_statement(s);
     }
@@ -290,9 +390,12 @@ fn results_and_exports(hub: &RunningHub) {
         first["result"]["extensions"][&respect_key]["raw"].as_i64(),
         Some(i64::from(good.respect.total))
     );
-    assert_eq!(first["result"]["success"], json!(good.ending.kind.is_good() && !good.over_accommodated));
+    assert_eq!(
+        first["result"]["success"],
+        json!(good.ending.kind.is_good() && !good.over_accommodated)
+    );
     let ids: HashSet<&str> = statements.iter().filter_map(|s| s["id"].as_str()).collect();
-    assert_eq!(ids.len(), 3, "one statement per attempt");
+    assert_eq!(ids.len(), 4, "one statement per attempt");
 }
 
 fn suite(hub: &RunningHub) {
@@ -316,9 +419,10 @@ fn the_api_on_postgresql() {
 #[test]
 fn attempts_at_scenarios_the_hub_lacks() {
     // A hub with only the reference scenario; the trainee played another.
-    let store: std::sync::Arc<dyn callsim::hub::store::Storage> = std::sync::Arc::new(callsim::hub::store::Store {
-        backend: callsim::hub::sqlite::Sqlite::in_memory().expect("opens"),
-    });
+    let store: std::sync::Arc<dyn callsim::hub::store::Storage> =
+        std::sync::Arc::new(callsim::hub::store::Store {
+            backend: callsim::hub::sqlite::Sqlite::in_memory().expect("opens"),
+        });
     let mut only_reference = callsim::hub::verify::Library::default();
     only_reference.add(model(REFERENCE));
     only_reference.add(model("on-hold-too-long"));

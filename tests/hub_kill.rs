@@ -96,8 +96,15 @@ fn killing_the_hub_mid_upload_loses_nothing_it_acknowledged() {
             w.attempt_id
         })
         .collect();
-    let acknowledged: Vec<String> = queued.iter().filter(|id| !waiting.contains(*id)).cloned().collect();
-    assert!(acknowledged.len() >= 6, "some attempts were acknowledged before the kill");
+    let acknowledged: Vec<String> = queued
+        .iter()
+        .filter(|id| !waiting.contains(*id))
+        .cloned()
+        .collect();
+    assert!(
+        acknowledged.len() >= 6,
+        "some attempts were acknowledged before the kill"
+    );
     assert!(!waiting.is_empty(), "the kill came before the last upload");
 
     // While the hub is down, another call ends: it waits too.
@@ -119,7 +126,11 @@ fn killing_the_hub_mid_upload_loses_nothing_it_acknowledged() {
     let stored = c.my_attempts(&me.token).expect("lists");
     let stored_ids: HashSet<&str> = stored.iter().map(|a| a.attempt_id.as_str()).collect();
     assert_eq!(stored.len(), queued.len(), "nothing doubled");
-    assert_eq!(stored_ids, queued.iter().map(String::as_str).collect::<HashSet<_>>(), "nothing lost");
+    assert_eq!(
+        stored_ids,
+        queued.iter().map(String::as_str).collect::<HashSet<_>>(),
+        "nothing lost"
+    );
     for id in acknowledged {
         assert!(stored_ids.contains(id.as_str()));
     }

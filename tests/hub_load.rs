@@ -53,16 +53,26 @@ fn load(hub: &RunningHub, backend: &str) {
 
     let stop_reading = Arc::new(AtomicBool::new(false));
     let reader = {
-        let (c, join_code, secret, stop) = (client(hub), join_code.clone(), secret.clone(), Arc::clone(&stop_reading));
+        let (c, join_code, secret, stop) = (
+            client(hub),
+            join_code.clone(),
+            secret.clone(),
+            Arc::clone(&stop_reading),
+        );
         thread::spawn(move || {
             let mut latencies = Vec::new();
             let mut last_seen = 0;
             while !stop.load(Ordering::SeqCst) && start.elapsed() < DEADLINE {
                 let t = Instant::now();
-                let results = c.results(&secret, &join_code).expect("the facilitator reads the results");
+                let results = c
+                    .results(&secret, &join_code)
+                    .expect("the facilitator reads the results");
                 latencies.push(t.elapsed());
                 let seen = results["attempts"].as_u64().expect("a count") as usize;
-                assert!(seen >= last_seen, "the attempt count never goes down ({last_seen} then {seen})");
+                assert!(
+                    seen >= last_seen,
+                    "the attempt count never goes down ({last_seen} then {seen})"
+                );
                 assert!(seen <= TRAINEES * ATTEMPTS);
                 last_seen = seen;
                 thread::sleep(Duration::from_millis(50));
@@ -85,7 +95,9 @@ fn load(hub: &RunningHub, backend: &str) {
                     let debrief = &debriefs[(n * ATTEMPTS + i) % debriefs.len()];
                     let upload = upload_of(debrief);
                     let t = Instant::now();
-                    let receipt = c.upload(&joined.token, &upload).expect("the upload is acknowledged");
+                    let receipt = c
+                        .upload(&joined.token, &upload)
+                        .expect("the upload is acknowledged");
                     latencies.push(t.elapsed());
                     assert_eq!(receipt.receipt, Receipt::Recorded);
                     assert!(receipt.verified);
@@ -100,7 +112,10 @@ fn load(hub: &RunningHub, backend: &str) {
             })
         })
         .collect();
-    let finished: Vec<_> = trainees.into_iter().map(|t| t.join().expect("a trainee thread")).collect();
+    let finished: Vec<_> = trainees
+        .into_iter()
+        .map(|t| t.join().expect("a trainee thread"))
+        .collect();
     let elapsed = began.elapsed();
     stop_reading.store(true, Ordering::SeqCst);
     let mut reads = reader.join().expect("the facilitator thread");
@@ -111,7 +126,10 @@ fn load(hub: &RunningHub, backend: &str) {
         let stored = c.my_attempts(token).expect("lists");
         let stored_ids: HashSet<&str> = stored.iter().map(|a| a.attempt_id.as_str()).collect();
         assert_eq!(stored.len(), ATTEMPTS, "no attempt lost or doubled");
-        assert_eq!(stored_ids, sent.iter().map(String::as_str).collect::<HashSet<_>>());
+        assert_eq!(
+            stored_ids,
+            sent.iter().map(String::as_str).collect::<HashSet<_>>()
+        );
         all_ids.extend(sent.iter().cloned());
     }
     assert_eq!(all_ids.len(), TRAINEES * ATTEMPTS);
@@ -119,7 +137,10 @@ fn load(hub: &RunningHub, backend: &str) {
     assert_eq!(results["attempts"].as_u64(), Some((TRAINEES * ATTEMPTS) as u64));
     assert_eq!(results["trainees"].as_array().map(Vec::len), Some(TRAINEES));
 
-    let mut uploads: Vec<Duration> = finished.iter().flat_map(|(_, _, l)| l[1..].iter().copied()).collect();
+    let mut uploads: Vec<Duration> = finished
+        .iter()
+        .flat_map(|(_, _, l)| l[1..].iter().copied())
+        .collect();
     uploads.sort();
     reads.sort();
     let requests = TRAINEES * (ATTEMPTS + 1);

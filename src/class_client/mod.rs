@@ -21,7 +21,11 @@ pub enum ClientError {
     /// request may work later.
     Unreachable(String),
     /// The hub refused the request (4xx): sending it again will not help.
-    Refused { status: u16, code: String, message: String },
+    Refused {
+        status: u16,
+        code: String,
+        message: String,
+    },
     /// Something on this PC: the outbox file, an unreadable answer.
     Local(String),
 }
@@ -85,7 +89,8 @@ impl HubClient {
         let address = address.trim().trim_end_matches('/');
         let base = if address.starts_with("https://") {
             return Err(ClientError::Local(
-                "this game talks plain http:// to a hub on the local network; use the address without https".into(),
+                "this game talks plain http:// to a hub on the local network; use the address without https"
+                    .into(),
             ));
         } else if address.starts_with("http://") {
             address.to_owned()
@@ -128,7 +133,9 @@ impl HubClient {
             }
             None => Vec::new(),
         };
-        let request = request.body(bytes).map_err(|e| ClientError::Local(format!("{url}: {e}")))?;
+        let request = request
+            .body(bytes)
+            .map_err(|e| ClientError::Local(format!("{url}: {e}")))?;
         let mut response = self
             .agent
             .run(request)
@@ -141,10 +148,12 @@ impl HubClient {
             .read_to_string()
             .map_err(|e| ClientError::Unreachable(format!("{}: the answer was cut off: {e}", self.base)))?;
         if status >= 400 {
-            let detail = serde_json::from_str::<ErrorBody>(&text).map(|b| b.error).unwrap_or(ErrorDetail {
-                code: "http".into(),
-                message: format!("the hub answered {status}"),
-            });
+            let detail = serde_json::from_str::<ErrorBody>(&text)
+                .map(|b| b.error)
+                .unwrap_or(ErrorDetail {
+                    code: "http".into(),
+                    message: format!("the hub answered {status}"),
+                });
             return Err(if status >= 500 {
                 ClientError::Unreachable(detail.message)
             } else {
@@ -155,8 +164,11 @@ impl HubClient {
                 }
             });
         }
-        let value = serde_json::from_str(&text)
-            .map_err(|e| ClientError::Local(format!("the hub's answer to {path} is not what this game expects: {e}")))?;
+        let value = serde_json::from_str(&text).map_err(|e| {
+            ClientError::Local(format!(
+                "the hub's answer to {path} is not what this game expects: {e}"
+            ))
+        })?;
         Ok((status, value))
     }
 
@@ -206,12 +218,18 @@ impl HubClient {
 
     /// The facilitator's list of who joined.
     pub fn class_overview(&self, secret: &str, join_code: &str) -> Result<ClassOverview, ClientError> {
-        self.get(&format!("/classes/{}", code_segment(join_code)), Auth::Facilitator(secret))
+        self.get(
+            &format!("/classes/{}", code_segment(join_code)),
+            Auth::Facilitator(secret),
+        )
     }
 
     /// The class results as JSON (the same figures as the results page).
     pub fn results(&self, secret: &str, join_code: &str) -> Result<serde_json::Value, ClientError> {
-        self.get(&format!("/classes/{}/results", code_segment(join_code)), Auth::Facilitator(secret))
+        self.get(
+            &format!("/classes/{}/results", code_segment(join_code)),
+            Auth::Facilitator(secret),
+        )
     }
 
     /// The facilitator opens a vote on `scenario` with `seed`: the hub plays
@@ -227,16 +245,27 @@ impl HubClient {
 
     /// The class's latest vote, if the facilitator has started one.
     pub fn current_vote(&self, auth: Auth<'_>, join_code: &str) -> Result<Option<VoteView>, ClientError> {
-        match self.get(&format!("/classes/{}/votes/current", code_segment(join_code)), auth) {
+        match self.get(
+            &format!("/classes/{}/votes/current", code_segment(join_code)),
+            auth,
+        ) {
             Ok(view) => Ok(Some(view)),
-            Err(ClientError::Refused { status: 404, code, .. }) if code == "no-vote" => Ok(None),
+            Err(ClientError::Refused {
+                status: 404, code, ..
+            }) if code == "no-vote" => Ok(None),
             Err(e) => Err(e),
         }
     }
 
     /// The vote's state now, or (with `after`) as soon as it is newer than
     /// that version, waiting at most `wait` (up to 30 s): a long poll.
-    pub fn vote_view(&self, auth: Auth<'_>, session: i64, after: Option<u64>, wait: Duration) -> Result<VoteView, ClientError> {
+    pub fn vote_view(
+        &self,
+        auth: Auth<'_>,
+        session: i64,
+        after: Option<u64>,
+        wait: Duration,
+    ) -> Result<VoteView, ClientError> {
         let path = match after {
             Some(v) => format!("/votes/{session}?after={v}&wait={}", wait.as_secs().min(30)),
             None => format!("/votes/{session}"),
@@ -245,8 +274,16 @@ impl HubClient {
     }
 
     /// A trainee votes on `turn` (changeable until the facilitator plays it).
-    pub fn cast_vote(&self, token: &str, session: i64, turn: usize, reply: &str) -> Result<VoteView, ClientError> {
-        let body = CastVote { reply: reply.to_owned() };
+    pub fn cast_vote(
+        &self,
+        token: &str,
+        session: i64,
+        turn: usize,
+        reply: &str,
+    ) -> Result<VoteView, ClientError> {
+        let body = CastVote {
+            reply: reply.to_owned(),
+        };
         self.send(
             Method::PUT,
             &format!("/votes/{session}/turns/{turn}/vote"),
@@ -257,7 +294,13 @@ impl HubClient {
 
     /// The facilitator plays `turn`: the class's majority with `None`, or
     /// the reply they choose.
-    pub fn play(&self, secret: &str, session: i64, turn: usize, reply: Option<&str>) -> Result<VoteView, ClientError> {
+    pub fn play(
+        &self,
+        secret: &str,
+        session: i64,
+        turn: usize,
+        reply: Option<&str>,
+    ) -> Result<VoteView, ClientError> {
         let body = PlayTurn {
             reply: reply.map(str::to_owned),
         };

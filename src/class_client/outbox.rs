@@ -67,9 +67,13 @@ impl Outbox {
     pub fn open(path: &Path) -> Result<Outbox, ClientError> {
         let conn = Connection::open(path).map_err(|e| local(format!("{}: {e}", path.display())))?;
         // FULL: an attempt the game was told is queued survives a power cut.
-        conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;")
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;",
+        )
+        .map_err(local)?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(local)?;
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(local)?;
         if version < 1 {
             conn.execute_batch(
                 "BEGIN;
@@ -110,7 +114,9 @@ impl Outbox {
     }
 
     fn conn(&self) -> Result<std::sync::MutexGuard<'_, Connection>, ClientError> {
-        self.conn.lock().map_err(|_| local("a previous outbox call panicked"))
+        self.conn
+            .lock()
+            .map_err(|_| local("a previous outbox call panicked"))
     }
 
     /// Joins a class on `hub` and remembers it for the next runs of the game.
@@ -199,7 +205,14 @@ impl Outbox {
             .execute(
                 "INSERT INTO outbox (attempt_id, hub, token, scenario, body, queued_at, state)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'waiting') ON CONFLICT (attempt_id) DO NOTHING",
-                params![upload.attempt_id, m.hub, m.token, upload.scenario, body, super::now()],
+                params![
+                    upload.attempt_id,
+                    m.hub,
+                    m.token,
+                    upload.scenario,
+                    body,
+                    super::now()
+                ],
             )
             .map_err(local)?;
         Ok(())
@@ -232,7 +245,9 @@ impl Outbox {
     /// How many attempts wait to be sent (refused ones not counted).
     pub fn pending(&self) -> Result<usize, ClientError> {
         self.conn()?
-            .query_row("SELECT COUNT(*) FROM outbox WHERE state = 'waiting'", [], |r| r.get::<_, i64>(0))
+            .query_row("SELECT COUNT(*) FROM outbox WHERE state = 'waiting'", [], |r| {
+                r.get::<_, i64>(0)
+            })
             .map(|n| n as usize)
             .map_err(local)
     }
@@ -241,11 +256,16 @@ impl Outbox {
     /// cannot reach the hub (the rest wait for the next call); an attempt
     /// the hub refuses is set aside and the others go on.
     pub fn send_pending(&self) -> Result<SendReport, ClientError> {
-        let _one_sender = self.sending.lock().map_err(|_| local("a previous send panicked"))?;
+        let _one_sender = self
+            .sending
+            .lock()
+            .map_err(|_| local("a previous send panicked"))?;
         let queued: Vec<(String, String, String, String)> = {
             let conn = self.conn()?;
             let mut stmt = conn
-                .prepare("SELECT attempt_id, hub, token, body FROM outbox WHERE state = 'waiting' ORDER BY seq")
+                .prepare(
+                    "SELECT attempt_id, hub, token, body FROM outbox WHERE state = 'waiting' ORDER BY seq",
+                )
                 .map_err(local)?;
             let rows = stmt
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))

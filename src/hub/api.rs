@@ -21,8 +21,8 @@ use tokio_stream::wrappers::{BroadcastStream, WatchStream};
 
 use crate::classroom::{
     API, AssignedScenario, AttemptReceipt, AttemptSummary, AttemptUpload, CastVote, ClassCreated, ClassInfo,
-    ClassOverview, ErrorBody, ErrorDetail, JoinRequest, Joined, NewClass, NewVote, PlayTurn, Receipt, StoredAttempt,
-    TraineeEntry, TraineeInfo, VoteView,
+    ClassOverview, ErrorBody, ErrorDetail, JoinRequest, Joined, NewClass, NewVote, PlayTurn, Receipt,
+    StoredAttempt, TraineeEntry, TraineeInfo, VoteView,
 };
 
 use super::store::{AttemptRow, ClassRow, Storage, StoreError, TraineeRow, VoteSessionRow};
@@ -154,9 +154,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(value)) => Ok(Body(value)),
             Err(rejection) => Err(match rejection {
-                JsonRejection::JsonDataError(e) => {
-                    ApiError::unprocessable("invalid-fields", format!("the JSON has the wrong fields: {}", e.body_text()))
-                }
+                JsonRejection::JsonDataError(e) => ApiError::unprocessable(
+                    "invalid-fields",
+                    format!("the JSON has the wrong fields: {}", e.body_text()),
+                ),
                 JsonRejection::JsonSyntaxError(e) => ApiError::new(
                     StatusCode::BAD_REQUEST,
                     "malformed-json",
@@ -167,11 +168,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
                     "not-json",
                     "send the body as JSON, with Content-Type: application/json",
                 ),
-                JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "body-too-large",
-                    format!("the body is larger than the hub accepts ({} KiB)", BODY_LIMIT / 1024),
-                ),
+                JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    ApiError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "body-too-large",
+                        format!(
+                            "the body is larger than the hub accepts ({} KiB)",
+                            BODY_LIMIT / 1024
+                        ),
+                    )
+                }
                 other => ApiError::new(other.status(), "bad-body", other.body_text()),
             }),
         }
@@ -200,7 +206,11 @@ pub fn router(hub: Arc<Hub>) -> Router {
         .route("/votes/{id}/turns/{turn}/play", post(play_turn))
         .route("/votes/{id}/debrief", get(vote_debrief))
         .fallback(|| async {
-            ApiError::new(StatusCode::NOT_FOUND, "no-such-endpoint", "no such API endpoint; see docs/class-hub.md")
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "no-such-endpoint",
+                "no such API endpoint; see docs/class-hub.md",
+            )
         });
     Router::new()
         .nest(API, api)
@@ -295,7 +305,10 @@ pub async fn facilitator(hub: &Hub, headers: &HeaderMap, code: &str) -> Result<C
 fn validate_name(what: &str, name: &str, max: usize) -> Result<String, ApiError> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(ApiError::unprocessable("empty-name", format!("the {what} is empty")));
+        return Err(ApiError::unprocessable(
+            "empty-name",
+            format!("the {what} is empty"),
+        ));
     }
     if name.chars().count() > max {
         return Err(ApiError::unprocessable(
@@ -317,12 +330,19 @@ pub fn base_url(headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(c)))
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(c))
+        })
         .unwrap_or("localhost");
     format!("http://{host}")
 }
 
-async fn create_class(State(hub): Shared, headers: HeaderMap, Body(new): Body<NewClass>) -> Result<Response, ApiError> {
+async fn create_class(
+    State(hub): Shared,
+    headers: HeaderMap,
+    Body(new): Body<NewClass>,
+) -> Result<Response, ApiError> {
     let created = create(&hub, &headers, new).await?;
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
@@ -381,7 +401,11 @@ pub async fn create(hub: &Hub, headers: &HeaderMap, new: NewClass) -> Result<Cla
     })
 }
 
-async fn class_overview(State(hub): Shared, headers: HeaderMap, Path(code): Path<String>) -> Result<Json<ClassOverview>, ApiError> {
+async fn class_overview(
+    State(hub): Shared,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> Result<Json<ClassOverview>, ApiError> {
     let class = facilitator(&hub, &headers, &code).await?;
     let id = class.id;
     let trainees = hub.db(move |s| s.trainees(id)).await?;
@@ -467,7 +491,10 @@ async fn upload_attempt(
         ));
     }
     if upload.choices.len() > 1000 || upload.scenario.len() > 200 || upload.language.len() > 35 {
-        return Err(ApiError::unprocessable("invalid-attempt", "the attempt is implausibly large"));
+        return Err(ApiError::unprocessable(
+            "invalid-attempt",
+            "the attempt is implausibly large",
+        ));
     }
     let class = class_of(&hub, &trainee).await?;
     let library = Arc::clone(&hub.library);
@@ -501,7 +528,14 @@ async fn upload_attempt(
         }
         Receipt::AlreadyRecorded => StatusCode::OK,
     };
-    Ok((status, Json(AttemptReceipt { receipt, ..receipt_body })).into_response())
+    Ok((
+        status,
+        Json(AttemptReceipt {
+            receipt,
+            ..receipt_body
+        }),
+    )
+        .into_response())
 }
 
 async fn my_attempts(State(hub): Shared, headers: HeaderMap) -> Result<Json<Vec<AttemptSummary>>, ApiError> {
@@ -511,10 +545,18 @@ async fn my_attempts(State(hub): Shared, headers: HeaderMap) -> Result<Json<Vec<
     Ok(Json(attempts.iter().map(summary).collect()))
 }
 
-async fn my_attempt(State(hub): Shared, headers: HeaderMap, Path(id): Path<String>) -> Result<Json<StoredAttempt>, ApiError> {
+async fn my_attempt(
+    State(hub): Shared,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<StoredAttempt>, ApiError> {
     let trainee = trainee(&hub, &headers).await?;
     let attempt = hub.db(move |s| s.attempt(&id)).await?.ok_or_else(|| {
-        ApiError::new(StatusCode::NOT_FOUND, "no-such-attempt", "the hub has no attempt with this id")
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "no-such-attempt",
+            "the hub has no attempt with this id",
+        )
     })?;
     if attempt.trainee_id != trainee.id {
         return Err(ApiError::new(
@@ -523,8 +565,8 @@ async fn my_attempt(State(hub): Shared, headers: HeaderMap, Path(id): Path<Strin
             "this attempt belongs to another trainee",
         ));
     }
-    let upload: AttemptUpload =
-        serde_json::from_str(&attempt.body).map_err(|e| ApiError::internal(format!("stored attempt unreadable: {e}")))?;
+    let upload: AttemptUpload = serde_json::from_str(&attempt.body)
+        .map_err(|e| ApiError::internal(format!("stored attempt unreadable: {e}")))?;
     Ok(Json(StoredAttempt {
         summary: summary(&attempt),
         upload,
@@ -583,7 +625,11 @@ fn download(content_type: &'static str, filename: String, body: String) -> Respo
     response
 }
 
-async fn results_csv(State(hub): Shared, headers: HeaderMap, Path(code): Path<String>) -> Result<Response, ApiError> {
+async fn results_csv(
+    State(hub): Shared,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> Result<Response, ApiError> {
     let class = facilitator(&hub, &headers, &code).await?;
     let data = class_data(&hub, class).await?;
     let csv = super::export::csv(&data.class, &data.trainees, &data.attempts).map_err(ApiError::internal)?;
@@ -594,7 +640,11 @@ async fn results_csv(State(hub): Shared, headers: HeaderMap, Path(code): Path<St
     ))
 }
 
-async fn results_xapi(State(hub): Shared, headers: HeaderMap, Path(code): Path<String>) -> Result<Response, ApiError> {
+async fn results_xapi(
+    State(hub): Shared,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> Result<Response, ApiError> {
     let class = facilitator(&hub, &headers, &code).await?;
     let data = class_data(&hub, class).await?;
     let statements = super::export::xapi(
@@ -640,7 +690,11 @@ pub async fn room(hub: &Hub, id: i64) -> Result<Arc<Mutex<Room>>, ApiError> {
         })
         .await?;
     let session = session.ok_or_else(|| {
-        ApiError::new(StatusCode::NOT_FOUND, "no-such-vote", format!("there is no vote session {id}"))
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "no-such-vote",
+            format!("there is no vote session {id}"),
+        )
     })?;
     let model = hub.library.model(&session.scenario).cloned().ok_or_else(|| {
         ApiError::new(
@@ -720,11 +774,19 @@ pub async fn start_vote(hub: &Hub, class: &ClassRow, new: NewVote) -> Result<Vot
     Ok(view)
 }
 
-async fn current_vote(State(hub): Shared, headers: HeaderMap, Path(code): Path<String>) -> Result<Json<VoteView>, ApiError> {
+async fn current_vote(
+    State(hub): Shared,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> Result<Json<VoteView>, ApiError> {
     let class = class_by_code(&hub, &code).await?;
     let class_id = class.id;
     let session = hub.db(move |s| s.latest_vote(class_id)).await?.ok_or_else(|| {
-        ApiError::new(StatusCode::NOT_FOUND, "no-vote", "the facilitator has not started a vote in this class")
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "no-vote",
+            "the facilitator has not started a vote in this class",
+        )
     })?;
     let viewer = vote_viewer(&hub, &headers, &session).await?;
     let room = room(&hub, session.id).await?;
@@ -742,7 +804,11 @@ struct Wait {
 
 async fn session_of(hub: &Hub, id: i64) -> Result<VoteSessionRow, ApiError> {
     hub.db(move |s| s.vote_session(id)).await?.ok_or_else(|| {
-        ApiError::new(StatusCode::NOT_FOUND, "no-such-vote", format!("there is no vote session {id}"))
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "no-such-vote",
+            format!("there is no vote session {id}"),
+        )
     })
 }
 
@@ -832,16 +898,23 @@ async fn cast_vote(
 }
 
 /// Plays turn `turn` (the majority, or the facilitator's choice) and opens the next.
-pub async fn play(hub: &Hub, session: &VoteSessionRow, turn: usize, reply: Option<&str>) -> Result<VoteView, ApiError> {
+pub async fn play(
+    hub: &Hub,
+    session: &VoteSessionRow,
+    turn: usize,
+    reply: Option<&str>,
+) -> Result<VoteView, ApiError> {
     let room = room(hub, session.id).await?;
     let mut room = room.lock().await;
     let row = room.plan_play(turn, reply).map_err(vote_error)?;
     let stored = row.clone();
     let id = session.id;
-    hub.db(move |s| s.play_turn(id, &stored)).await.map_err(|e| match e.status {
-        StatusCode::CONFLICT => ApiError::new(StatusCode::CONFLICT, "turn-closed", e.message),
-        _ => e,
-    })?;
+    hub.db(move |s| s.play_turn(id, &stored))
+        .await
+        .map_err(|e| match e.status {
+            StatusCode::CONFLICT => ApiError::new(StatusCode::CONFLICT, "turn-closed", e.message),
+            _ => e,
+        })?;
     room.apply_play(row).map_err(ApiError::internal)?;
     let trainees = trainee_count(hub, session.class_id).await?;
     Ok(room.view(Viewer::Facilitator, trainees))
@@ -879,7 +952,10 @@ async fn vote_debrief(
         ApiError::new(
             StatusCode::CONFLICT,
             "call-not-over",
-            format!("the call is still on turn {}; the debrief comes at its end", room.turn()),
+            format!(
+                "the call is still on turn {}; the debrief comes at its end",
+                room.turn()
+            ),
         )
     })
 }

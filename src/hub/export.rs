@@ -36,9 +36,9 @@ pub fn csv(class: &ClassRow, trainees: &[TraineeRow], attempts: &[AttemptRow]) -
     out.write_record(&header).map_err(|e| e.to_string())?;
     for a in attempts {
         let mut row = vec![
-            class.name.clone(),
+            as_text(&class.name),
             class.join_code.clone(),
-            names.get(&a.trainee_id).copied().unwrap_or_default().to_owned(),
+            as_text(names.get(&a.trainee_id).copied().unwrap_or_default()),
             a.scenario.clone(),
             a.id.clone(),
             a.finished_at.clone(),
@@ -58,6 +58,18 @@ pub fn csv(class: &ClassRow, trainees: &[TraineeRow], attempts: &[AttemptRow]) -
     }
     let bytes = out.into_inner().map_err(|e| e.to_string())?;
     String::from_utf8(bytes).map_err(|e| e.to_string())
+}
+
+/// A name typed by a trainee or facilitator, kept from being read as a
+/// formula when the CSV is opened in a spreadsheet (`=HYPERLINK(...)` as a
+/// trainee's name): a leading `=`, `+`, `-`, `@`, tab or carriage return
+/// gets an apostrophe in front, as OWASP advises.
+fn as_text(name: &str) -> String {
+    if name.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{name}")
+    } else {
+        name.to_owned()
+    }
 }
 
 /// The verb every statement uses.
@@ -85,7 +97,13 @@ fn score(p: PillarScore) -> Value {
 
 /// One `completed` statement per attempt. `base` is the hub's own address
 /// (`http://host:port`): activity and extension ids live under it.
-pub fn xapi(class: &ClassRow, trainees: &[TraineeRow], attempts: &[AttemptRow], library: &Library, base: &str) -> Vec<Value> {
+pub fn xapi(
+    class: &ClassRow,
+    trainees: &[TraineeRow],
+    attempts: &[AttemptRow],
+    library: &Library,
+    base: &str,
+) -> Vec<Value> {
     let names: HashMap<i64, &str> = trainees.iter().map(|t| (t.id, t.name.as_str())).collect();
     let class_iri = format!("{base}/class/{}", iri_segment(&class.join_code));
     let ext = |name: &str| format!("{base}/xapi/{name}");

@@ -245,6 +245,6 @@ mod tests {
             Some("2025-03-01T08:00:00.000000Z")
         );
         assert_eq!(parse_time("yesterday"), None);
-        assert!(now() > "2025-01-01T00:00:00.000000Z".to_owned());
+        assert!(now().as_str() > "2025-01-01T00:00:00.000000Z");
     }
 }

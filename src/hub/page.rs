@@ -169,7 +169,10 @@ async fn create_class_form(
     let new = NewClass {
         name: form.get("name").cloned().unwrap_or_default(),
         scenarios,
-        mode: form.get("mode").and_then(|m| Mode::parse(m)).unwrap_or(Mode::Practice),
+        mode: form
+            .get("mode")
+            .and_then(|m| Mode::parse(m))
+            .unwrap_or(Mode::Practice),
     };
     match super::api::create(&hub, &headers, new).await {
         Ok(created) => Redirect::to(&created.results_url).into_response(),
@@ -222,7 +225,14 @@ async fn results_page(
     let results = results_of(&hub, &data);
     let class_id = data.class.id;
     let latest = hub.db(move |s| s.latest_vote(class_id)).await.ok().flatten();
-    render_results(&hub, &results, &data.class.join_code, &base_url(&headers), latest.as_ref()).into_response()
+    render_results(
+        &hub,
+        &results,
+        &data.class.join_code,
+        &base_url(&headers),
+        latest.as_ref(),
+    )
+    .into_response()
 }
 
 fn pct(v: f64) -> String {
@@ -230,7 +240,11 @@ fn pct(v: f64) -> String {
 }
 
 fn bar(class: &str, value: f64, max: f64) -> Markup {
-    let width = if max > 0.0 { (value / max * 100.0).clamp(0.0, 100.0) } else { 0.0 };
+    let width = if max > 0.0 {
+        (value / max * 100.0).clamp(0.0, 100.0)
+    } else {
+        0.0
+    };
     html! { div class=(format!("bar {class}")) { span style=(format!("width:{width:.1}%")) {} } }
 }
 
@@ -264,7 +278,13 @@ fn averages_row(label: &str, a: Option<&Averages>) -> Markup {
     }
 }
 
-fn render_results(hub: &Hub, r: &ClassResults, code: &str, base: &str, latest: Option<&VoteSessionRow>) -> Html<String> {
+fn render_results(
+    hub: &Hub,
+    r: &ClassResults,
+    code: &str,
+    base: &str,
+    latest: Option<&VoteSessionRow>,
+) -> Html<String> {
     let api = format!("{API}/classes/{code}");
     let body = html! {
         header {
@@ -386,12 +406,18 @@ async fn open_vote_form(
         language: form.language,
     };
     match super::api::start_vote(&hub, &class, new).await {
-        Ok(view) => Redirect::to(&format!("/class/{}/vote/{}", class.join_code, view.session_id)).into_response(),
+        Ok(view) => {
+            Redirect::to(&format!("/class/{}/vote/{}", class.join_code, view.session_id)).into_response()
+        }
         Err(e) => error_page(e),
     }
 }
 
-async fn vote_page(State(hub): State<Arc<Hub>>, headers: HeaderMap, Path((code, id)): Path<(String, i64)>) -> Response {
+async fn vote_page(
+    State(hub): State<Arc<Hub>>,
+    headers: HeaderMap,
+    Path((code, id)): Path<(String, i64)>,
+) -> Response {
     let class = match facilitator(&hub, &headers, &code).await {
         Ok(c) => c,
         Err(e) => return error_page(e),
@@ -401,11 +427,19 @@ async fn vote_page(State(hub): State<Arc<Hub>>, headers: HeaderMap, Path((code, 
         Err(e) => return error_page(e),
     };
     let class_id = class.id;
-    let trainees = hub.db(move |s| s.trainees(class_id)).await.map(|t| t.len() as u32).unwrap_or(0);
+    let trainees = hub
+        .db(move |s| s.trainees(class_id))
+        .await
+        .map(|t| t.len() as u32)
+        .unwrap_or(0);
     let (view, debrief) = {
         let room = room.lock().await;
         if room.session.class_id != class.id {
-            return error_page(ApiError::new(StatusCode::NOT_FOUND, "no-such-vote", "this vote belongs to another class"));
+            return error_page(ApiError::new(
+                StatusCode::NOT_FOUND,
+                "no-such-vote",
+                "this vote belongs to another class",
+            ));
         }
         (room.view(Viewer::Facilitator, trainees), room.debrief())
     };
@@ -490,12 +524,20 @@ async fn play_form(
     };
     let session = match hub.db(move |s| s.vote_session(id)).await {
         Ok(Some(s)) if s.class_id == class.id => s,
-        Ok(_) => return error_page(ApiError::new(StatusCode::NOT_FOUND, "no-such-vote", "no such vote in this class")),
+        Ok(_) => {
+            return error_page(ApiError::new(
+                StatusCode::NOT_FOUND,
+                "no-such-vote",
+                "no such vote in this class",
+            ));
+        }
         Err(e) => return error_page(e),
     };
     match super::api::play(&hub, &session, form.turn, form.reply.as_deref()).await {
         Ok(_) => {
-            hub.events.send(super::api::ClassEvent { class_id: class.id }).ok();
+            hub.events
+                .send(super::api::ClassEvent { class_id: class.id })
+                .ok();
             Redirect::to(&format!("/class/{}/vote/{id}", class.join_code)).into_response()
         }
         Err(e) => error_page(e),

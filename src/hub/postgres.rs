@@ -68,7 +68,8 @@ fn bind(params: &[Value], types: &[Type]) -> Result<Vec<Box<dyn ToSql + Sync>>, 
         .map(|(v, ty)| -> Result<Box<dyn ToSql + Sync>, StoreError> {
             Ok(match (v, ty) {
                 (Value::Int(i), &Type::INT4) => Box::new(
-                    i32::try_from(*i).map_err(|_| StoreError::Database(format!("{i} is too large for an INT4")))?,
+                    i32::try_from(*i)
+                        .map_err(|_| StoreError::Database(format!("{i} is too large for an INT4")))?,
                 ),
                 (Value::Int(i), _) => Box::new(*i),
                 (Value::Text(t), _) => Box::new(t.clone()),
@@ -110,18 +111,24 @@ impl Tx for PgTx<'_, '_> {
                     .map(|(i, col)| {
                         let ty = col.type_();
                         Ok(if *ty == Type::INT8 {
-                            row.try_get::<_, Option<i64>>(i).map_err(db)?.map_or(Value::Null, Value::Int)
+                            row.try_get::<_, Option<i64>>(i)
+                                .map_err(db)?
+                                .map_or(Value::Null, Value::Int)
                         } else if *ty == Type::INT4 {
                             row.try_get::<_, Option<i32>>(i)
                                 .map_err(db)?
                                 .map_or(Value::Null, |v| Value::Int(i64::from(v)))
                         } else if *ty == Type::BOOL {
-                            row.try_get::<_, Option<bool>>(i).map_err(db)?.map_or(Value::Null, Value::Bool)
+                            row.try_get::<_, Option<bool>>(i)
+                                .map_err(db)?
+                                .map_or(Value::Null, Value::Bool)
                         } else if *ty == Type::VOID {
                             // pg_advisory_xact_lock() and the like.
                             Value::Null
                         } else {
-                            row.try_get::<_, Option<String>>(i).map_err(db)?.map_or(Value::Null, Value::Text)
+                            row.try_get::<_, Option<String>>(i)
+                                .map_err(db)?
+                                .map_or(Value::Null, Value::Text)
                         })
                     })
                     .collect::<Result<Vec<_>, StoreError>>()

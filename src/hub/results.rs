@@ -145,7 +145,10 @@ pub fn class_results(
 
     let mut by_pair: BTreeMap<(i64, &str), Vec<&AttemptRow>> = BTreeMap::new();
     for a in attempts {
-        by_pair.entry((a.trainee_id, a.scenario.as_str())).or_default().push(a);
+        by_pair
+            .entry((a.trainee_id, a.scenario.as_str()))
+            .or_default()
+            .push(a);
     }
     let counted = |trainee: i64, scenario: &str| -> Option<Counted> {
         let list = by_pair.get(&(trainee, scenario))?;
@@ -210,7 +213,12 @@ pub fn class_results(
 
 /// The node where the most choices had negative points; ties go to the
 /// node where the larger share did.
-fn hardest_turn(scenario: &str, tallies: &[ReplyTally], library: &Library, played: &[&AttemptRow]) -> Option<HardestTurn> {
+fn hardest_turn(
+    scenario: &str,
+    tallies: &[ReplyTally],
+    library: &Library,
+    played: &[&AttemptRow],
+) -> Option<HardestTurn> {
     let mut nodes: BTreeMap<&str, Vec<&ReplyTally>> = BTreeMap::new();
     for t in tallies.iter().filter(|t| t.scenario == scenario) {
         nodes.entry(t.node.as_str()).or_default().push(t);
@@ -251,7 +259,12 @@ fn hardest_turn(scenario: &str, tallies: &[ReplyTally], library: &Library, playe
         let share = replies.entry(t.reply.as_str()).or_insert_with(|| ReplyShare {
             reply: t.reply.clone(),
             text: scenario_node
-                .and_then(|(s, n)| n.replies.iter().find(|r| r.id == t.reply).map(|r| s.text(&r.text, &lang).to_owned()))
+                .and_then(|(s, n)| {
+                    n.replies
+                        .iter()
+                        .find(|r| r.id == t.reply)
+                        .map(|r| s.text(&r.text, &lang).to_owned())
+                })
                 .unwrap_or_else(|| t.reply_text.clone()),
             points: t.total,
             count: 0,

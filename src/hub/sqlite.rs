@@ -29,7 +29,8 @@ pub fn migrations() -> Vec<Migration> {
 impl Sqlite {
     /// Opens (or creates) the database file and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Sqlite, StoreError> {
-        let conn = Connection::open(path).map_err(|e| StoreError::Database(format!("{}: {e}", path.display())))?;
+        let conn =
+            Connection::open(path).map_err(|e| StoreError::Database(format!("{}: {e}", path.display())))?;
         Sqlite::with(conn)
     }
 
@@ -46,7 +47,9 @@ impl Sqlite {
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
         )
         .map_err(db)?;
-        let sqlite = Sqlite { conn: Mutex::new(conn) };
+        let sqlite = Sqlite {
+            conn: Mutex::new(conn),
+        };
         migrate(&sqlite, &migrations(), None)?;
         Ok(sqlite)
     }
@@ -85,7 +88,9 @@ impl Tx for SqliteTx<'_> {
                     ValueRef::Null => Value::Null,
                     ValueRef::Integer(v) => Value::Int(v),
                     ValueRef::Real(v) => Value::Int(v.round() as i64),
-                    ValueRef::Text(t) | ValueRef::Blob(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+                    ValueRef::Text(t) | ValueRef::Blob(t) => {
+                        Value::Text(String::from_utf8_lossy(t).into_owned())
+                    }
                 });
             }
             out.push(Row(values));

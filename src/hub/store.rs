@@ -50,14 +50,18 @@ impl Row {
         match self.0.get(i) {
             Some(Value::Int(v)) => Ok(*v),
             Some(Value::Bool(b)) => Ok(i64::from(*b)),
-            other => Err(StoreError::Database(format!("column {i}: expected a number, got {other:?}"))),
+            other => Err(StoreError::Database(format!(
+                "column {i}: expected a number, got {other:?}"
+            ))),
         }
     }
 
     pub fn text(&self, i: usize) -> Result<String, StoreError> {
         match self.0.get(i) {
             Some(Value::Text(v)) => Ok(v.clone()),
-            other => Err(StoreError::Database(format!("column {i}: expected text, got {other:?}"))),
+            other => Err(StoreError::Database(format!(
+                "column {i}: expected text, got {other:?}"
+            ))),
         }
     }
 
@@ -72,7 +76,9 @@ impl Row {
         match self.0.get(i) {
             Some(Value::Bool(v)) => Ok(*v),
             Some(Value::Int(v)) => Ok(*v != 0),
-            other => Err(StoreError::Database(format!("column {i}: expected true/false, got {other:?}"))),
+            other => Err(StoreError::Database(format!(
+                "column {i}: expected true/false, got {other:?}"
+            ))),
         }
     }
 
@@ -128,7 +134,11 @@ pub struct Migration {
 
 /// Applies the migrations not yet applied, each in its own transaction,
 /// recording it in `schema_migrations`.
-pub fn migrate(backend: &impl Backend, migrations: &[Migration], lock: Option<&str>) -> Result<(), StoreError> {
+pub fn migrate(
+    backend: &impl Backend,
+    migrations: &[Migration],
+    lock: Option<&str>,
+) -> Result<(), StoreError> {
     backend.transaction(|tx| {
         tx.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
@@ -142,7 +152,10 @@ pub fn migrate(backend: &impl Backend, migrations: &[Migration], lock: Option<&s
                 // Two hubs starting on one database take turns.
                 tx.query(lock, &[])?;
             }
-            let done = tx.query_one("SELECT version FROM schema_migrations WHERE version = $1", &[m.version.into()])?;
+            let done = tx.query_one(
+                "SELECT version FROM schema_migrations WHERE version = $1",
+                &[m.version.into()],
+            )?;
             if done.is_some() {
                 return Ok(());
             }
@@ -318,7 +331,8 @@ fn class_row(tx: &mut dyn Tx, row: &Row) -> Result<ClassRow, StoreError> {
         id,
         join_code: row.text(1)?,
         name: row.text(2)?,
-        mode: Mode::parse(&mode).ok_or_else(|| StoreError::Database(format!("unknown class mode `{mode}`")))?,
+        mode: Mode::parse(&mode)
+            .ok_or_else(|| StoreError::Database(format!("unknown class mode `{mode}`")))?,
         secret_hash: row.text(4)?,
         scenarios,
         created_at: row.text(5)?,
@@ -364,7 +378,12 @@ fn attempt_row(row: &Row) -> Result<AttemptRow, StoreError> {
         success: row.bool(11)?,
         respect: pillar(12)?,
         sincerity: pillar(16)?,
-        skills: [row.percent(20)?, row.percent(21)?, row.percent(22)?, row.percent(23)?],
+        skills: [
+            row.percent(20)?,
+            row.percent(21)?,
+            row.percent(22)?,
+            row.percent(23)?,
+        ],
         finished_at: row.text(24)?,
         received_at: row.text(25)?,
     })
@@ -533,21 +552,33 @@ impl<B: Backend> Storage for Store<B> {
     fn attempt(&self, id: &str) -> Result<Option<AttemptRow>, StoreError> {
         self.backend.transaction(|tx| {
             let sql = format!("SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE id = $1");
-            tx.query_one(&sql, &[id.into()])?.map(|r| attempt_row(&r)).transpose()
+            tx.query_one(&sql, &[id.into()])?
+                .map(|r| attempt_row(&r))
+                .transpose()
         })
     }
 
     fn class_attempts(&self, class_id: i64) -> Result<Vec<AttemptRow>, StoreError> {
         self.backend.transaction(|tx| {
-            let sql = format!("SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE class_id = $1 ORDER BY received_at, id");
-            tx.query(&sql, &[class_id.into()])?.iter().map(attempt_row).collect()
+            let sql = format!(
+                "SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE class_id = $1 ORDER BY received_at, id"
+            );
+            tx.query(&sql, &[class_id.into()])?
+                .iter()
+                .map(attempt_row)
+                .collect()
         })
     }
 
     fn trainee_attempts(&self, trainee_id: i64) -> Result<Vec<AttemptRow>, StoreError> {
         self.backend.transaction(|tx| {
-            let sql = format!("SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE trainee_id = $1 ORDER BY received_at, id");
-            tx.query(&sql, &[trainee_id.into()])?.iter().map(attempt_row).collect()
+            let sql = format!(
+                "SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE trainee_id = $1 ORDER BY received_at, id"
+            );
+            tx.query(&sql, &[trainee_id.into()])?
+                .iter()
+                .map(attempt_row)
+                .collect()
         })
     }
 

@@ -63,7 +63,8 @@ impl Library {
 
     /// The scenario's title in its own default language.
     pub fn title(&self, id: &str) -> Option<String> {
-        self.scenario(id).map(|s| s.text(&s.title, &s.default_language).to_owned())
+        self.scenario(id)
+            .map(|s| s.text(&s.title, &s.default_language).to_owned())
     }
 
     pub fn ids(&self) -> impl Iterator<Item = &str> {
@@ -176,8 +177,12 @@ pub fn check(
     class_id: i64,
     require_replay: bool,
 ) -> Result<CheckedAttempt, Rejection> {
-    let facts: DebriefFacts = serde_json::from_value(upload.debrief.clone())
-        .map_err(|e| reject("invalid-debrief", format!("`debrief` is not a callsim debrief: {e}")))?;
+    let facts: DebriefFacts = serde_json::from_value(upload.debrief.clone()).map_err(|e| {
+        reject(
+            "invalid-debrief",
+            format!("`debrief` is not a callsim debrief: {e}"),
+        )
+    })?;
     for (what, said, debrief) in [
         ("scenario", upload.scenario.clone(), facts.scenario.clone()),
         ("seed", upload.seed.to_string(), facts.seed.to_string()),
@@ -194,7 +199,10 @@ pub fn check(
     let finished_at = super::parse_time(&upload.finished_at).ok_or_else(|| {
         reject(
             "invalid-time",
-            format!("finished_at `{}` is not an RFC 3339 time such as 2025-01-31T09:30:00Z", upload.finished_at),
+            format!(
+                "finished_at `{}` is not an RFC 3339 time such as 2025-01-31T09:30:00Z",
+                upload.finished_at
+            ),
         )
     })?;
 
@@ -202,7 +210,11 @@ pub fn check(
         Some(model) => {
             let replayed = replay(model, upload)?;
             compare(&facts, &replayed)?;
-            (true, Summary::of_debrief(&replayed), turn_rows_of_debrief(&replayed))
+            (
+                true,
+                Summary::of_debrief(&replayed),
+                turn_rows_of_debrief(&replayed),
+            )
         }
         None if require_replay => {
             return Err(reject(
@@ -370,7 +382,12 @@ impl Summary {
     }
 
     fn of_facts(f: &DebriefFacts) -> Summary {
-        let skill = |s: Skill| f.skills.iter().find(|x| x.skill == s).map_or(0, |x| x.percent.min(100));
+        let skill = |s: Skill| {
+            f.skills
+                .iter()
+                .find(|x| x.skill == s)
+                .map_or(0, |x| x.percent.min(100))
+        };
         Summary {
             ending: f.ending.id.clone(),
             ending_kind: f.ending.kind,

@@ -89,18 +89,27 @@ fn tally(options: &[OptionView], votes: &BTreeMap<i64, String>) -> (Vec<VoteCoun
 impl Room {
     /// The room for `session`, with the turns already played and the votes
     /// already cast (after a restart, the call is replayed from them).
-    pub fn restore(model: Arc<Model>, session: VoteSessionRow, played: Vec<VoteTurnRow>, votes: &[VoteRow]) -> Result<Room, String> {
+    pub fn restore(
+        model: Arc<Model>,
+        session: VoteSessionRow,
+        played: Vec<VoteTurnRow>,
+        votes: &[VoteRow],
+    ) -> Result<Room, String> {
         let mut call = Call::start(model, session.seed, &session.language);
         let mut by_turn: BTreeMap<i64, BTreeMap<i64, String>> = BTreeMap::new();
         for v in votes {
-            by_turn.entry(v.turn).or_default().insert(v.trainee_id, v.reply.clone());
+            by_turn
+                .entry(v.turn)
+                .or_default()
+                .insert(v.trainee_id, v.reply.clone());
         }
         let mut log = Vec::new();
         for row in played {
             let caller = call.caller_line().to_owned();
             let options = call.options().to_vec();
             let (votes, _) = tally(&options, by_turn.get(&row.number).unwrap_or(&BTreeMap::new()));
-            call.choose_id(&row.played).map_err(|e| format!("vote session {}: {e}", session.id))?;
+            call.choose_id(&row.played)
+                .map_err(|e| format!("vote session {}: {e}", session.id))?;
             log.push(TurnLog {
                 caller,
                 options,
@@ -144,7 +153,9 @@ impl Room {
 
     fn check_turn(&self, turn: usize) -> Result<(), VoteError> {
         if self.call.is_over() {
-            return Err(VoteError::Closed("the call has ended; there is nothing left to vote on".into()));
+            return Err(VoteError::Closed(
+                "the call has ended; there is nothing left to vote on".into(),
+            ));
         }
         if turn != self.turn() {
             return Err(VoteError::Closed(format!(
@@ -300,10 +311,21 @@ impl Room {
             .iter()
             .zip(&self.log)
             .map(|(review, log)| {
-                let best = review.best.as_ref().map_or(review.turn.reply.clone(), |b| b.id.clone());
-                let best_text = review.best.as_ref().map_or(review.turn.text.clone(), |b| b.text.clone());
+                let best = review
+                    .best
+                    .as_ref()
+                    .map_or(review.turn.reply.clone(), |b| b.id.clone());
+                let best_text = review
+                    .best
+                    .as_ref()
+                    .map_or(review.turn.text.clone(), |b| b.text.clone());
                 let total: u32 = log.votes.iter().map(|v| v.votes).sum();
-                let for_best: u32 = log.votes.iter().filter(|v| v.reply == best).map(|v| v.votes).sum();
+                let for_best: u32 = log
+                    .votes
+                    .iter()
+                    .filter(|v| v.reply == best)
+                    .map(|v| v.votes)
+                    .sum();
                 VotedTurnReview {
                     turn: review.turn.number,
                     caller: log.caller.clone(),
@@ -329,7 +351,11 @@ impl Room {
 
     /// The option texts of the turn being voted on, for the projector page.
     pub fn option_text(&self, id: &str) -> Option<String> {
-        self.call.options().iter().find(|o| o.id == id).map(|o| o.text.clone())
+        self.call
+            .options()
+            .iter()
+            .find(|o| o.id == id)
+            .map(|o| o.text.clone())
     }
 }
 

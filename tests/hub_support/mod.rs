@@ -78,7 +78,8 @@ pub fn postgres_hub(test: &str) -> Option<RunningHub> {
         );
         return None;
     };
-    let pg = callsim::hub::postgres::Postgres::connect(&url).expect("the test PostgreSQL server is reachable");
+    let pg =
+        callsim::hub::postgres::Postgres::connect(&url).expect("the test PostgreSQL server is reachable");
     let store: Arc<dyn Storage> = Arc::new(Store { backend: pg });
     Some(RunningHub::start(store, library()).expect("the hub starts"))
 }
@@ -107,7 +108,10 @@ pub fn raw(
     content_type: Option<&str>,
     body: Vec<u8>,
 ) -> (u16, serde_json::Value) {
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
     let mut request = ureq::http::Request::builder().method(method).uri(url);
     if let Some(a) = auth {
         request = request.header("Authorization", format!("Bearer {a}"));
@@ -120,10 +124,18 @@ pub fn raw(
         .expect("the hub answers");
     let status = response.status().as_u16();
     let text = response.body_mut().read_to_string().unwrap_or_default();
-    (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+    )
 }
 
-pub fn raw_json(method: &str, url: &str, auth: Option<&str>, body: &serde_json::Value) -> (u16, serde_json::Value) {
+pub fn raw_json(
+    method: &str,
+    url: &str,
+    auth: Option<&str>,
+    body: &serde_json::Value,
+) -> (u16, serde_json::Value) {
     raw(
         method,
         url,
