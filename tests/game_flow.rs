@@ -231,6 +231,11 @@ fn a_call_played_in_the_game_is_the_call_the_core_plays_with_that_seed() {
             "seed {seed}: the same debrief"
         );
         assert_eq!(app.world().resource::<LastCall>().record, alone.record());
+        assert_eq!(
+            app.live().clock(f64::MAX),
+            core_debrief.seconds,
+            "seed {seed}: the call clock shows the call time the debrief gives"
+        );
     }
 }
 

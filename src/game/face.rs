@@ -5,7 +5,7 @@
 use bevy_egui::egui::{self, Color32, Painter, Pos2, Shape, Stroke, Vec2, epaint::QuadraticBezierShape};
 
 use crate::call::Call;
-use crate::scenario::{Face, Hair, HairColour, Skin};
+use crate::scenario::{EndingKind, Face, Hair, HairColour, Skin};
 
 use super::labels::Label;
 
@@ -23,6 +23,15 @@ impl Mood {
     /// The mood the meters show. Anger and trust are read as shares of
     /// their range; "relieved" is anger falling on the last reply.
     pub fn of(call: &Call) -> Mood {
+        // Once the call is over its ending says how the caller left,
+        // whatever the meters' last reading.
+        match call.ending().map(|e| e.kind) {
+            Some(kind) if kind.is_good() => return Mood::Pleased,
+            Some(EndingKind::Complaint | EndingKind::CallerHungUp | EndingKind::AgentHungUp) => {
+                return Mood::Angry;
+            }
+            _ => {}
+        }
         let meters = call.meters();
         let share = |id: &str| {
             meters

@@ -176,10 +176,10 @@ labels! {
     SeeDebrief => ["See the debrief", "查看复盘", "Разбор звонка", "Ver la revisión"],
     /// `{n}`.
     ReplyKeys => [
-        "Keys 1–{n} reply · Space shows the whole line · Tab moves the focus",
-        "按 1–{n} 选择回应 · 空格显示整句 · Tab 切换焦点",
-        "Клавиши 1–{n} — ответ · пробел — вся реплика · Tab — фокус",
-        "Teclas 1–{n} para responder · Espacio muestra la frase · Tab mueve el foco",
+        "Keys 1–{n} or Enter reply · Space shows the whole line · Tab moves the focus",
+        "按 1–{n} 或 Enter 选择回应 · 空格显示整句 · Tab 切换焦点",
+        "Клавиши 1–{n} или Enter — ответ · пробел — вся реплика · Tab — фокус",
+        "Teclas 1–{n} o Intro para responder · Espacio muestra la frase · Tab mueve el foco",
     ],
     Calm => ["Calm", "平静", "Спокоен", "Tranquilo"],
     Annoyed => ["Annoyed", "不耐烦", "Раздражён", "Molesto"],
@@ -211,6 +211,12 @@ labels! {
     WasBest => ["The best reply available", "这是当时最好的回应", "Лучший из возможных ответов", "La mejor respuesta posible"],
     TryAgain => ["Try again (new call)", "再试一次（新来电）", "Ещё раз (новый звонок)", "Otra vez (nueva llamada)"],
     ReplayCall => ["Replay this call", "重播这通电话", "Повторить этот звонок", "Repetir esta llamada"],
+    ScrollHint => [
+        "Page Down / Page Up scroll",
+        "Page Down / Page Up 翻页",
+        "Page Down / Page Up — прокрутка",
+        "Re Pág / Av Pág para desplazarte",
+    ],
     OtherCall => ["Choose another call", "选择其他来电", "Другой звонок", "Elegir otra llamada"],
     /// `{error}`.
     NotSaved => [

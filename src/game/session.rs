@@ -207,15 +207,11 @@ pub struct Flash {
 pub struct LiveCall {
     pub call: Call,
     pub mode: Mode,
-    pub answered_at: f64,
-    /// Call time that passed faster than real time (on hold).
-    skipped: f64,
     /// When the caller began saying the current line.
     pub line_started: f64,
     pub whole_line: bool,
     pub hold: Option<Hold>,
     pub flash: Option<Flash>,
-    pub ended_at: Option<f64>,
     pub account_open: bool,
 }
 
@@ -224,13 +220,10 @@ impl LiveCall {
         LiveCall {
             call: Call::start(model, seed, lang),
             mode,
-            answered_at: now,
-            skipped: 0.0,
             line_started: now,
             whole_line: false,
             hold: None,
             flash: None,
-            ended_at: None,
             account_open: false,
         }
     }
@@ -265,11 +258,17 @@ impl LiveCall {
     /// The call clock, in call seconds: real time since answering, with
     /// holds counted at their full length.
     pub fn clock(&self, now: f64) -> u32 {
-        let end = self.ended_at.unwrap_or(now);
-        let held = self
-            .hold
-            .map_or(0.0, |h| f64::from(h.held(end)) - (end - h.started));
-        (end - self.answered_at + self.skipped + held).max(0.0) as u32
+        // The core's call time (each reply takes the seconds its scenario
+        // gives it): the figure the debrief shows. A hold is already
+        // counted there; while it plays out it runs up second by second.
+        match self.hold {
+            Some(hold) => self
+                .call
+                .clock()
+                .saturating_sub(hold.seconds)
+                .saturating_add(hold.held(now)),
+            None => self.call.clock(),
+        }
     }
 
     /// The flash to show now, if any.
@@ -289,10 +288,6 @@ impl LiveCall {
             soon(hold.ends() - now);
         } else if !self.line_is_whole(now) {
             soon(1.0 / Self::speed(self.call.caller_line()));
-        }
-        if self.ended_at.is_none() {
-            let clock = now - self.answered_at + self.skipped;
-            soon(1.0 - clock.fract());
         }
         if let Some(flash) = self.flash(now) {
             soon(flash.at + FLASH_SECONDS - now);
@@ -321,15 +316,10 @@ impl LiveCall {
             }
             _ => {}
         }
-        if step.ended.is_some() {
-            self.ended_at = Some(now);
-        }
     }
 
     fn end_hold(&mut self, now: f64) {
-        if let Some(hold) = self.hold.take() {
-            let real = (now - hold.started).max(0.0);
-            self.skipped += f64::from(hold.seconds) - real;
+        if self.hold.take().is_some() {
             self.line_started = now;
         }
     }

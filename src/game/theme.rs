@@ -352,16 +352,22 @@ pub fn choice_card(
     response.on_hover_cursor(egui::CursorIcon::PointingHand)
 }
 
-/// A small rounded label, e.g. a tag or a difficulty.
+/// A small rounded label, e.g. a tag or a difficulty. Measured before it
+/// is placed, so a row of chips wraps instead of running off the card.
 pub fn chip(ui: &mut Ui, text: &str, colour: Color32, fill: Color32) -> Response {
-    Frame::new()
-        .fill(fill)
-        .corner_radius(CornerRadius::same(12))
-        .inner_margin(Margin::symmetric(9, 2))
-        .show(ui, |ui| {
-            ui.add(egui::Label::new(RichText::new(text).text_style(TextStyle::Small).color(colour)).extend())
-        })
-        .response
+    let galley = egui::WidgetText::from(RichText::new(text).text_style(TextStyle::Small)).into_galley(
+        ui,
+        Some(egui::TextWrapMode::Extend),
+        f32::INFINITY,
+        TextStyle::Small,
+    );
+    let padding = Vec2::new(9.0, 3.0);
+    let (rect, response) = ui.allocate_exact_size(galley.size() + 2.0 * padding, Sense::hover());
+    if ui.is_rect_visible(rect) {
+        ui.painter().rect_filled(rect, CornerRadius::same(12), fill);
+        ui.painter().galley(rect.min + padding, galley, colour);
+    }
+    response
 }
 
 /// A horizontal bar filled to `share` (0-1).
@@ -413,4 +419,32 @@ pub fn column<R>(ui: &mut Ui, width: f32, add: impl FnOnce(&mut Ui) -> R) -> R {
         .inner
     })
     .inner
+}
+
+/// Scrolls the scroll area `ui` is drawn in with the keyboard: Page Up and
+/// Page Down by most of a screen, Home and End to the ends. Without it a
+/// trainee using only the keyboard could not read a long debrief, whose
+/// turns have nothing to focus.
+pub fn keyboard_scroll(ui: &mut Ui) {
+    if ui.ctx().text_edit_focused() {
+        return;
+    }
+    let page = ui.clip_rect().height() * 0.85;
+    let delta = ui.input(|i| {
+        if i.key_pressed(egui::Key::PageDown) {
+            -page
+        } else if i.key_pressed(egui::Key::PageUp) {
+            page
+        } else if i.key_pressed(egui::Key::End) {
+            // Far enough for any content; the scroll area clamps it.
+            -1.0e7
+        } else if i.key_pressed(egui::Key::Home) {
+            1.0e7
+        } else {
+            0.0
+        }
+    });
+    if delta != 0.0 {
+        ui.scroll_with_delta(Vec2::new(0.0, delta));
+    }
 }

@@ -83,6 +83,23 @@ fn action_keys(options: &[OptionView]) -> Vec<(char, Label, &OptionView)> {
         .collect()
 }
 
+/// The key that chooses option `number` on this screen: its place among
+/// the replies (`1`-`9`) or its action's letter. The screenshot tour
+/// presses these, as a trainee would.
+pub(crate) fn key_for(options: &[OptionView], number: usize) -> Option<char> {
+    if let Some(i) = options
+        .iter()
+        .filter(|o| o.is_spoken())
+        .position(|o| o.number == number)
+    {
+        return char::from_digit(u32::try_from(i + 1).ok()?, 10);
+    }
+    action_keys(options)
+        .into_iter()
+        .find(|(_, _, o)| o.number == number)
+        .map(|(key, _, _)| key)
+}
+
 fn letter_key(c: char) -> Option<Key> {
     Key::from_name(&c.to_string())
 }
@@ -138,14 +155,18 @@ fn draw(
         ctx.request_repaint_after(Duration::from_secs_f64(wait));
     }
 
-    // Keys first, so Space can show the whole line before a focused reply
-    // card takes it as a click.
-    let typing = ctx.egui_wants_keyboard_input();
-    if !typing
-        && phase != Phase::OnHold
-        && !live.line_is_whole(now)
-        && ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Space))
-    {
+    // Keys first. Space shows the whole line and never reaches a focused
+    // reply card: a trainee pressing it just as the line finishes would
+    // otherwise send a reply by accident. Enter or the number chooses.
+    let typing = ctx.text_edit_focused();
+    let saying = !live.line_is_whole(now);
+    let takes_space = match phase {
+        Phase::Talking => true,
+        // The caller's last words; once said, Space opens the debrief.
+        Phase::Over => saying,
+        Phase::OnHold => false,
+    };
+    if !typing && takes_space && ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Space)) && saying {
         whole.write(ShowWholeLine);
     }
     let spoken: Vec<&OptionView> = call.options().iter().filter(|o| o.is_spoken()).collect();
@@ -367,6 +388,7 @@ fn transcript(ui: &mut egui::Ui, live: &LiveCall, lang: &str, now: f64) {
         .auto_shrink([false, false])
         .stick_to_bottom(true)
         .show(ui, |ui| {
+            theme::keyboard_scroll(ui);
             for turn in call.turns() {
                 if !turn.caller.is_empty() {
                     bubble(ui, caller, &turn.caller, false);

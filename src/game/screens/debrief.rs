@@ -75,7 +75,7 @@ fn draw(
     let ctx = contexts.ctx_mut()?;
     let d = &last.debrief;
     let lang = d.language.as_str();
-    if !ctx.egui_wants_keyboard_input() {
+    if !ctx.text_edit_focused() {
         if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::R)) {
             again.write(TryAgain);
         }
@@ -95,6 +95,7 @@ fn draw(
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
+                theme::keyboard_scroll(ui);
                 ending_card(ui, d, lang);
                 ui.add_space(10.0);
                 ui.columns(2, |cols| {
@@ -115,6 +116,11 @@ fn draw(
                     if theme::button(ui, Look::Secondary, t(lang, Label::OtherCall), Some("Esc")).clicked() {
                         navigate.write(Navigate(Screen::Picker));
                     }
+                    ui.label(
+                        RichText::new(t(lang, Label::ScrollHint))
+                            .small()
+                            .color(theme::MUTED),
+                    );
                 });
                 if let Some(error) = &last.not_saved {
                     ui.colored_label(theme::BAD, tf(lang, Label::NotSaved, &[("error", error)]));

@@ -9,6 +9,8 @@ mod progress;
 mod settings;
 mod title;
 
+pub(crate) use call::key_for;
+
 use bevy::prelude::*;
 use bevy_egui::EguiPrimaryContextPass;
 
@@ -85,7 +87,7 @@ pub fn top_bar(
             if theme::button(ui, Look::Secondary, back, Some("Esc")).clicked() {
                 go_back = true;
             }
-            if ui.input(|i| i.key_pressed(Key::Escape)) && !ui.ctx().egui_wants_keyboard_input() {
+            if ui.input(|i| i.key_pressed(Key::Escape)) && !ui.ctx().text_edit_focused() {
                 go_back = true;
             }
         }

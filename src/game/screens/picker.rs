@@ -156,6 +156,7 @@ fn draw(
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
+                theme::keyboard_scroll(ui);
                 let columns = if ui.available_width() > 900.0 { 2 } else { 1 };
                 let mut first = true;
                 for row in entries.chunks(columns) {
@@ -220,89 +221,100 @@ fn scenario_card(ui: &mut egui::Ui, records: &Records, entry: &Entry, lang: &str
     frame
         .show(ui, |ui| {
             ui.set_width(ui.available_width());
-            if let Some(error) = &entry.error {
-                ui.horizontal(|ui| {
-                    theme::chip(ui, "!", egui::Color32::WHITE, theme::BAD);
-                    theme::subheading(ui, t(lang, Label::BrokenScenario));
-                });
-                ui.label(
-                    RichText::new(entry.file_name())
-                        .text_style(TextStyle::Monospace)
-                        .color(theme::INK),
-                );
-                for d in error.diagnostics.iter().filter(|d| d.is_error()).take(3) {
-                    ui.add(
-                        egui::Label::new(
-                            RichText::new(format!("{}:{}:{}: {}", d.file, d.line, d.column, d.message))
-                                .text_style(TextStyle::Monospace)
-                                .color(theme::BAD),
-                        )
-                        .wrap(),
-                    );
-                    if let Some(help) = &d.help {
-                        theme::muted(ui, &format!("→ {help}"));
-                    }
-                }
-                theme::muted(ui, t(lang, Label::BrokenHelp));
-                if entry.is_playable() {
-                    ui.label(RichText::new(t(lang, Label::KeptLastGood)).color(theme::WARN));
-                }
-            }
-            let model = entry.model()?;
-            let s = &model.scenario;
-            ui.horizontal(|ui| {
-                let (rect, _) = ui.allocate_exact_size(egui::Vec2::splat(56.0), egui::Sense::hover());
-                paint_face(
-                    ui.painter(),
-                    rect.center(),
-                    27.0,
-                    &s.persona.face,
-                    Expression {
-                        brow: 0.0,
-                        mouth: 0.0,
-                        eyes: 1.0,
-                        flush: 0.0,
-                    },
-                );
-                ui.vertical(|ui| {
-                    ui.spacing_mut().item_spacing.y = 2.0;
-                    ui.horizontal_wrapped(|ui| {
-                        theme::subheading(ui, s.text(&s.title, lang));
-                        let (name, colour, fill) = difficulty(lang, s.difficulty);
-                        theme::chip(ui, name, colour, fill);
-                    });
-                    ui.label(
-                        RichText::new(s.text(&s.persona.name, lang))
-                            .color(theme::INK)
-                            .strong(),
-                    );
-                });
-            });
-            ui.add(egui::Label::new(RichText::new(s.text(&s.summary, lang)).color(theme::MUTED)).wrap());
-            ui.horizontal_wrapped(|ui| {
-                for code in &s.languages {
-                    theme::chip(ui, language_name(code), theme::ACCENT, theme::ACCENT_SOFT);
-                }
-                for tag in &s.tags {
-                    theme::chip(ui, tag, theme::MUTED, egui::Color32::from_rgb(0xF1, 0xF5, 0xF9));
-                }
-            });
-            ui.horizontal(|ui| {
-                let play = theme::button(ui, Look::Primary, t(lang, Label::TakeCall), None);
-                match records.best(&s.id) {
-                    Some(best) => ui.label(
-                        RichText::new(tf(
-                            lang,
-                            Label::BestSoFar,
-                            &[("respect", &best.respect), ("sincerity", &best.sincerity)],
-                        ))
-                        .color(theme::INK),
-                    ),
-                    None => ui.label(RichText::new(t(lang, Label::NotPlayedYet)).color(theme::MUTED)),
-                };
-                Some(play)
+            // Left-aligned, not justified: `columns` justifies, which
+            // stretches the letters of a wrapped summary.
+            ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
+                card_body(ui, records, entry, lang)
             })
             .inner
         })
         .inner
+}
+
+fn card_body(ui: &mut egui::Ui, records: &Records, entry: &Entry, lang: &str) -> Option<egui::Response> {
+    if let Some(error) = &entry.error {
+        ui.horizontal(|ui| {
+            theme::chip(ui, "!", egui::Color32::WHITE, theme::BAD);
+            theme::subheading(ui, t(lang, Label::BrokenScenario));
+        });
+        ui.label(
+            RichText::new(entry.file_name())
+                .text_style(TextStyle::Monospace)
+                .color(theme::INK),
+        );
+        for d in error.diagnostics.iter().filter(|d| d.is_error()).take(3) {
+            ui.add(
+                egui::Label::new(
+                    RichText::new(format!("{}:{}:{}: {}", d.file, d.line, d.column, d.message))
+                        .text_style(TextStyle::Monospace)
+                        .color(theme::BAD),
+                )
+                .wrap(),
+            );
+            if let Some(help) = &d.help {
+                theme::muted(ui, &format!("→ {help}"));
+            }
+        }
+        theme::muted(ui, t(lang, Label::BrokenHelp));
+        if entry.is_playable() {
+            ui.label(RichText::new(t(lang, Label::KeptLastGood)).color(theme::WARN));
+        }
+    }
+    let model = entry.model()?;
+    let s = &model.scenario;
+    ui.horizontal(|ui| {
+        let (rect, _) = ui.allocate_exact_size(egui::Vec2::splat(56.0), egui::Sense::hover());
+        paint_face(
+            ui.painter(),
+            rect.center(),
+            27.0,
+            &s.persona.face,
+            Expression {
+                brow: 0.0,
+                mouth: 0.0,
+                eyes: 1.0,
+                flush: 0.0,
+            },
+        );
+        ui.vertical(|ui| {
+            ui.spacing_mut().item_spacing.y = 2.0;
+            ui.horizontal_wrapped(|ui| {
+                theme::subheading(ui, s.text(&s.title, lang));
+                let (name, colour, fill) = difficulty(lang, s.difficulty);
+                theme::chip(ui, name, colour, fill);
+            });
+            ui.label(
+                RichText::new(s.text(&s.persona.name, lang))
+                    .color(theme::INK)
+                    .strong(),
+            );
+        });
+    });
+    ui.add(egui::Label::new(RichText::new(s.text(&s.summary, lang)).color(theme::MUTED)).wrap());
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().interact_size.y = 22.0;
+        ui.spacing_mut().item_spacing = egui::Vec2::new(6.0, 6.0);
+        for code in &s.languages {
+            theme::chip(ui, language_name(code), theme::ACCENT, theme::ACCENT_SOFT);
+        }
+        for tag in &s.tags {
+            theme::chip(ui, tag, theme::MUTED, egui::Color32::from_rgb(0xF1, 0xF5, 0xF9));
+        }
+    });
+    ui.horizontal(|ui| {
+        let play = theme::button(ui, Look::Primary, t(lang, Label::TakeCall), None);
+        match records.best(&s.id) {
+            Some(best) => ui.label(
+                RichText::new(tf(
+                    lang,
+                    Label::BestSoFar,
+                    &[("respect", &best.respect), ("sincerity", &best.sincerity)],
+                ))
+                .color(theme::INK),
+            ),
+            None => ui.label(RichText::new(t(lang, Label::NotPlayedYet)).color(theme::MUTED)),
+        };
+        Some(play)
+    })
+    .inner
 }

@@ -77,6 +77,7 @@ fn draw(mut contexts: EguiContexts, records: Res<Records>, mut navigate: Message
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
+                theme::keyboard_scroll(ui);
                 theme::card().show(ui, |ui| {
                     ui.set_width(ui.available_width());
                     ui.horizontal(|ui| {
