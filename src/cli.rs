@@ -36,8 +36,8 @@ pub struct GameArgs {
     /// program or in the current folder).
     #[arg(long, value_name = "DIR")]
     pub scenarios: Option<PathBuf>,
-    /// Where the trainee's progress and settings are kept (default: the
-    /// platform's data folder).
+    /// Where the trainee's progress and settings are kept (default:
+    /// $CALLSIM_DATA_DIR, else the platform's data folder).
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     /// Go straight into a call with this scenario (its id), already answered.
@@ -49,9 +49,11 @@ pub struct GameArgs {
     /// Language for this run (en, zh, ru, es), overriding the saved setting.
     #[arg(long, value_name = "CODE")]
     pub lang: Option<String>,
-    /// Play one scripted call through every screen, save a screenshot of
-    /// each in DIR, and exit (non-zero if a screen was blank or the call did
-    /// not reach its ending).
+    /// Play one scripted call through every screen (by keyboard inside the
+    /// call), save a PNG of each screen in DIR with `tour.json`, and exit:
+    /// non-zero if a picture is blank, a key did nothing or the call did not
+    /// reach its ending. Uses seed 4 and a throwaway data folder unless
+    /// `--seed` / `--data-dir` say otherwise.
     #[arg(long, value_name = "DIR")]
     pub screenshots: Option<PathBuf>,
     /// Print how long the first interactive frame took to appear.

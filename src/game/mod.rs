@@ -91,8 +91,26 @@ pub enum GameSystems {
 
 /// Opens the game window and runs until the trainee quits.
 pub fn run(args: GameArgs) -> ExitCode {
-    let launch = Launch::from_args(args);
+    let mut launch = Launch::from_args(args);
     let touring = launch.screenshots.is_some();
+    // The tour plays as a trainee called Alex: unless told where, it keeps
+    // that trainee's progress in a folder of its own, not the real one.
+    let mut _tour_data = None;
+    if touring {
+        launch.seed = launch.seed.or(Some(tour::TOUR_SEED));
+        if launch.data_dir.is_none() {
+            match tempfile::tempdir() {
+                Ok(dir) => {
+                    launch.data_dir = Some(dir.path().to_owned());
+                    _tour_data = Some(dir);
+                }
+                Err(err) => {
+                    eprintln!("callsim: cannot make a folder for the tour's progress: {err}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
+    }
     let mut app = App::new();
     app.add_plugins(
         DefaultPlugins

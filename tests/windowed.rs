@@ -1,0 +1,128 @@
+//! The windowed smoke test: the real game in a real window plays one
+//! scripted call through every screen (`callsim --screenshots DIR`, by
+//! keyboard inside the call) and must save a picture of each that is not
+//! blank, reach the call's ending, and leave the attempt in the trainee's
+//! database with the scores the core gives that call.
+//!
+//! It needs a display: CI starts `Xvfb :99` with software Vulkan
+//! (mesa-vulkan-drivers). Without `DISPLAY` or `WAYLAND_DISPLAY` it skips,
+//! saying so on stderr (`cargo test -- --nocapture` shows it).
+#![cfg(feature = "game")]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Arc;
+
+use callsim::call::Call;
+use callsim::engine::Model;
+use callsim::progress::Store;
+use callsim::scenario::load_file;
+
+/// The pictures the tour must take with the shipped scenarios (the hold
+/// picture only comes when the scripted call puts the caller on hold).
+const PICTURES: [&str; 12] = [
+    "01-title",
+    "02-picker",
+    "03-incoming",
+    "04-call",
+    "05-call-account",
+    "07-call-ended",
+    "08-debrief",
+    "09-debrief-turns",
+    "10-progress",
+    "11-settings",
+    "12-picker-zh",
+    "13-call-zh",
+];
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn display() -> Option<String> {
+    ["DISPLAY", "WAYLAND_DISPLAY"].into_iter().find_map(|var| {
+        std::env::var(var)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .map(|v| format!("{var}={v}"))
+    })
+}
+
+#[test]
+fn the_game_plays_a_call_through_every_screen_in_a_window() {
+    let Some(display) = display() else {
+        eprintln!(
+            "SKIPPED the windowed smoke test: no display (neither DISPLAY nor WAYLAND_DISPLAY is set). \
+             Run it with a virtual one: `Xvfb :99 & DISPLAY=:99 cargo test --test windowed`."
+        );
+        return;
+    };
+    let pictures = tempfile::tempdir().expect("a folder for the pictures");
+    let data = tempfile::tempdir().expect("a data folder");
+    let output = Command::new(env!("CARGO_BIN_EXE_callsim"))
+        .arg("--screenshots")
+        .arg(pictures.path())
+        .arg("--data-dir")
+        .arg(data.path())
+        .arg("--scenarios")
+        .arg(root().join("scenarios"))
+        .output()
+        .expect("the game starts");
+    let log = format!(
+        "{display}\n--- stdout\n{}\n--- stderr\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.status.success(),
+        "the tour failed ({}):\n{log}",
+        output.status
+    );
+
+    let summary: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(pictures.path().join("tour.json")).expect("tour.json is written"),
+    )
+    .expect("tour.json is JSON");
+    assert_eq!(summary["failure"], serde_json::Value::Null, "{log}");
+    assert_eq!(summary["ended"], true, "the call reached its ending\n{log}");
+
+    for name in PICTURES {
+        let shot = summary["screens"]
+            .as_array()
+            .and_then(|s| s.iter().find(|s| s["name"] == name))
+            .unwrap_or_else(|| panic!("no picture of {name}\n{log}"));
+        assert_eq!(shot["blank"], false, "{name} is blank");
+        assert!(
+            shot["ink"].as_f64().is_some_and(|ink| ink > 0.02),
+            "{name} is nearly empty: {shot}"
+        );
+        let png = std::fs::read(pictures.path().join(format!("{name}.png"))).expect("the picture is saved");
+        assert!(png.starts_with(b"\x89PNG"), "{name}.png is a PNG");
+    }
+
+    // The call the window played is in the trainee's database, and the
+    // core alone scores it as the game showed.
+    let store = Store::open(data.path()).expect("the game's database opens");
+    let trainee = store
+        .last_trainee()
+        .expect("readable")
+        .expect("the tour's trainee");
+    let attempts = store.attempts(trainee.id).expect("readable");
+    assert_eq!(attempts.len(), 1, "one finished call is recorded");
+    let attempt = &attempts[0];
+    let model = model(&root().join("scenarios").join(format!("{}.ron", attempt.scenario)));
+    let replayed = Call::replay(model, &attempt.record()).expect("the recorded call replays");
+    let debrief = replayed.debrief().expect("the replayed call is over");
+    assert_eq!(summary["ending"], debrief.ending.id.as_str());
+    assert_eq!(summary["respect"], debrief.respect.percent);
+    assert_eq!(summary["sincerity"], debrief.sincerity.percent);
+    assert_eq!(
+        (attempt.respect, attempt.sincerity),
+        (debrief.respect.percent, debrief.sincerity.percent)
+    );
+}
+
+fn model(file: &Path) -> Arc<Model> {
+    let loaded = load_file(file).expect("the scenario loads");
+    Arc::new(Model::new(loaded.scenario).expect("the scenario compiles"))
+}
