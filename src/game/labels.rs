@@ -281,6 +281,118 @@ labels! {
         "Не удалось сохранить настройки: {error}",
         "No se pudieron guardar los ajustes: {error}",
     ],
+
+    // A class: joining a facilitator's hub, and vote mode.
+    JoinClass => ["Join class", "加入班级", "Присоединиться к группе", "Unirse a una clase"],
+    /// `{name}`.
+    ClassBadge => ["Class: {name}", "班级：{name}", "Группа: {name}", "Clase: {name}"],
+    ClassTitle => ["Class", "班级", "Группа", "Clase"],
+    HubAddress => [
+        "Hub address (your facilitator gives it, e.g. 192.168.1.20:7878)",
+        "班级服务器地址（由培训师提供，例如 192.168.1.20:7878）",
+        "Адрес сервера группы (его даёт ведущий, например 192.168.1.20:7878)",
+        "Dirección del servidor de la clase (te la da quien dirige, p. ej. 192.168.1.20:7878)",
+    ],
+    JoinCode => ["Join code", "加入码", "Код группы", "Código de la clase"],
+    YourName => ["Your name", "你的名字", "Ваше имя", "Tu nombre"],
+    Join => ["Join", "加入", "Войти", "Unirme"],
+    Connecting => ["Connecting to the hub…", "正在连接班级服务器……", "Подключение к серверу группы…", "Conectando con el servidor de la clase…"],
+    /// `{name}`, `{hub}`.
+    JoinedAs => [
+        "You are in this class as {name} (hub {hub}). Every call you finish is sent to your facilitator.",
+        "你以 {name} 的身份在这个班级中（服务器 {hub}）。你完成的每一通电话都会发送给培训师。",
+        "Вы в этой группе как {name} (сервер {hub}). Каждый завершённый звонок отправляется ведущему.",
+        "Estás en esta clase como {name} (servidor {hub}). Cada llamada que terminas se envía a quien dirige la clase.",
+    ],
+    AssignedCalls => ["Assigned calls", "指定练习的电话", "Назначенные звонки", "Llamadas asignadas"],
+    Assigned => ["Assigned", "已指定", "Назначен", "Asignada"],
+    AllSent => [
+        "Every call you finished has reached the hub.",
+        "你完成的所有电话都已送达班级服务器。",
+        "Все завершённые звонки дошли до сервера группы.",
+        "Todas las llamadas que terminaste han llegado al servidor.",
+    ],
+    /// `{count}`.
+    WaitingToSend => [
+        "Finished calls waiting for the hub: {count}. They are sent as soon as it can be reached; none is lost.",
+        "等待发送到班级服务器的电话：{count}。一旦能连上就会发送，不会丢失。",
+        "Завершённых звонков ждут отправки: {count}. Они уйдут, как только сервер станет доступен; ничего не потеряется.",
+        "Llamadas terminadas esperando al servidor: {count}. Se envían en cuanto se pueda conectar; no se pierde ninguna.",
+    ],
+    /// `{error}`.
+    Unreachable => ["Not reachable: {error}", "无法连接：{error}", "Нет связи: {error}", "Sin conexión: {error}"],
+    /// `{scenario}`, `{error}`.
+    RefusedAttempt => [
+        "{scenario}: not accepted by the hub: {error}",
+        "{scenario}：班级服务器未接受：{error}",
+        "{scenario}: сервер не принял: {error}",
+        "{scenario}: el servidor no la aceptó: {error}",
+    ],
+    LeaveClass => ["Leave class", "退出班级", "Выйти из группы", "Salir de la clase"],
+    GoToClassVote => ["Go to the class vote", "进入班级投票", "К голосованию группы", "Ir a la votación de la clase"],
+    NoVoteYet => [
+        "Your facilitator has not started a vote yet.",
+        "培训师还没有开始投票。",
+        "Ведущий ещё не начал голосование.",
+        "Quien dirige la clase aún no ha empezado una votación.",
+    ],
+    Facilitate => ["Run a class (facilitator)", "组织班级（培训师）", "Провести занятие (ведущий)", "Dirigir una clase"],
+    ClassName => ["Class name", "班级名称", "Название группы", "Nombre de la clase"],
+    CreateClass => ["Create class", "创建班级", "Создать группу", "Crear la clase"],
+    ScenariosToAssign => [
+        "Calls to assign, in this order:",
+        "按此顺序指定的电话：",
+        "Назначить звонки, в этом порядке:",
+        "Llamadas que asignar, en este orden:",
+    ],
+    /// `{code}`.
+    ShowJoinCode => [
+        "Show this join code to the class: {code}",
+        "请向学员展示加入码：{code}",
+        "Покажите группе код: {code}",
+        "Muestra este código a la clase: {code}",
+    ],
+    ResultsPage => [
+        "Class results for the projector (open in a browser; the link carries your key):",
+        "投影用的班级成绩页面（在浏览器中打开；链接中带有你的密钥）：",
+        "Результаты группы для проектора (откройте в браузере; в ссылке ваш ключ):",
+        "Resultados de la clase para el proyector (ábrelos en un navegador; el enlace lleva tu clave):",
+    ],
+    StartClassVote => ["Start a class vote", "开始班级投票", "Начать голосование группы", "Empezar una votación"],
+    BackToVote => ["Back to the vote", "回到投票", "Вернуться к голосованию", "Volver a la votación"],
+    /// `{turn}`, `{voted}`, `{trainees}`.
+    VoteTurn => [
+        "Turn {turn}: {voted} of {trainees} voted",
+        "第 {turn} 轮：{trainees} 人中已有 {voted} 人投票",
+        "Ход {turn}: проголосовали {voted} из {trainees}",
+        "Turno {turn}: han votado {voted} de {trainees}",
+    ],
+    VoteForReply => ["Vote for what the agent says:", "投票选择接线员的回应：", "Голосуйте за ответ оператора:", "Vota qué debe decir quien atiende:"],
+    YouVoted => [
+        "Your vote is in; you can change it until the facilitator plays the turn.",
+        "已投票；在培训师出牌前你还可以更改。",
+        "Ваш голос учтён; его можно изменить, пока ведущий не сделал ход.",
+        "Tu voto está dentro; puedes cambiarlo hasta que se juegue el turno.",
+    ],
+    PlayClassChoice => ["Play the class's choice", "采用全班的选择", "Сыграть выбор группы", "Jugar la elección de la clase"],
+    PlayThis => ["Play this", "采用这个", "Сыграть это", "Jugar esta"],
+    /// `{count}`.
+    VoteCount => ["{count} votes", "{count} 票", "голосов: {count}", "{count} votos"],
+    FacilitatorsChoice => ["the facilitator's choice", "培训师的选择", "выбор ведущего", "elección de quien dirige"],
+    SoFar => ["So far", "目前为止", "Пока что", "Hasta ahora"],
+    /// `{ending}`.
+    VoteEnded => ["The call ended: {ending}", "通话结束：{ending}", "Звонок окончен: {ending}", "La llamada terminó: {ending}"],
+    FetchingDebrief => ["Fetching the debrief…", "正在获取复盘……", "Загрузка разбора…", "Cargando el análisis…"],
+    ClassVotes => ["How the class voted", "全班的投票", "Как голосовала группа", "Cómo votó la clase"],
+    Played => ["Played", "采用", "Сыграно", "Jugada"],
+    /// `{percent}`.
+    VotedBest => [
+        "{percent}% voted for the best reply",
+        "{percent}% 的人投给了最好的回应",
+        "{percent}% проголосовали за лучший ответ",
+        "El {percent}% votó la mejor respuesta",
+    ],
+    NoClassVote => ["No class vote is open.", "没有进行中的班级投票。", "Голосование не идёт.", "No hay ninguna votación abierta."],
 }
 
 /// `label` in `lang`, or in English when the game does not speak `lang`.

@@ -6,6 +6,7 @@
 //! writes those messages, so the headless tests drive the same path as a
 //! trainee's clicks and keys.
 
+mod class;
 mod face;
 mod labels;
 mod library;
@@ -31,6 +32,10 @@ use bevy_egui::EguiPlugin;
 use crate::cli::GameArgs;
 
 pub use crate::progress::{Mode, Settings};
+pub use class::{
+    CastClassVote, Class, CreateClass, FollowClassVote, JoinClass, LeaveClass, LeaveClassVote, PlayClassTurn,
+    StartClassVote, VoteRole,
+};
 pub use library::{ReloadScenarios, Scenarios};
 pub use records::{NameProblem, Records, TextSize};
 pub use screens::Screen;
@@ -156,7 +161,13 @@ pub fn plugin(app: &mut App) {
         Update,
         (GameSystems::Reload, GameSystems::Act, GameSystems::Tick).chain(),
     );
-    app.add_plugins((records::plugin, library::plugin, session::plugin, screens::plugin));
+    app.add_plugins((
+        records::plugin,
+        library::plugin,
+        session::plugin,
+        class::plugin,
+        screens::plugin,
+    ));
 }
 
 /// What needs a real window: the look, the redraw control, the screenshot

@@ -2,6 +2,8 @@
 //! each screen's entities (its local state) are despawned when it closes.
 
 mod call;
+mod class;
+mod class_vote;
 mod debrief;
 mod incoming;
 mod picker;
@@ -25,6 +27,8 @@ pub(super) fn plugin(app: &mut App) {
         debrief::plugin,
         progress::plugin,
         settings::plugin,
+        class::plugin,
+        class_vote::plugin,
     ));
 }
 
@@ -42,6 +46,10 @@ pub enum Screen {
     Debrief,
     Progress,
     Settings,
+    /// Joining a class; a facilitator's class.
+    Class,
+    /// A call the class votes on.
+    ClassVote,
 }
 
 /// The screens' egui systems, which draw after the look is applied.

@@ -9,6 +9,7 @@ use bevy_egui::egui::{self, RichText, TextStyle};
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 
 use super::{FocusFirst, Screen, ScreenUi, top_bar};
+use crate::game::class::Class;
 use crate::game::face::{Expression, paint_face};
 use crate::game::labels::{Label, t, tf};
 use crate::game::library::Scenarios;
@@ -75,6 +76,7 @@ fn draw(
     mut contexts: EguiContexts,
     records: Res<Records>,
     scenarios: Res<Scenarios>,
+    class: Option<Res<Class>>,
     screen: Single<(&mut Filters, &mut FocusFirst)>,
     mut pick: MessageWriter<PickScenario>,
     mut navigate: MessageWriter<Navigate>,
@@ -140,11 +142,18 @@ fn draw(
         if let Some(problem) = &scenarios.problem {
             ui.colored_label(theme::BAD, problem);
         }
-        let entries: Vec<&Entry> = scenarios
+        let mut entries: Vec<&Entry> = scenarios
             .entries()
             .iter()
             .filter(|e| shown(e, &filters))
             .collect();
+        // What the trainee's class assigned comes first, in the class's order.
+        let assigned = |e: &Entry| {
+            class
+                .as_ref()
+                .and_then(|c| e.scenario_id().and_then(|id| c.assigned(id)))
+        };
+        entries.sort_by_key(|e| assigned(e).unwrap_or(usize::MAX));
         if scenarios.entries().is_empty() {
             theme::muted(
                 ui,
@@ -162,7 +171,7 @@ fn draw(
                 for row in entries.chunks(columns) {
                     ui.columns(columns, |cols| {
                         for (col, entry) in cols.iter_mut().zip(row) {
-                            let play = scenario_card(col, &records, entry, lang);
+                            let play = scenario_card(col, &records, entry, lang, assigned(entry).is_some());
                             if let Some(play) = play {
                                 if first {
                                     focus.apply(&play);
@@ -212,7 +221,13 @@ fn filter_row(
 }
 
 /// One scenario's card; returns the play button, if the card has one.
-fn scenario_card(ui: &mut egui::Ui, records: &Records, entry: &Entry, lang: &str) -> Option<egui::Response> {
+fn scenario_card(
+    ui: &mut egui::Ui,
+    records: &Records,
+    entry: &Entry,
+    lang: &str,
+    assigned: bool,
+) -> Option<egui::Response> {
     let frame = if entry.error.is_some() {
         theme::card().stroke(egui::Stroke::new(2.0, theme::BAD))
     } else {
@@ -224,14 +239,20 @@ fn scenario_card(ui: &mut egui::Ui, records: &Records, entry: &Entry, lang: &str
             // Left-aligned, not justified: `columns` justifies, which
             // stretches the letters of a wrapped summary.
             ui.with_layout(egui::Layout::top_down(egui::Align::Min), |ui| {
-                card_body(ui, records, entry, lang)
+                card_body(ui, records, entry, lang, assigned)
             })
             .inner
         })
         .inner
 }
 
-fn card_body(ui: &mut egui::Ui, records: &Records, entry: &Entry, lang: &str) -> Option<egui::Response> {
+fn card_body(
+    ui: &mut egui::Ui,
+    records: &Records,
+    entry: &Entry,
+    lang: &str,
+    assigned: bool,
+) -> Option<egui::Response> {
     if let Some(error) = &entry.error {
         ui.horizontal(|ui| {
             theme::chip(ui, "!", egui::Color32::WHITE, theme::BAD);
@@ -282,6 +303,9 @@ fn card_body(ui: &mut egui::Ui, records: &Records, entry: &Entry, lang: &str) ->
                 theme::subheading(ui, s.text(&s.title, lang));
                 let (name, colour, fill) = difficulty(lang, s.difficulty);
                 theme::chip(ui, name, colour, fill);
+                if assigned {
+                    theme::chip(ui, t(lang, Label::Assigned), egui::Color32::WHITE, theme::ACCENT);
+                }
             });
             ui.label(
                 RichText::new(s.text(&s.persona.name, lang))

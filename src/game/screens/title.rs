@@ -6,6 +6,7 @@ use bevy_egui::egui::{self, RichText, TextStyle};
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 
 use super::{FocusFirst, Screen, ScreenUi};
+use crate::game::class::Class;
 use crate::game::labels::{Label, t, tf};
 use crate::game::records::{NameProblem, Records};
 use crate::game::session::{AddTrainee, Navigate, Quit, SignIn};
@@ -33,9 +34,11 @@ fn open(mut commands: Commands) {
     ));
 }
 
+#[allow(clippy::too_many_arguments)] // one writer per thing the trainee can do, and the class
 fn draw(
     mut contexts: EguiContexts,
     records: Res<Records>,
+    class: Option<Res<Class>>,
     screen: Single<(&mut NewTraineeName, &mut FocusFirst)>,
     mut sign_in: MessageWriter<SignIn>,
     mut add: MessageWriter<AddTrainee>,
@@ -132,6 +135,13 @@ fn draw(
             ui.horizontal_wrapped(|ui| {
                 if theme::button(ui, Look::Secondary, t(lang, Label::ChooseCall), None).clicked() {
                     navigate.write(Navigate(Screen::Picker));
+                }
+                let class_entry = match class.as_ref().and_then(|c| c.membership.as_ref()) {
+                    Some(m) => tf(lang, Label::ClassBadge, &[("name", &m.class.name)]),
+                    None => t(lang, Label::JoinClass).to_owned(),
+                };
+                if theme::button(ui, Look::Secondary, &class_entry, None).clicked() {
+                    navigate.write(Navigate(Screen::Class));
                 }
                 if theme::button(ui, Look::Secondary, t(lang, Label::Progress), None).clicked() {
                     navigate.write(Navigate(Screen::Progress));
