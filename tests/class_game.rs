@@ -16,7 +16,8 @@ use bevy::state::app::StatesPlugin;
 use callsim::call::Call;
 use callsim::game::{
     self, AddTrainee, AnswerCall, CastClassVote, Class, CreateClass, FollowClassVote, JoinClass, LastCall,
-    Launch, LiveCall, Mode, PickScenario, PlayClassTurn, Records, Screen, StartClassVote, VoteRole,
+    Launch, LeaveClassVote, LiveCall, Mode, PickScenario, PlayClassTurn, Records, Screen, StartClassVote,
+    VoteRole,
 };
 use hub_support::*;
 
@@ -267,6 +268,15 @@ fn a_facilitator_and_three_trainees_play_a_vote_mode_call_to_its_end() {
         }
     }
     assert_eq!(vote_turn(&facilitator), Some(turns + 1));
+
+    // Backing out: a trainee lets the vote go, the facilitator keeps it to
+    // come back to.
+    trainees[0].send(LeaveClassVote);
+    assert_eq!(trainees[0].screen(), Screen::Class);
+    assert!(trainees[0].class().vote.is_none());
+    facilitator.send(LeaveClassVote);
+    assert_eq!(facilitator.screen(), Screen::Class);
+    assert!(facilitator.class().vote.is_some());
 }
 
 #[test]

@@ -105,7 +105,9 @@ pub struct CastClassVote(pub String);
 #[derive(Message, Debug, Clone, PartialEq, Eq)]
 pub struct PlayClassTurn(pub Option<String>);
 
-/// Back out of the vote screen; the vote goes on at the hub.
+/// Back out of the vote screen; the vote goes on at the hub. A trainee
+/// stops following it (and can go to it again); the facilitator keeps it,
+/// to come back to.
 #[derive(Message, Debug, Clone, Copy, Default)]
 pub struct LeaveClassVote;
 
@@ -670,7 +672,9 @@ fn leave_vote(
     mut screen: ResMut<NextState<Screen>>,
 ) {
     if asked.read().count() > 0 {
-        class.vote = None;
+        if class.vote.as_ref().is_some_and(|v| v.role == VoteRole::Trainee) {
+            class.vote = None;
+        }
         screen.set(Screen::Class);
     }
 }

@@ -293,6 +293,12 @@ labels! {
         "Адрес сервера группы (его даёт ведущий, например 192.168.1.20:7878)",
         "Dirección del servidor de la clase (te la da quien dirige, p. ej. 192.168.1.20:7878)",
     ],
+    HubAddressToRun => [
+        "Hub address (the PC running `callsim serve`, e.g. 192.168.1.20:7878)",
+        "班级服务器地址（运行 `callsim serve` 的电脑，例如 192.168.1.20:7878）",
+        "Адрес сервера группы (компьютер, где запущен `callsim serve`, например 192.168.1.20:7878)",
+        "Dirección del servidor (el PC donde corre `callsim serve`, p. ej. 192.168.1.20:7878)",
+    ],
     JoinCode => ["Join code", "加入码", "Код группы", "Código de la clase"],
     YourName => ["Your name", "你的名字", "Ваше имя", "Tu nombre"],
     Join => ["Join", "加入", "Войти", "Unirme"],
@@ -376,8 +382,6 @@ labels! {
     ],
     PlayClassChoice => ["Play the class's choice", "采用全班的选择", "Сыграть выбор группы", "Jugar la elección de la clase"],
     PlayThis => ["Play this", "采用这个", "Сыграть это", "Jugar esta"],
-    /// `{count}`.
-    VoteCount => ["{count} votes", "{count} 票", "голосов: {count}", "{count} votos"],
     FacilitatorsChoice => ["the facilitator's choice", "培训师的选择", "выбор ведущего", "elección de quien dirige"],
     SoFar => ["So far", "目前为止", "Пока что", "Hasta ahora"],
     /// `{ending}`.

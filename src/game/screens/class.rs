@@ -246,7 +246,7 @@ fn facilitator(
 ) {
     match &class.facilitating {
         None => {
-            field(ui, t(lang, Label::HubAddress), &mut form.hub);
+            field(ui, t(lang, Label::HubAddressToRun), &mut form.hub);
             field(ui, t(lang, Label::ClassName), &mut form.class_name);
             ui.label(RichText::new(t(lang, Label::ScenariosToAssign)).color(theme::MUTED));
             for (id, title) in models {

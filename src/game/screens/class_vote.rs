@@ -172,7 +172,11 @@ fn turn(
         for meter in &view.meters {
             let share = (meter.value - meter.min) as f32 / (meter.max - meter.min).max(1) as f32;
             ui.horizontal(|ui| {
-                ui.label(RichText::new(&meter.label).color(theme::INK));
+                // A fixed width, so the bars line up.
+                ui.add_sized(
+                    [140.0, 18.0],
+                    egui::Label::new(RichText::new(&meter.label).color(theme::INK)).truncate(),
+                );
                 theme::bar(ui, 200.0, 10.0, share, theme::ACCENT);
                 ui.label(RichText::new(meter.value.to_string()).color(theme::MUTED));
             });
@@ -202,6 +206,13 @@ fn turn(
         }
         VoteRole::Facilitator => {
             let most = view.options.iter().filter_map(|o| o.votes).max().unwrap_or(0);
+            // First, so that a long list of options never hides it.
+            ui.add_enabled_ui(most > 0, |ui| {
+                if theme::button(ui, Look::Primary, t(lang, Label::PlayClassChoice), None).clicked() {
+                    play.write(PlayClassTurn(None));
+                }
+            });
+            ui.add_space(6.0);
             for o in &view.options {
                 let votes = o.votes.unwrap_or(0);
                 theme::card().show(ui, |ui| {
@@ -224,8 +235,8 @@ fn turn(
                             theme::RESPECT,
                         );
                         ui.label(
-                            RichText::new(tf(lang, Label::VoteCount, &[("count", &votes)]))
-                                .strong()
+                            RichText::new(votes.to_string())
+                                .text_style(theme::subheading_style())
                                 .color(theme::INK),
                         );
                         if theme::button(ui, Look::Secondary, t(lang, Label::PlayThis), None).clicked() {
@@ -235,11 +246,6 @@ fn turn(
                 });
                 ui.add_space(4.0);
             }
-            ui.add_enabled_ui(most > 0, |ui| {
-                if theme::button(ui, Look::Primary, t(lang, Label::PlayClassChoice), None).clicked() {
-                    play.write(PlayClassTurn(None));
-                }
-            });
         }
     }
 }
