@@ -22,11 +22,10 @@ mod dev;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Duration;
 
 use bevy::prelude::*;
 use bevy::window::WindowResolution;
-use bevy::winit::{UpdateMode, WinitSettings};
+use bevy::winit::WinitSettings;
 use bevy_egui::EguiPlugin;
 
 use crate::cli::GameArgs;
@@ -138,12 +137,10 @@ pub fn run(args: GameArgs) -> ExitCode {
         // The tour waits on frames, so it must not wait for input.
         WinitSettings::continuous()
     } else {
-        // Redraw on input and on the game's own wake-ups (see `redraw`),
-        // never on a timer of Bevy's: an idle screen costs nothing.
-        WinitSettings {
-            focused_mode: UpdateMode::reactive_low_power(Duration::from_secs(3600)),
-            unfocused_mode: UpdateMode::reactive_low_power(Duration::from_secs(3600)),
-        }
+        // Draw flat out while the renderer compiles its pipelines, so the
+        // first screen shows as soon as it can; `redraw` then switches to
+        // drawing only on input and on the game's own wake-ups.
+        redraw::launching()
     })
     .insert_resource(launch)
     .add_plugins((plugin, windowed_plugin));

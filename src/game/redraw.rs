@@ -1,16 +1,22 @@
 //! When the game draws a frame: on input, on the game's own timers (the
-//! caller's line appearing, the hold timer, the clock's seconds), and on a
-//! scenario reload; never on a loop.
+//! caller's line appearing, the hold timer, the points flash going), and on
+//! a scenario reload; never on a loop.
 //!
-//! Bevy's reactive mode already waits for input, but bevy_egui 0.42 turns
-//! every repaint egui asks for into an immediate `RequestRedraw`, whatever
-//! delay egui gave (`output.rs`), and its repaint callback ignores non-zero
-//! delays (`input.rs`). So a tooltip's or a widget's "repaint in 0.5 s" or
-//! our own "repaint when the next letter is due" became "repaint now", every
-//! frame. Here the game takes that over: egui's repaint callback wakes the
-//! event loop at once for a zero delay and through a small alarm thread at
-//! the right moment otherwise, and the `RequestRedraw` messages bevy_egui
-//! writes are dropped.
+//! Bevy's reactive mode waits for input, but two things in bevy_egui 0.42
+//! keep an idle egui app redrawing:
+//!
+//! - It pushes a `ModifiersChanged` event into egui's input every frame,
+//!   changed or not, and egui asks for an immediate repaint whenever a frame
+//!   had input events: every frame asked for the next one (about 10 a
+//!   second under software Vulkan, most of a core). The game drops that
+//!   event when the modifiers did not change; egui keeps the last ones.
+//! - It turns every repaint egui asks for into an immediate `RequestRedraw`,
+//!   whatever delay egui gave (`output.rs`), and its repaint callback
+//!   ignores non-zero delays (`input.rs`), so "repaint when the next letter
+//!   is due" became "repaint now". The game takes that over: egui's repaint
+//!   callback wakes the event loop at once for a zero delay and through a
+//!   small alarm thread at the right moment otherwise, and the
+//!   `RequestRedraw` messages bevy_egui writes are dropped.
 
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::thread;
@@ -18,8 +24,8 @@ use std::time::{Duration, Instant};
 
 use bevy::prelude::*;
 use bevy::window::RequestRedraw;
-use bevy::winit::{EventLoopProxy, EventLoopProxyWrapper, WinitUserEvent};
-use bevy_egui::{EguiContext, EguiPostUpdateSet, EguiPreUpdateSet};
+use bevy::winit::{EventLoopProxy, EventLoopProxyWrapper, UpdateMode, WinitSettings, WinitUserEvent};
+use bevy_egui::{EguiContext, EguiInput, EguiPostUpdateSet, EguiPreUpdateSet, egui};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(
@@ -27,9 +33,23 @@ pub(super) fn plugin(app: &mut App) {
         take_over_repaints.after(EguiPreUpdateSet::InitContexts),
     );
     app.add_systems(
+        PreUpdate,
+        drop_unchanged_modifiers
+            .after(EguiPreUpdateSet::ProcessInput)
+            .before(EguiPreUpdateSet::BeginPass),
+    );
+    app.add_systems(
         PostUpdate,
         drop_egui_redraw_requests.after(EguiPostUpdateSet::ProcessOutput),
     );
+    let touring = app
+        .world()
+        .get_resource::<super::Launch>()
+        .is_some_and(|l| l.screenshots.is_some());
+    if !touring {
+        // The tour keeps drawing continuously: it waits on frames.
+        app.add_systems(Last, settle);
+    }
     if std::env::var_os("CALLSIM_REDRAW_LOG").is_some() {
         app.add_systems(Last, log_frames);
     }
@@ -77,9 +97,32 @@ impl Alarm {
 }
 
 /// The first frames after launch are drawn while the renderer is still
-/// compiling its pipelines and may come out empty; keep drawing a few times
-/// a second for this long so the first screen appears without input.
-const SETTLING: Duration = Duration::from_millis(2500);
+/// compiling its pipelines and may come out empty; the game draws
+/// continuously for this long so the first screen appears as soon as it
+/// can, without input.
+const SETTLING: Duration = Duration::from_millis(2000);
+
+/// How the game draws while it starts: continuously (see [`SETTLING`]).
+pub fn launching() -> WinitSettings {
+    WinitSettings::continuous()
+}
+
+/// How the game draws once started: on input and on the game's own
+/// wake-ups, never on a timer of Bevy's, so an idle screen costs nothing.
+pub fn settled() -> WinitSettings {
+    WinitSettings {
+        focused_mode: UpdateMode::reactive_low_power(Duration::from_secs(3600)),
+        unfocused_mode: UpdateMode::reactive_low_power(Duration::from_secs(3600)),
+    }
+}
+
+/// Switches from [`launching`] to [`settled`] once the launch is over.
+fn settle(mut settings: ResMut<WinitSettings>, time: Res<Time<Real>>, mut done: Local<bool>) {
+    if !*done && time.elapsed() >= SETTLING {
+        *settings = settled();
+        *done = true;
+    }
+}
 
 /// egui's default `RawInput::predicted_dt`, which it takes off every delay.
 const PREDICTED_FRAME: Duration = Duration::from_micros(16_667);
@@ -99,9 +142,6 @@ fn take_over_repaints(
             None => {
                 let alarm = Alarm::start((**proxy).clone());
                 commands.insert_resource(alarm.clone());
-                for i in 1..=(SETTLING.as_millis() / 100) as u32 {
-                    alarm.ring_in(Duration::from_millis(100) * i);
-                }
                 alarm
             }
         };
@@ -115,6 +155,21 @@ fn take_over_repaints(
                 // clock's second would take two frames.
                 alarm.ring_in(info.delay + PREDICTED_FRAME);
             }
+        });
+    }
+}
+
+/// Drops the `ModifiersChanged` events that say what egui already knows.
+fn drop_unchanged_modifiers(mut contexts: Query<(&mut EguiInput, &mut EguiContext)>) {
+    for (mut input, mut context) in &mut contexts {
+        let mut known = context.get_mut().input(|i| i.modifiers);
+        input.events.retain(|event| match event {
+            egui::Event::ModifiersChanged(modifiers) if *modifiers == known => false,
+            egui::Event::ModifiersChanged(modifiers) => {
+                known = *modifiers;
+                true
+            }
+            _ => true,
         });
     }
 }

@@ -70,7 +70,9 @@ pub fn subheading_style() -> TextStyle {
 }
 
 fn spawn_camera(mut commands: Commands) {
-    commands.spawn(Camera2d);
+    // egui smooths its own edges: multisampling would only cost memory
+    // (four samples of a window-sized target) and time.
+    commands.spawn((Camera2d, Msaa::Off));
 }
 
 /// The fonts: Noto Sans for Latin and Cyrillic, Noto Sans CJK SC for
