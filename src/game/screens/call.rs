@@ -222,7 +222,10 @@ fn draw(
                 Phase::Over => ended_card(ui, &live, lang, &mut debrief),
             };
             let marker = (call.turns().len(), phase);
-            if focus.placed_for != Some(marker)
+            // Each turn, and whenever nothing has the focus (Esc clears
+            // it), the first choice takes it: the focus is always visible.
+            let unfocused = ui.memory(|m| m.focused().is_none());
+            if (focus.placed_for != Some(marker) || unfocused)
                 && let Some(first) = first
             {
                 first.request_focus();

@@ -89,6 +89,7 @@ fn draw(
             &records,
             &format!("{} · {}", t(lang, Label::Debrief), d.title),
             Some(t(lang, Label::OtherCall)),
+            None,
         ) {
             navigate.write(Navigate(Screen::Picker));
         }

@@ -68,9 +68,10 @@ impl Default for FocusFirst {
 }
 
 impl FocusFirst {
-    /// Gives `response` the focus if the screen has just opened.
+    /// Gives `response` the focus if the screen has just opened, or if
+    /// nothing has it (Esc clears it): the focus is always visible.
     pub fn apply(&mut self, response: &bevy_egui::egui::Response) {
-        if self.0 {
+        if self.0 || response.ctx.memory(|m| m.focused().is_none()) {
             response.request_focus();
             self.0 = false;
         }
@@ -78,12 +79,15 @@ impl FocusFirst {
 }
 
 /// The bar across the top of a screen: a back button (Esc), the screen's
-/// title, and who is training. Returns whether back was asked for.
+/// title, and who is training. Returns whether back was asked for. With
+/// `focus`, the back button is the screen's main button (a screen with
+/// nothing else to press).
 pub fn top_bar(
     ui: &mut bevy_egui::egui::Ui,
     records: &crate::game::records::Records,
     title: &str,
     back: Option<&str>,
+    focus: Option<&mut FocusFirst>,
 ) -> bool {
     use crate::game::labels::{Label, t, tf};
     use crate::game::theme::{self, Look};
@@ -92,7 +96,11 @@ pub fn top_bar(
     let mut go_back = false;
     ui.horizontal(|ui| {
         if let Some(back) = back {
-            if theme::button(ui, Look::Secondary, back, Some("Esc")).clicked() {
+            let button = theme::button(ui, Look::Secondary, back, Some("Esc"));
+            if let Some(focus) = focus {
+                focus.apply(&button);
+            }
+            if button.clicked() {
                 go_back = true;
             }
             if ui.input(|i| i.key_pressed(Key::Escape)) && !ui.ctx().text_edit_focused() {

@@ -99,6 +99,7 @@ fn draw(
             &records,
             t(lang, Label::PickerTitle),
             Some(t(lang, Label::Back)),
+            None,
         ) {
             navigate.write(Navigate(Screen::Title));
         }
@@ -326,7 +327,13 @@ fn card_body(
         }
     });
     ui.horizontal(|ui| {
-        let play = theme::button(ui, Look::Primary, t(lang, Label::TakeCall), None);
+        // Its own id, so the focus stays on it when the card above it
+        // changes (a file broken or mended while the picker is open).
+        let play = ui
+            .push_id(("play", &entry.file), |ui| {
+                theme::button(ui, Look::Primary, t(lang, Label::TakeCall), None)
+            })
+            .inner;
         match records.best(&s.id) {
             Some(best) => ui.label(
                 RichText::new(tf(

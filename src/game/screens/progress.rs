@@ -53,7 +53,12 @@ pub fn date_time(when: SystemTime) -> String {
     )
 }
 
-fn draw(mut contexts: EguiContexts, records: Res<Records>, mut navigate: MessageWriter<Navigate>) -> Result {
+fn draw(
+    mut contexts: EguiContexts,
+    records: Res<Records>,
+    mut focus: Single<&mut FocusFirst>,
+    mut navigate: MessageWriter<Navigate>,
+) -> Result {
     let ctx = contexts.ctx_mut()?;
     let lang = records.settings.language.as_str();
     theme::page(ctx, "progress", |ui| {
@@ -62,6 +67,7 @@ fn draw(mut contexts: EguiContexts, records: Res<Records>, mut navigate: Message
             &records,
             t(lang, Label::ProgressTitle),
             Some(t(lang, Label::Back)),
+            Some(&mut *focus),
         ) {
             navigate.write(Navigate(Screen::Title));
         }

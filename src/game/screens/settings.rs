@@ -59,6 +59,7 @@ fn draw(
             &records,
             t(lang, Label::SettingsTitle),
             Some(t(lang, Label::Back)),
+            None,
         ) {
             navigate.write(Navigate(Screen::Title));
         }
