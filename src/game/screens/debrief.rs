@@ -89,7 +89,6 @@ fn draw(
             &records,
             &format!("{} · {}", t(lang, Label::Debrief), d.title),
             Some(t(lang, Label::OtherCall)),
-            None,
         ) {
             navigate.write(Navigate(Screen::Picker));
         }

@@ -53,13 +53,7 @@ fn draw(
         (1.0 - (now * RING_STEPS_PER_SECOND).fract()) / RING_STEPS_PER_SECOND,
     ));
     theme::page(ctx, "incoming", |ui| {
-        if top_bar(
-            ui,
-            &records,
-            s.text(&s.title, lang),
-            Some(t(lang, Label::Back)),
-            None,
-        ) {
+        if top_bar(ui, &records, s.text(&s.title, lang), Some(t(lang, Label::Back))) {
             navigate.write(Navigate(Screen::Picker));
         }
         ui.add_space(10.0);

@@ -79,10 +79,19 @@ impl FocusFirst {
 }
 
 /// The bar across the top of a screen: a back button (Esc), the screen's
-/// title, and who is training. Returns whether back was asked for. With
-/// `focus`, the back button is the screen's main button (a screen with
-/// nothing else to press).
+/// title, and who is training. Returns whether back was asked for.
 pub fn top_bar(
+    ui: &mut bevy_egui::egui::Ui,
+    records: &crate::game::records::Records,
+    title: &str,
+    back: Option<&str>,
+) -> bool {
+    top_bar_focused(ui, records, title, back, None)
+}
+
+/// [`top_bar`], whose back button is the screen's main button (given
+/// `focus`): for a screen with nothing else to press.
+pub fn top_bar_focused(
     ui: &mut bevy_egui::egui::Ui,
     records: &crate::game::records::Records,
     title: &str,

@@ -99,7 +99,6 @@ fn draw(
             &records,
             t(lang, Label::PickerTitle),
             Some(t(lang, Label::Back)),
-            None,
         ) {
             navigate.write(Navigate(Screen::Title));
         }

@@ -8,7 +8,7 @@ use bevy_egui::egui::{self, Color32, Pos2, Rect, RichText, Stroke, TextStyle, Ve
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 
 use super::debrief::{ending_colours, ending_label};
-use super::{FocusFirst, Screen, ScreenUi, top_bar};
+use super::{FocusFirst, Screen, ScreenUi, top_bar_focused};
 use crate::game::labels::{Label, t};
 use crate::game::records::Records;
 use crate::game::session::Navigate;
@@ -62,7 +62,7 @@ fn draw(
     let ctx = contexts.ctx_mut()?;
     let lang = records.settings.language.as_str();
     theme::page(ctx, "progress", |ui| {
-        if top_bar(
+        if top_bar_focused(
             ui,
             &records,
             t(lang, Label::ProgressTitle),

@@ -59,7 +59,6 @@ fn draw(
             &records,
             t(lang, Label::SettingsTitle),
             Some(t(lang, Label::Back)),
-            None,
         ) {
             navigate.write(Navigate(Screen::Title));
         }
