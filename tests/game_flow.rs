@@ -14,7 +14,8 @@ use callsim::call::Call;
 use callsim::engine::Model;
 use callsim::game::{
     self, AddTrainee, AnswerCall, ChangeSettings, ChooseOption, LastCall, Launch, LiveCall, Mode, Navigate,
-    NextCall, OpenDebrief, PickScenario, Records, ReplayCall, Scenarios, Screen, TakeOffHold, TryAgain,
+    NextCall, OpenDebrief, PickScenario, Records, ReplayCall, Scenarios, Screen, Sound, SoundCue,
+    TakeOffHold, TryAgain,
 };
 use callsim::progress::Store;
 use callsim::scenario::{Action, load_file};
@@ -283,6 +284,72 @@ fn actions_open_the_account_and_put_the_caller_on_hold() {
         }
     }
     assert!(checked, "the reference scenario offers a check of the account");
+}
+
+#[test]
+fn the_phone_rings_until_answered_and_hold_music_plays_while_on_hold() {
+    let cue = |app: &App| app.world().resource::<SoundCue>().0.clone().map(|cue| cue.sound);
+    let (mut app, _data) = game_app(&scenarios_dir(), 3);
+    app.send(PickScenario(REFERENCE.into()));
+    assert_eq!(app.screen(), Screen::Incoming);
+    assert_eq!(cue(&app), Some(Sound::Ring), "the phone rings");
+    let own = app
+        .world()
+        .resource::<SoundCue>()
+        .0
+        .clone()
+        .and_then(|cue| cue.file);
+    assert_eq!(
+        own, None,
+        "a scenario without sounds of its own rings with the game's"
+    );
+    app.send(AnswerCall);
+    assert_eq!(cue(&app), None, "answering stops the ringing");
+    let hold = loop {
+        let call = &app.live().call;
+        assert!(!call.is_over(), "the reference scenario offers a hold");
+        let option = call
+            .options()
+            .iter()
+            .find(|o| matches!(o.action, Action::Hold { .. }))
+            .or_else(|| call.hint())
+            .cloned()
+            .expect("an option is on offer");
+        app.choose_option(option.number);
+        if matches!(option.action, Action::Hold { .. }) {
+            break option;
+        }
+        assert_eq!(cue(&app), None, "no music off hold");
+    };
+    assert_eq!(
+        cue(&app),
+        Some(Sound::HoldMusic),
+        "music while on hold ({})",
+        hold.text
+    );
+    app.send(TakeOffHold);
+    assert_eq!(cue(&app), None, "the music stops with the hold");
+
+    // A scenario with its own recordings rings with them.
+    let (mut app, _data) = game_app(&scenarios_dir(), 3);
+    app.send(PickScenario("on-hold-too-long".into()));
+    let ring = app
+        .world()
+        .resource::<SoundCue>()
+        .0
+        .clone()
+        .expect("the phone rings");
+    assert_eq!(ring.sound, Sound::Ring);
+    assert_eq!(ring.file, Some(scenarios_dir().join("sounds/ring.ogg")));
+
+    // With sound off in the settings, the phone rings in silence.
+    let (mut app, _data) = game_app(&scenarios_dir(), 3);
+    let mut settings = app.world().resource::<Records>().settings.clone();
+    settings.sound = false;
+    app.send(ChangeSettings(settings));
+    app.send(PickScenario(REFERENCE.into()));
+    assert_eq!(app.screen(), Screen::Incoming);
+    assert_eq!(cue(&app), None);
 }
 
 #[test]

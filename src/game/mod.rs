@@ -14,7 +14,10 @@ mod records;
 mod redraw;
 mod screens;
 mod session;
+mod sound;
 mod theme;
+#[cfg(any(feature = "sound", test))]
+mod tones;
 mod tour;
 
 #[cfg(feature = "dev")]
@@ -42,6 +45,7 @@ pub use session::{
     AddTrainee, AnswerCall, ChangeSettings, ChooseOption, LastCall, LiveCall, Navigate, NextCall,
     OpenDebrief, PickScenario, Quit, ReplayCall, ShowWholeLine, SignIn, TakeOffHold, TryAgain,
 };
+pub use sound::{BUILT_WITH_SOUND, Cue, Sound, SoundCue};
 
 /// How this run was launched: folders, and what to do first.
 #[derive(Resource, Debug, Clone, Default)]
@@ -164,6 +168,7 @@ pub fn plugin(app: &mut App) {
         session::plugin,
         class::plugin,
         screens::plugin,
+        sound::plugin,
     ));
 }
 
@@ -171,6 +176,8 @@ pub fn plugin(app: &mut App) {
 /// tour, dev tools.
 fn windowed_plugin(app: &mut App) {
     app.add_plugins((theme::plugin, redraw::plugin, tour::plugin));
+    #[cfg(feature = "sound")]
+    app.add_plugins(sound::output_plugin);
     #[cfg(feature = "dev")]
     app.add_plugins(dev::plugin);
 }

@@ -152,6 +152,9 @@ pub fn style(scale: f32) -> egui::Style {
     style.spacing.item_spacing = Vec2::new(10.0, 10.0);
     style.spacing.button_padding = Vec2::new(14.0, 8.0);
     style.spacing.interact_size.y = 34.0 * scale;
+    style.spacing.icon_width = 20.0 * scale;
+    style.spacing.icon_width_inner = 12.0 * scale;
+    style.spacing.icon_spacing = 8.0;
     style.interaction.tooltip_delay = 0.6;
     let v = &mut style.visuals;
     *v = egui::Visuals::light();
@@ -389,6 +392,22 @@ pub fn bar(ui: &mut Ui, width: f32, height: f32, share: f32, colour: Color32) ->
 /// A heading with the bold family.
 pub fn heading(ui: &mut Ui, text: &str) -> Response {
     ui.label(RichText::new(text).text_style(TextStyle::Heading).color(INK))
+}
+
+/// A checkbox that looks like one: square-cornered (the theme's rounded
+/// corners make egui's box look like a radio button), with the focus ring.
+pub fn checkbox(ui: &mut Ui, on: &mut bool, text: impl Into<egui::WidgetText>) -> Response {
+    let response = ui
+        .scope(|ui| {
+            let widgets = &mut ui.visuals_mut().widgets;
+            for w in [&mut widgets.inactive, &mut widgets.hovered, &mut widgets.active] {
+                w.corner_radius = CornerRadius::same(3);
+            }
+            ui.checkbox(on, text)
+        })
+        .inner;
+    focus_ring(ui, &response);
+    response
 }
 
 pub fn subheading(ui: &mut Ui, text: &str) -> Response {

@@ -256,7 +256,7 @@ fn facilitator(
                     Some(i) => format!("{}. {title}", i + 1),
                     None => title.clone(),
                 };
-                if ui.checkbox(&mut on, text).changed() {
+                if theme::checkbox(ui, &mut on, text).changed() {
                     if on {
                         form.assign.push(id.clone());
                     } else {

@@ -9,6 +9,7 @@ use super::{FocusFirst, Screen, ScreenUi, top_bar};
 use crate::game::labels::{Label, t, tf};
 use crate::game::records::{Records, TextSize};
 use crate::game::session::{ChangeSettings, Navigate};
+use crate::game::sound::BUILT_WITH_SOUND;
 use crate::game::theme;
 use crate::progress::Mode;
 use crate::text::GAME_LANGUAGES;
@@ -28,9 +29,6 @@ fn open(mut commands: Commands) {
         DespawnOnExit(Screen::Settings),
     ));
 }
-
-/// Whether this build can play sound at all (not yet: see issue 4, sound).
-pub const BUILT_WITH_SOUND: bool = false;
 
 fn option(ui: &mut egui::Ui, on: bool, text: &str) -> egui::Response {
     let response = ui.add(
@@ -116,8 +114,7 @@ fn draw(
                 theme::subheading(ui, t(lang, Label::Sound));
                 ui.add_enabled_ui(BUILT_WITH_SOUND, |ui| {
                     let mut sound = current.sound && BUILT_WITH_SOUND;
-                    let response = ui.checkbox(&mut sound, t(lang, Label::SoundOn));
-                    theme::focus_ring(ui, &response);
+                    let response = theme::checkbox(ui, &mut sound, t(lang, Label::SoundOn));
                     if response.changed() {
                         next.sound = sound;
                     }
