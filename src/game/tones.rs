@@ -147,19 +147,23 @@ mod tests {
         );
     }
 
+    fn u32_at(file: &[u8], at: usize) -> u32 {
+        u32::from_le_bytes([file[at], file[at + 1], file[at + 2], file[at + 3]])
+    }
+
     #[test]
     fn a_wav_file_says_its_format_and_holds_every_sample() {
         let samples = [0, 1, -1, i16::MAX, i16::MIN];
         let file = wav(&samples);
         assert_eq!(&file[0..4], b"RIFF");
         assert_eq!(&file[8..16], b"WAVEfmt ");
-        assert_eq!(u32::from_le_bytes(file[4..8].try_into().unwrap()), 36 + 10);
+        assert_eq!(u32_at(&file, 4), 36 + 10);
         assert_eq!(u16::from_le_bytes([file[20], file[21]]), 1, "PCM");
         assert_eq!(u16::from_le_bytes([file[22], file[23]]), 1, "mono");
-        assert_eq!(u32::from_le_bytes(file[24..28].try_into().unwrap()), RATE);
+        assert_eq!(u32_at(&file, 24), RATE);
         assert_eq!(u16::from_le_bytes([file[34], file[35]]), 16, "16-bit");
         assert_eq!(&file[36..40], b"data");
-        assert_eq!(u32::from_le_bytes(file[40..44].try_into().unwrap()), 10);
+        assert_eq!(u32_at(&file, 40), 10);
         let back: Vec<i16> = file[44..]
             .chunks(2)
             .map(|b| i16::from_le_bytes([b[0], b[1]]))
