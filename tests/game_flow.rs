@@ -341,6 +341,28 @@ fn the_phone_rings_until_answered_and_hold_music_plays_while_on_hold() {
         .expect("the phone rings");
     assert_eq!(ring.sound, Sound::Ring);
     assert_eq!(ring.file, Some(scenarios_dir().join("sounds/ring.ogg")));
+    assert!(ring.recording.is_some(), "its ring.ogg is read and decodes");
+
+    // A recording that does not decode rings with the game's own sound
+    // instead of stopping the game.
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    std::fs::copy(
+        scenarios_dir().join("on-hold-too-long.ron"),
+        dir.path().join("on-hold-too-long.ron"),
+    )
+    .expect("the scenario is copied");
+    std::fs::create_dir(dir.path().join("sounds")).expect("a sounds folder");
+    std::fs::write(dir.path().join("sounds/ring.ogg"), b"not a sound").expect("a broken ring.ogg");
+    let (mut app, _data) = game_app(dir.path(), 3);
+    app.send(PickScenario("on-hold-too-long".into()));
+    let ring = app
+        .world()
+        .resource::<SoundCue>()
+        .0
+        .clone()
+        .expect("the phone rings");
+    assert_eq!(ring.file, Some(dir.path().join("sounds/ring.ogg")));
+    assert!(ring.recording.is_none(), "the broken file is not played");
 
     // With sound off in the settings, the phone rings in silence.
     let (mut app, _data) = game_app(&scenarios_dir(), 3);

@@ -1,15 +1,18 @@
 //! What the trainee hears: the phone ringing on the incoming-call screen and
 //! music while the caller is on hold, when sound is on in the settings.
 //!
-//! Deciding what should sound ([`SoundCue`]) is part of the game's logic and
-//! runs everywhere, the headless tests included. Playing it needs Bevy's
-//! audio, which the `sound` feature brings in (on Linux it needs the ALSA
-//! headers to build, so the default build leaves it out). Without an audio
-//! device the game plays on in silence: Bevy warns once and plays nothing.
+//! Deciding what should sound ([`SoundCue`]), reading a scenario's own
+//! recording and checking that it decodes are the game's logic and run
+//! everywhere, the headless tests included. Playing needs Bevy's audio,
+//! which the `sound` feature brings in (on Linux it needs the ALSA headers
+//! to build, so the default build leaves it out). Without an audio device
+//! the game plays on in silence: Bevy warns once and plays nothing.
 
 use bevy::prelude::*;
 
-use std::path::PathBuf;
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::GameSystems;
 use super::library::Scenarios;
@@ -31,15 +34,18 @@ pub enum Sound {
 
 /// What to play: a sound, from the scenario's own file where its `assets`
 /// name one, else the game's own.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Cue {
     pub sound: Sound,
-    /// The scenario's recording (an Ogg Vorbis or WAV file).
+    /// The file the scenario names for it (Ogg Vorbis or WAV).
     pub file: Option<PathBuf>,
+    /// That file's content, read when the cue began, if it decodes; `None`
+    /// plays the game's own sound.
+    pub recording: Option<Arc<[u8]>>,
 }
 
 /// What should be heard now; `None` is silence.
-#[derive(Resource, Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Resource, Debug, Default, Clone)]
 pub struct SoundCue(pub Option<Cue>);
 
 /// The sound for a moment of the game.
@@ -93,17 +99,51 @@ fn follow(
             let entry = scenarios.find(&model.scenario.id)?;
             Some(entry.file.parent()?.join(name))
         });
-        Cue { sound, file }
+        (sound, file)
     });
-    cue.set_if_neq(SoundCue(wanted));
+    let playing = cue.0.as_ref().map(|cue| (cue.sound, cue.file.clone()));
+    if playing == wanted {
+        return;
+    }
+    // A new cue: read its file now (afresh, so a trainer's new recording
+    // is heard at the next ring).
+    cue.0 = wanted.map(|(sound, file)| {
+        let recording = file.as_deref().and_then(|file| match recording(file) {
+            Ok(bytes) => Some(bytes),
+            Err(why) => {
+                warn!("{}: {why}; playing the game's own sound instead", file.display());
+                None
+            }
+        });
+        Cue {
+            sound,
+            file,
+            recording,
+        }
+    });
+}
+
+/// A scenario's sound file, decoded once here because Bevy's player stops
+/// the program on a file it cannot decode.
+pub fn recording(file: &Path) -> Result<Arc<[u8]>, String> {
+    let bytes: Arc<[u8]> = std::fs::read(file)
+        .map_err(|err| format!("cannot read it ({err})"))?
+        .into();
+    decodes(bytes.clone())?;
+    Ok(bytes)
+}
+
+/// Whether `bytes` are a sound callsim can play.
+fn decodes(bytes: Arc<[u8]>) -> Result<rodio::Decoder<Cursor<Arc<[u8]>>>, String> {
+    rodio::Decoder::builder()
+        .with_byte_len(bytes.len() as u64)
+        .with_data(Cursor::new(bytes))
+        .build()
+        .map_err(|err| format!("not a sound callsim can play ({err}); use Ogg Vorbis or WAV"))
 }
 
 #[cfg(feature = "sound")]
 mod output {
-    use std::io::Cursor;
-    use std::path::Path;
-    use std::sync::Arc;
-
     use bevy::audio::{AudioPlayer, AudioSource, PlaybackSettings, Volume};
     use bevy::prelude::*;
 
@@ -134,9 +174,7 @@ mod output {
     }
 
     /// Stops what plays and starts the new cue (dropping a player stops
-    /// it). A scenario's file is read afresh each time, so a trainer's new
-    /// recording is heard at the next ring; one that cannot be read or
-    /// decoded is reported in the log and the game's own sound plays.
+    /// it).
     pub fn play(
         mut commands: Commands,
         cue: Res<SoundCue>,
@@ -148,75 +186,17 @@ mod output {
             commands.entity(entity).despawn();
         }
         let Some(cue) = &cue.0 else { return };
-        let recording = cue.file.as_deref().and_then(|file| match recording(file) {
-            Ok(source) => Some(sources.add(source)),
-            Err(why) => {
-                warn!("{}: {why}; playing the game's own sound instead", file.display());
-                None
-            }
-        });
-        let source = recording.unwrap_or_else(|| match cue.sound {
-            Sound::Ring => tones.ring.clone(),
-            Sound::HoldMusic => tones.hold_music.clone(),
-        });
+        let source = match (&cue.recording, cue.sound) {
+            (Some(bytes), _) => sources.add(AudioSource { bytes: bytes.clone() }),
+            (None, Sound::Ring) => tones.ring.clone(),
+            (None, Sound::HoldMusic) => tones.hold_music.clone(),
+        };
         commands.spawn((
             Name::new("Sound"),
             Playing,
             AudioPlayer(source),
             PlaybackSettings::LOOP.with_volume(Volume::Linear(0.8)),
         ));
-    }
-
-    /// A scenario's sound file, decoded once here because Bevy's player
-    /// stops the program on a file it cannot decode.
-    pub fn recording(file: &Path) -> Result<AudioSource, String> {
-        let bytes: Arc<[u8]> = std::fs::read(file)
-            .map_err(|err| format!("cannot read it ({err})"))?
-            .into();
-        rodio::Decoder::builder()
-            .with_byte_len(bytes.len() as u64)
-            .with_data(Cursor::new(bytes.clone()))
-            .build()
-            .map_err(|err| format!("not a sound callsim can play ({err}); use Ogg Vorbis or WAV"))?;
-        Ok(AudioSource { bytes })
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-
-        #[test]
-        fn the_shipped_recordings_decode_and_a_broken_one_is_refused() {
-            let sounds = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sounds");
-            for name in ["ring.ogg", "ringback.ogg", "hold-music.ogg"] {
-                let source = recording(&sounds.join(name));
-                assert!(source.is_ok(), "{name}: {:?}", source.err());
-            }
-            let dir = tempfile::tempdir().expect("a temporary folder");
-            let broken = dir.path().join("ring.ogg");
-            std::fs::write(&broken, b"OggS but not really").expect("the broken file is written");
-            let refused = |file: &Path| match recording(file) {
-                Ok(_) => panic!("{} should be refused", file.display()),
-                Err(why) => why,
-            };
-            let why = refused(&broken);
-            assert!(why.contains("Ogg Vorbis or WAV"), "{why}");
-            let why = refused(&dir.path().join("missing.ogg"));
-            assert!(why.starts_with("cannot read it"), "{why}");
-        }
-
-        #[test]
-        fn the_games_own_sounds_decode() {
-            for samples in [tones::ring(), tones::hold_music()] {
-                let bytes: Arc<[u8]> = tones::wav(&samples).into();
-                let decoder = rodio::Decoder::builder()
-                    .with_byte_len(bytes.len() as u64)
-                    .with_data(Cursor::new(bytes))
-                    .build()
-                    .expect("the WAV decodes");
-                assert_eq!(decoder.count(), samples.len());
-            }
-        }
     }
 }
 
@@ -238,6 +218,34 @@ mod tests {
     fn sound_off_is_silence() {
         for screen in [Screen::Incoming, Screen::Call, Screen::ClassVote] {
             assert_eq!(sound(screen, true, false), None);
+        }
+    }
+
+    #[test]
+    fn the_shipped_recordings_decode_and_a_broken_one_is_refused() {
+        let sounds = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sounds");
+        for name in ["ring.ogg", "ringback.ogg", "hold-music.ogg"] {
+            let source = recording(&sounds.join(name));
+            assert!(source.is_ok(), "{name}: {:?}", source.err());
+        }
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let broken = dir.path().join("ring.ogg");
+        std::fs::write(&broken, b"OggS but not really").expect("the broken file is written");
+        let refused = |file: &Path| match recording(file) {
+            Ok(_) => panic!("{} should be refused", file.display()),
+            Err(why) => why,
+        };
+        let why = refused(&broken);
+        assert!(why.contains("Ogg Vorbis or WAV"), "{why}");
+        let why = refused(&dir.path().join("missing.ogg"));
+        assert!(why.starts_with("cannot read it"), "{why}");
+    }
+
+    #[test]
+    fn the_games_own_sounds_decode_sample_for_sample() {
+        for samples in [crate::game::tones::ring(), crate::game::tones::hold_music()] {
+            let decoder = decodes(crate::game::tones::wav(&samples).into()).expect("the WAV decodes");
+            assert_eq!(decoder.count(), samples.len());
         }
     }
 }
