@@ -1066,15 +1066,9 @@ impl Place<'_> {
     fn expected_name(&self, here: usize) -> Explained {
         match self.tokens.get(here).map(|t| t.kind) {
             Some(Tok::Punct(c @ ('(' | '[' | '{'))) => {
-                let help = match self.tokens.open_before(here).last() {
-                    Some(&o) => format!(
-                        "the `{}` opened on line {} is not closed: add `{}` (and a comma) before this `{c}`",
-                        self.text(o),
-                        self.tokens.line(o),
-                        closing_of(self.text(o).chars().next().unwrap_or('('))
-                    ),
-                    None => "check that every opening bracket has its closing one".to_owned(),
-                };
+                let help = self
+                    .still_open(here, "not closed", &format!(" (and a comma) before this `{c}`"))
+                    .unwrap_or_else(|| "check that every opening bracket has its closing one".to_owned());
                 explained(
                     "unclosed-bracket",
                     self.span(here),
@@ -1109,19 +1103,24 @@ impl Place<'_> {
         }
     }
 
+    /// "the `(` opened on line 12 is {state}: add `)`{tail}", for the
+    /// innermost bracket still open before token `here`.
+    fn still_open(&self, here: usize, state: &str, tail: &str) -> Option<String> {
+        let &open = self.tokens.open_before(here).last()?;
+        let bracket = self.text(open);
+        Some(format!(
+            "the `{bracket}` opened on line {} is {state}: add `{}`{tail}",
+            self.tokens.line(open),
+            closing_of(bracket.chars().next().unwrap_or('('))
+        ))
+    }
+
     fn early_end(&self) -> Explained {
         let last = self.tokens.list.len().checked_sub(1);
         let span = last.map_or(0..0, |l| self.after(l));
-        let open = self.tokens.open_before(self.tokens.list.len());
-        let help = match open.last() {
-            Some(&o) => format!(
-                "the `{}` opened on line {} is never closed: add `{}`",
-                self.text(o),
-                self.tokens.line(o),
-                closing_of(self.text(o).chars().next().unwrap_or('('))
-            ),
-            None => "the file may have been cut short".to_owned(),
-        };
+        let help = self
+            .still_open(self.tokens.list.len(), "never closed", "")
+            .unwrap_or_else(|| "the file may have been cut short".to_owned());
         explained(
             "unclosed-bracket",
             span,
