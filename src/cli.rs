@@ -12,6 +12,7 @@ use crate::call::Call;
 use crate::check::{check_file, expand};
 use crate::debrief::Debrief;
 use crate::engine::Model;
+use crate::labels::{Label, clock, skill_label, t, tf};
 use crate::points::Skill;
 use crate::scenario::{Action, load_file};
 
@@ -256,13 +257,14 @@ fn play(
     let quiet = json;
     if !quiet {
         println!(
-            "{} — {}  (seed {seed})",
+            "{} — {}  {}",
             s.text(&s.title, lang),
-            s.text(&s.persona.name, lang)
+            s.text(&s.persona.name, lang),
+            tf(lang, Label::SeedIs, &[("seed", &seed)])
         );
         let policy = s.text(&s.policy.notes, lang);
         if !policy.is_empty() {
-            println!("Policy: {policy}");
+            println!("{}{policy}", said(lang, Label::CentrePolicy));
         }
         println!();
     }
@@ -271,7 +273,7 @@ fn play(
     let mut lines = stdin.lock().lines();
     while !call.is_over() {
         if !quiet {
-            print_turn(&call);
+            print_turn(&call, lang);
         }
         let answer = match script.as_mut() {
             Some(script) => match script.next() {
@@ -300,7 +302,7 @@ fn play(
         match result {
             Ok(step) => {
                 if !quiet {
-                    println!("  You: {}", step.turn.text);
+                    println!("  {}{}", said(lang, Label::You), step.turn.text);
                     println!("  {}  {}", step.turn.points, step.turn.note);
                     for note in &step.turn.rule_notes {
                         println!("  ! {note}");
@@ -327,14 +329,19 @@ fn play(
     Ok(())
 }
 
-fn print_turn(call: &Call) {
-    println!("Caller: {}", call.caller_line());
+fn print_turn(call: &Call, lang: &str) {
+    println!("{}{}", said(lang, Label::Caller), call.caller_line());
     let meters: Vec<String> = call
         .meters()
         .iter()
         .map(|m| format!("{} {}/{}", m.label, m.value, m.max))
         .collect();
-    println!("  [{}]  clock {}", meters.join("  "), clock(call.clock()));
+    println!(
+        "  [{}]  {} {}",
+        meters.join("  "),
+        t(lang, Label::CallTime),
+        clock(call.clock())
+    );
     // The facts appear once, right after the trainee looked them up.
     let just_checked = call
         .turns()
@@ -342,27 +349,25 @@ fn print_turn(call: &Call) {
         .is_some_and(|t| t.action == Action::CheckAccount);
     if let Some(facts) = call.account().filter(|_| just_checked) {
         for (label, value) in facts {
-            println!("  account · {label}: {value}");
+            println!("  {} · {label}: {value}", t(lang, Label::Account));
         }
     }
     for o in call.options() {
         let tag = match o.action {
-            Action::Say => String::new(),
-            Action::CheckAccount => "[check account] ".to_owned(),
-            Action::Hold { seconds } => format!("[hold {seconds} s] "),
-            Action::Transfer => "[transfer] ".to_owned(),
-            Action::EndCall => "[end call] ".to_owned(),
+            Action::Say => None,
+            Action::CheckAccount => Some(t(lang, Label::CheckAccount).to_owned()),
+            Action::Hold { seconds } => Some(tf(lang, Label::HoldTag, &[("seconds", &seconds)])),
+            Action::Transfer => Some(t(lang, Label::Transfer).to_owned()),
+            Action::EndCall => Some(t(lang, Label::EndCall).to_owned()),
         };
+        let tag = tag.map(|tag| format!("[{tag}] ")).unwrap_or_default();
         println!("  {}. {tag}{}", o.number, o.text);
     }
 }
 
-fn clock(seconds: u32) -> String {
-    format!("{}:{:02}", seconds / 60, seconds % 60)
-}
-
-/// The debrief as plain text.
+/// The debrief as plain text, its headings in the call's language.
 pub fn render_debrief(d: &Debrief) -> String {
+    let lang = d.language.as_str();
     let mut out = String::new();
     let mut line = |s: String| {
         out.push_str(&s);
@@ -370,44 +375,84 @@ pub fn render_debrief(d: &Debrief) -> String {
     };
     line(format!("=== {} ===", d.headline));
     if let Some(says) = &d.ending.says {
-        line(format!("Caller: {says}"));
+        line(format!("{}{says}", said(lang, Label::Caller)));
     }
     line(d.ending.text.clone());
     line(String::new());
-    line(format!(
-        "Respect   {:>3}/100  (total {}, best {}, worst {})",
-        d.respect.percent, d.respect.total, d.respect.best, d.respect.worst
-    ));
-    line(format!(
-        "Sincerity {:>3}/100  (total {}, best {}, worst {})",
-        d.sincerity.percent, d.sincerity.total, d.sincerity.best, d.sincerity.worst
-    ));
+    let pillars = [(Label::Respect, &d.respect), (Label::Sincerity, &d.sincerity)];
+    let column = pillars
+        .iter()
+        .map(|(label, _)| width(t(lang, *label)))
+        .max()
+        .unwrap_or(0);
+    for (label, score) in pillars {
+        let detail = tf(
+            lang,
+            Label::ScoreDetail,
+            &[
+                ("total", &score.total),
+                ("best", &score.best),
+                ("worst", &score.worst),
+            ],
+        );
+        line(format!(
+            "{} {:>3}/100  {detail}",
+            pad(t(lang, label), column),
+            score.percent
+        ));
+    }
     for skill in Skill::ALL {
         let s = d.skill(skill);
         let bar = "#".repeat(usize::from(s.percent) / 5);
-        line(format!("  {:<16}{:<20} {:>3}", skill.name(), bar, s.percent));
+        line(format!(
+            "  {}{bar:<20} {:>3}",
+            pad(t(lang, skill_label(skill)), 16),
+            s.percent
+        ));
     }
-    line(format!("Call time {}", clock(d.seconds)));
+    line(format!("{} {}", t(lang, Label::CallTime), clock(d.seconds)));
     line(String::new());
-    for t in &d.turns {
-        let r = &t.turn;
-        line(format!("{}. Caller: {}", r.number, r.caller));
-        line(format!("   You: {}", r.text));
+    for turn in &d.turns {
+        let r = &turn.turn;
+        line(format!("{}. {}{}", r.number, said(lang, Label::Caller), r.caller));
+        line(format!("   {}{}", said(lang, Label::You), r.text));
         line(format!("   {}  {}", r.points, r.note));
         for note in &r.rule_notes {
             line(format!("   ! {note}"));
         }
-        if let Some(best) = &t.best {
-            line(format!("   Better: {}", best.text));
+        if let Some(best) = &turn.best {
+            line(format!("   {}{}", said(lang, Label::BestHere), best.text));
             line(format!("   {}  {}", best.points, best.note));
         }
     }
-    line(format!(
-        "Replay: --seed {} --choose by id: {}",
-        d.seed,
-        d.choices.join(",")
-    ));
+    let args = format!("--seed {} --choose {}", d.seed, d.choices.join(","));
+    line(tf(lang, Label::ReplayWith, &[("args", &args)]));
     out
+}
+
+/// `label` introducing what someone said or a value: `Caller: ` in most
+/// languages, `客户：` in Chinese.
+fn said(lang: &str, label: Label) -> String {
+    match lang {
+        "zh" => format!("{}：", t(lang, label)),
+        _ => format!("{}: ", t(lang, label)),
+    }
+}
+
+/// `text` padded with spaces to `columns` terminal columns.
+fn pad(text: &str, columns: usize) -> String {
+    format!("{text}{}", " ".repeat(columns.saturating_sub(width(text))))
+}
+
+/// How many terminal columns `text` takes, counting a Chinese character as two.
+fn width(text: &str) -> usize {
+    text.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+}
+
+/// East Asian wide characters (CJK ideographs and punctuation, full-width
+/// forms), which take two columns in a terminal.
+fn is_wide(c: char) -> bool {
+    matches!(c, '\u{1100}'..='\u{115F}' | '\u{2E80}'..='\u{A4CF}' | '\u{AC00}'..='\u{D7A3}' | '\u{F900}'..='\u{FAFF}' | '\u{FE30}'..='\u{FE4F}' | '\u{FF00}'..='\u{FF60}' | '\u{FFE0}'..='\u{FFE6}')
 }
 
 fn analyze_cmd(file: &Path, json: bool) -> Result<(), String> {

@@ -1,6 +1,6 @@
 //! The few sentences the core itself says (its own endings, the notes its
 //! rules add to a turn), in each language the game speaks. Scenario text is
-//! translated in the scenario files; the game's labels live with the game.
+//! translated in the scenario files; the frame's labels are in `crate::labels`.
 
 /// A sentence of the core's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,9 +1,12 @@
-//! The game's own words (buttons, headings, hints) in every language the
+//! The words of callsim's own frame (the game's buttons, headings and
+//! hints, the headings of `callsim play`) in every language the game's
 //! settings offer. Scenario text comes from the scenario files and the
 //! core's own sentences from `crate::i18n`; this table is only the frame
 //! around them.
 
 use crate::i18n::fill;
+use crate::points::Skill;
+use crate::scenario::EndingKind;
 
 /// Defines `Label` and its four translations, in the order of
 /// `crate::text::GAME_LANGUAGES`: English, Chinese, Russian, Spanish.
@@ -397,6 +400,43 @@ labels! {
         "El {percent}% votó la mejor respuesta",
     ],
     NoClassVote => ["No class vote is open.", "没有进行中的班级投票。", "Голосование не идёт.", "No hay ninguna votación abierta."],
+
+    // `callsim play`, in the terminal.
+    /// `{seed}`.
+    SeedIs => ["(seed {seed})", "（种子 {seed}）", "(зерно {seed})", "(semilla {seed})"],
+    /// `{total}`, `{best}`, `{worst}`.
+    ScoreDetail => [
+        "(total {total}, best {best}, worst {worst})",
+        "（得分 {total}，最高 {best}，最低 {worst}）",
+        "(набрано {total}, лучшее {best}, худшее {worst})",
+        "(total {total}, mejor {best}, peor {worst})",
+    ],
+    /// `{seconds}`.
+    HoldTag => ["hold {seconds} s", "稍候 {seconds} 秒", "удержание {seconds} с", "espera {seconds} s"],
+    /// `{args}`.
+    ReplayWith => ["Replay with: {args}", "重播这通电话：{args}", "Повторить звонок: {args}", "Repetir la llamada: {args}"],
+}
+
+/// The label naming `skill`.
+pub fn skill_label(skill: Skill) -> Label {
+    match skill {
+        Skill::Understanding => Label::Understanding,
+        Skill::Acknowledgement => Label::Acknowledgement,
+        Skill::Emotion => Label::Emotion,
+        Skill::Assistance => Label::Assistance,
+    }
+}
+
+/// The label naming an ending of `kind`.
+pub fn ending_label(kind: EndingKind) -> Label {
+    match kind {
+        EndingKind::Delighted => Label::Delighted,
+        EndingKind::Resolved => Label::Resolved,
+        EndingKind::Escalated => Label::Escalated,
+        EndingKind::Complaint => Label::Complaint,
+        EndingKind::CallerHungUp => Label::CallerHungUp,
+        EndingKind::AgentHungUp => Label::AgentHungUp,
+    }
 }
 
 /// `label` in `lang`, or in English when the game does not speak `lang`.

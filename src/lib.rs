@@ -23,6 +23,7 @@ pub mod graph;
 #[cfg(feature = "hub")]
 pub mod hub;
 pub mod i18n;
+pub mod labels;
 #[cfg(feature = "desktop")]
 pub mod library;
 pub mod points;

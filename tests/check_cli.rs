@@ -1,6 +1,7 @@
 //! `callsim check` as a trainer runs it: the built binary, its exit status
 //! and what it prints, on clean, broken and warning-only files, several
-//! paths, a folder and a path that does not exist.
+//! paths, a folder and a path that does not exist. And `callsim play` in
+//! the terminal, in the language asked for.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -188,4 +189,64 @@ fn analyze_names_a_dead_end_in_words_with_a_fix() {
         !text.contains("{\""),
         "no raw JSON in the readable report:\n{text}"
     );
+}
+
+/// Runs `callsim play ARGS` from the crate root.
+fn play(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_callsim"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .arg("play")
+        .args(args)
+        .output()
+        .expect("the callsim binary runs")
+}
+
+#[test]
+fn play_speaks_the_trainees_language_around_the_scenarios_text() {
+    let tired = "query_by_sms,query_by_sms_once_more,no_need_for_supervisor";
+    let zh = play(&[
+        "scenarios/missing-bonus-number.ron",
+        "--lang",
+        "zh",
+        "--seed",
+        "3",
+        "--choose",
+        tired,
+    ]);
+    assert_eq!(code(&zh), 0, "{}", stderr(&zh));
+    let out = stdout(&zh);
+    for expected in [
+        "迟迟不到的赠送号 — 张先生  （种子 3）",
+        "中心规定：只有客户要求找主管",
+        "客户：我充了一百块钱，赠送号到现在还没收到！",
+        "你：您可以自己发短信查一下赠送号。",
+        "[查询账户] 让您等着",
+        "=== 他气得挂了电话 ===",
+        "尊重  24/100  （得分 -9，最高 16，最低 -17）",
+        "真诚  37/100",
+        "这里最好的回应：您说得对，我还没真正帮您查过。",
+        "重播这通电话：--seed 3 --choose query_by_sms,query_by_sms_once_more,no_need_for_supervisor",
+    ] {
+        assert!(out.contains(expected), "`{expected}` missing from:\n{out}");
+    }
+    for english in ["Caller:", "You:", "Respect", "Best reply here"] {
+        assert!(!out.contains(english), "`{english}` left in English:\n{out}");
+    }
+
+    let en = play(&[
+        "scenarios/missing-bonus-number.ron",
+        "--seed",
+        "3",
+        "--choose",
+        tired,
+    ]);
+    let out = stdout(&en);
+    for expected in [
+        "Caller: ",
+        "Respect    24/100  (total -9, best 16, worst -17)",
+        "Best reply here: ",
+        "Replay with: --seed 3 --choose query_by_sms,",
+    ] {
+        assert!(out.contains(expected), "`{expected}` missing from:\n{out}");
+    }
 }

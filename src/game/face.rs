@@ -7,7 +7,7 @@ use bevy_egui::egui::{self, Color32, Painter, Pos2, Shape, Stroke, Vec2, epaint:
 use crate::call::Call;
 use crate::scenario::{EndingKind, Face, Hair, HairColour, Skin};
 
-use super::labels::Label;
+use crate::labels::Label;
 
 /// How the caller feels, as the face shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

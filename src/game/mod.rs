@@ -8,7 +8,6 @@
 
 mod class;
 mod face;
-mod labels;
 mod library;
 mod records;
 mod redraw;

@@ -15,9 +15,9 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 use super::{Screen, ScreenUi};
 use crate::call::OptionView;
 use crate::game::face::{Expression, Mood, paint_face};
-use crate::game::labels::{Label, clock, t, tf};
 use crate::game::session::{ChooseOption, LiveCall, OpenDebrief, ShowWholeLine, TakeOffHold, ToggleAccount};
 use crate::game::theme::{self, Look};
+use crate::labels::{Label, clock, t, tf};
 use crate::progress::Mode;
 use crate::scenario::Action;
 

@@ -9,11 +9,11 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 
 use super::{FocusFirst, Screen, ScreenUi, top_bar};
 use crate::game::class::{Class, CreateClass, FollowClassVote, JoinClass, LeaveClass, StartClassVote};
-use crate::game::labels::{Label, t, tf};
 use crate::game::library::Scenarios;
 use crate::game::records::Records;
 use crate::game::session::Navigate;
 use crate::game::theme::{self, Look};
+use crate::labels::{Label, t, tf};
 use crate::library::Entry;
 use crate::progress::Mode;
 

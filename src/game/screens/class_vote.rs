@@ -13,9 +13,9 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 use super::{Screen, ScreenUi, top_bar};
 use crate::class_client::{VoteDebrief, VoteOption, VoteView};
 use crate::game::class::{CastClassVote, Class, LeaveClassVote, PlayClassTurn, VoteRole};
-use crate::game::labels::{Label, t, tf};
 use crate::game::records::Records;
 use crate::game::theme::{self, Look};
+use crate::labels::{Label, t, tf};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(OnEnter(Screen::ClassVote), open);

@@ -9,10 +9,10 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 
 use super::{FocusFirst, Screen, ScreenUi, top_bar};
 use crate::debrief::{Debrief, TurnReview};
-use crate::game::labels::{Label, clock, t, tf};
 use crate::game::records::Records;
 use crate::game::session::{LastCall, Navigate, ReplayCall, TryAgain};
 use crate::game::theme::{self, Look};
+use crate::labels::{Label, clock, ending_label, skill_label, t, tf};
 use crate::points::{Pillar, Points, Skill};
 use crate::scenario::EndingKind;
 
@@ -33,17 +33,6 @@ fn open(mut commands: Commands) {
     ));
 }
 
-pub fn ending_label(kind: EndingKind) -> Label {
-    match kind {
-        EndingKind::Delighted => Label::Delighted,
-        EndingKind::Resolved => Label::Resolved,
-        EndingKind::Escalated => Label::Escalated,
-        EndingKind::Complaint => Label::Complaint,
-        EndingKind::CallerHungUp => Label::CallerHungUp,
-        EndingKind::AgentHungUp => Label::AgentHungUp,
-    }
-}
-
 pub fn ending_colours(kind: EndingKind, over_accommodated: bool) -> (Color32, Color32) {
     if kind.is_good() && !over_accommodated {
         (theme::GOOD, theme::GOOD_SOFT)
@@ -51,15 +40,6 @@ pub fn ending_colours(kind: EndingKind, over_accommodated: bool) -> (Color32, Co
         (theme::WARN, theme::WARN_SOFT)
     } else {
         (theme::BAD, theme::BAD_SOFT)
-    }
-}
-
-fn skill_label(skill: Skill) -> Label {
-    match skill {
-        Skill::Understanding => Label::Understanding,
-        Skill::Acknowledgement => Label::Acknowledgement,
-        Skill::Emotion => Label::Emotion,
-        Skill::Assistance => Label::Assistance,
     }
 }
 

@@ -8,10 +8,10 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 
 use super::{FocusFirst, Screen, ScreenUi, top_bar};
 use crate::game::face::{Mood, paint_face, paint_handset};
-use crate::game::labels::{Label, t};
 use crate::game::records::Records;
 use crate::game::session::{AnswerCall, Navigate, NextCall};
 use crate::game::theme::{self, Look};
+use crate::labels::{Label, t};
 use crate::progress::Mode;
 
 pub(super) fn plugin(app: &mut App) {

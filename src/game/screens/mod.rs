@@ -98,8 +98,8 @@ pub fn top_bar_focused(
     back: Option<&str>,
     focus: Option<&mut FocusFirst>,
 ) -> bool {
-    use crate::game::labels::{Label, t, tf};
     use crate::game::theme::{self, Look};
+    use crate::labels::{Label, t, tf};
     use bevy_egui::egui::{Align, Key, Layout};
     let lang = records.settings.language.as_str();
     let mut go_back = false;

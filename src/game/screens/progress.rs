@@ -7,12 +7,12 @@ use bevy::prelude::*;
 use bevy_egui::egui::{self, Color32, Pos2, Rect, RichText, Stroke, TextStyle, Vec2};
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 
-use super::debrief::{ending_colours, ending_label};
+use super::debrief::ending_colours;
 use super::{FocusFirst, Screen, ScreenUi, top_bar_focused};
-use crate::game::labels::{Label, t};
 use crate::game::records::Records;
 use crate::game::session::Navigate;
 use crate::game::theme;
+use crate::labels::{Label, ending_label, t};
 use crate::progress::Attempt;
 
 pub(super) fn plugin(app: &mut App) {

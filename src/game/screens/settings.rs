@@ -6,11 +6,11 @@ use bevy_egui::egui::{self, RichText};
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 
 use super::{FocusFirst, Screen, ScreenUi, top_bar};
-use crate::game::labels::{Label, t, tf};
 use crate::game::records::{Records, TextSize};
 use crate::game::session::{ChangeSettings, Navigate};
 use crate::game::sound::BUILT_WITH_SOUND;
 use crate::game::theme;
+use crate::labels::{Label, t, tf};
 use crate::progress::Mode;
 use crate::text::GAME_LANGUAGES;
 

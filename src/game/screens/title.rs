@@ -7,10 +7,10 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 
 use super::{FocusFirst, Screen, ScreenUi};
 use crate::game::class::Class;
-use crate::game::labels::{Label, t, tf};
 use crate::game::records::{NameProblem, Records};
 use crate::game::session::{AddTrainee, Navigate, Quit, SignIn};
 use crate::game::theme::{self, Look};
+use crate::labels::{Label, t, tf};
 use crate::progress::MAX_NAME_CHARS;
 
 pub(super) fn plugin(app: &mut App) {
