@@ -6,14 +6,18 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-/// Runs `callsim check ARGS` from the crate root, so paths print as given.
-fn check(args: &[&str]) -> Output {
+/// Runs `callsim COMMAND ARGS` from the crate root, so paths print as given.
+fn callsim(command: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_callsim"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .arg("check")
+        .arg(command)
         .args(args)
         .output()
         .expect("the callsim binary runs")
+}
+
+fn check(args: &[&str]) -> Output {
+    callsim("check", args)
 }
 
 fn stdout(out: &Output) -> String {
@@ -191,14 +195,8 @@ fn analyze_names_a_dead_end_in_words_with_a_fix() {
     );
 }
 
-/// Runs `callsim play ARGS` from the crate root.
 fn play(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_callsim"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .arg("play")
-        .args(args)
-        .output()
-        .expect("the callsim binary runs")
+    callsim("play", args)
 }
 
 #[test]

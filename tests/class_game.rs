@@ -4,6 +4,7 @@
 //! through the game's own network code.
 #![cfg(all(feature = "game", feature = "hub"))]
 
+mod game_support;
 mod hub_support;
 
 use std::path::Path;
@@ -11,51 +12,27 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bevy::prelude::*;
-use bevy::state::app::StatesPlugin;
 
 use callsim::call::Call;
 use callsim::game::{
     self, AddTrainee, AnswerCall, CastClassVote, Class, CreateClass, FollowClassVote, JoinClass, LastCall,
-    Launch, LeaveClassVote, LiveCall, Mode, PickScenario, PlayClassTurn, Records, Screen, StartClassVote,
-    VoteRole,
+    LeaveClassVote, LiveCall, Mode, PickScenario, PlayClassTurn, Records, Screen, StartClassVote, VoteRole,
 };
+use game_support::{Drive, headless_game};
 use hub_support::*;
 
 /// A game without a window, keeping its data in `data`.
 fn game_app(data: &Path, seed: u64) -> App {
-    let mut app = App::new();
-    app.add_plugins((MinimalPlugins, StatesPlugin));
-    app.insert_resource(Launch {
-        scenarios: scenarios_dir(),
-        data_dir: Some(data.to_owned()),
-        seed: Some(seed),
-        ..default()
-    });
-    app.add_plugins(game::plugin);
-    app.update();
-    app
+    headless_game(&scenarios_dir(), data, seed)
 }
 
-trait Player {
-    fn send<M: Message>(&mut self, message: M) -> &mut Self;
+trait Player: Drive {
     fn class(&self) -> &Class;
-    fn screen(&self) -> Screen;
 }
 
 impl Player for App {
-    fn send<M: Message>(&mut self, message: M) -> &mut Self {
-        self.world_mut().write_message(message);
-        self.update();
-        self.update();
-        self
-    }
-
     fn class(&self) -> &Class {
         self.world().resource::<Class>()
-    }
-
-    fn screen(&self) -> Screen {
-        *self.world().resource::<State<Screen>>().get()
     }
 }
 

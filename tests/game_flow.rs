@@ -4,21 +4,23 @@
 //! the core plays alone with that seed.
 #![cfg(feature = "game")]
 
+mod game_support;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use bevy::prelude::*;
-use bevy::state::app::StatesPlugin;
 
 use callsim::call::Call;
 use callsim::engine::Model;
 use callsim::game::{
-    self, AddTrainee, AnswerCall, ChangeSettings, ChooseOption, LastCall, Launch, LiveCall, Mode, Navigate,
-    NextCall, OpenDebrief, PickScenario, Records, ReplayCall, Scenarios, Screen, Sound, SoundCue,
-    TakeOffHold, TryAgain,
+    AddTrainee, AnswerCall, ChangeSettings, ChooseOption, LastCall, LiveCall, Mode, Navigate, NextCall,
+    OpenDebrief, PickScenario, Records, ReplayCall, Scenarios, Screen, Sound, SoundCue, TakeOffHold,
+    TryAgain,
 };
 use callsim::progress::Store;
 use callsim::scenario::{Action, load_file};
+use game_support::{Drive, headless_game};
 
 const REFERENCE: &str = "missing-bonus-number";
 
@@ -36,47 +38,18 @@ fn reference_model() -> Arc<Model> {
 /// (dropped with the returned guard).
 fn game_app(scenarios: &Path, seed: u64) -> (App, tempfile::TempDir) {
     let data = tempfile::tempdir().expect("a temporary data folder");
-    let app = game_app_in(scenarios, data.path(), seed);
+    let app = headless_game(scenarios, data.path(), seed);
     (app, data)
 }
 
-fn game_app_in(scenarios: &Path, data: &Path, seed: u64) -> App {
-    let mut app = App::new();
-    app.add_plugins((MinimalPlugins, StatesPlugin));
-    app.insert_resource(Launch {
-        scenarios: scenarios.to_owned(),
-        data_dir: Some(data.to_owned()),
-        seed: Some(seed),
-        ..default()
-    });
-    app.add_plugins(game::plugin);
-    app.update();
-    app
-}
-
 /// Driving the game as a trainee would, a message at a time.
-trait Trainee {
-    /// Writes `message` and runs frames until the game has acted on it.
-    fn send<M: Message>(&mut self, message: M) -> &mut Self;
-    fn screen(&self) -> Screen;
+trait Trainee: Drive {
     fn live(&self) -> &LiveCall;
     /// Chooses option `number` (1-based, as displayed) and updates.
     fn choose_option(&mut self, number: usize) -> &mut Self;
 }
 
 impl Trainee for App {
-    fn send<M: Message>(&mut self, message: M) -> &mut Self {
-        self.world_mut().write_message(message);
-        // One frame to act, one for the state transition to land.
-        self.update();
-        self.update();
-        self
-    }
-
-    fn screen(&self) -> Screen {
-        *self.world().resource::<State<Screen>>().get()
-    }
-
     fn live(&self) -> &LiveCall {
         self.world()
             .get_resource::<LiveCall>()
@@ -467,7 +440,7 @@ fn play_best_call(app: &mut App) {
 fn settings_and_the_last_trainee_are_there_the_next_time_the_game_opens() {
     let data = tempfile::tempdir().expect("a temporary data folder");
     {
-        let mut app = game_app_in(&scenarios_dir(), data.path(), 1);
+        let mut app = headless_game(&scenarios_dir(), data.path(), 1);
         app.send(AddTrainee("Ana".into()));
         let mut settings = app.world().resource::<Records>().settings.clone();
         settings.language = "zh".into();
@@ -476,7 +449,7 @@ fn settings_and_the_last_trainee_are_there_the_next_time_the_game_opens() {
         settings.sound = false;
         app.send(ChangeSettings(settings));
     }
-    let app = game_app_in(&scenarios_dir(), data.path(), 1);
+    let app = headless_game(&scenarios_dir(), data.path(), 1);
     let records = app.world().resource::<Records>();
     assert_eq!(records.settings.language, "zh");
     assert_eq!(records.settings.mode, Mode::Exam);
@@ -492,7 +465,7 @@ fn settings_and_the_last_trainee_are_there_the_next_time_the_game_opens() {
 #[test]
 fn a_finished_call_is_in_the_database_before_the_debrief_opens() {
     let data = tempfile::tempdir().expect("a temporary data folder");
-    let mut app = game_app_in(&scenarios_dir(), data.path(), 11);
+    let mut app = headless_game(&scenarios_dir(), data.path(), 11);
     app.send(AddTrainee("Lee".into()));
     app.send(PickScenario(REFERENCE.into()));
     app.send(AnswerCall);
