@@ -367,6 +367,13 @@ labels! {
         "Результаты группы для проектора (откройте в браузере; в ссылке ваш ключ):",
         "Resultados de la clase para el proyector (ábrelos en un navegador; el enlace lleva tu clave):",
     ],
+    SetUpAnotherClass => ["Set up another class", "创建另一个班级", "Создать другую группу", "Crear otra clase"],
+    ClassStaysOnHub => [
+        "This class stays on the hub and its results page keeps working; this PC stops running it.",
+        "这个班级仍保留在班级服务器上，成绩页面照常可用；只是这台电脑不再管理它。",
+        "Группа останется на сервере, страница результатов продолжит работать; этот компьютер просто перестанет ею управлять.",
+        "La clase sigue en el servidor y su página de resultados sigue funcionando; este equipo deja de dirigirla.",
+    ],
     StartClassVote => ["Start a class vote", "开始班级投票", "Начать голосование группы", "Empezar una votación"],
     BackToVote => ["Back to the vote", "回到投票", "Вернуться к голосованию", "Volver a la votación"],
     /// `{turn}`, `{voted}`, `{trainees}`.

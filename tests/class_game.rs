@@ -16,7 +16,8 @@ use bevy::prelude::*;
 use callsim::call::Call;
 use callsim::game::{
     self, AddTrainee, AnswerCall, CastClassVote, Class, CreateClass, FollowClassVote, JoinClass, LastCall,
-    LeaveClassVote, LiveCall, Mode, PickScenario, PlayClassTurn, Records, Screen, StartClassVote, VoteRole,
+    LeaveClassVote, LiveCall, Mode, PickScenario, PlayClassTurn, Records, Screen, StartClassVote,
+    StopRunningClass, VoteRole,
 };
 use game_support::{Drive, headless_game};
 use hub_support::*;
@@ -82,6 +83,21 @@ fn a_facilitator_and_three_trainees_play_a_vote_mode_call_to_its_end() {
         .as_ref()
         .map(|f| f.class.join_code.clone())
         .expect("created");
+
+    // The facilitator's PC restarts before the session: the game still runs
+    // the class (it votes with the kept secret below).
+    drop(facilitator);
+    let mut facilitator = game_app(&data.path().join("facilitator"), 31);
+    let kept = facilitator
+        .class()
+        .facilitating
+        .as_ref()
+        .expect("still running the class");
+    assert_eq!(
+        (kept.class.name.as_str(), kept.class.join_code.as_str()),
+        ("Wednesday intake", join_code.as_str())
+    );
+    let secret = kept.secret.clone();
 
     // Three trainees join from their own PCs, with the address as typed.
     let address = hub.url().trim_start_matches("http://").to_owned();
@@ -254,6 +270,19 @@ fn a_facilitator_and_three_trainees_play_a_vote_mode_call_to_its_end() {
     facilitator.send(LeaveClassVote);
     assert_eq!(facilitator.screen(), Screen::Class);
     assert!(facilitator.class().vote.is_some());
+
+    // Setting up another class: this PC stops running this one, for good.
+    facilitator.send(StopRunningClass);
+    assert!(facilitator.class().facilitating.is_none());
+    assert!(facilitator.class().vote.is_none());
+    drop(facilitator);
+    let again = game_app(&data.path().join("facilitator"), 32);
+    assert!(again.class().facilitating.is_none());
+    // The class goes on at the hub: its trainees are still in it.
+    let overview = client(&hub)
+        .class_overview(&secret, &join_code)
+        .expect("the class is still on the hub");
+    assert_eq!(overview.trainees.len(), 3);
 }
 
 #[test]

@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use ureq::http::{Method, Request};
 
-pub use self::outbox::{Membership, Outbox, SendReport, Waiting};
+pub use self::outbox::{Facilitation, Membership, Outbox, SendReport, Waiting};
 pub use crate::classroom::*;
 
 /// Why a call to the hub failed.

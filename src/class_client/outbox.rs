@@ -1,6 +1,8 @@
 //! The trainee's outbox: finished calls wait in a local SQLite file until the
 //! hub acknowledges them, so a hub that is down or a network that drops
 //! loses nothing, and the attempt's id keeps a re-send from counting twice.
+//! The same file remembers the class this PC has joined and the class its
+//! facilitator runs from it.
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -18,6 +20,18 @@ pub struct Membership {
     pub name: String,
     pub token: String,
     pub class: ClassInfo,
+}
+
+/// A class this PC's game created and so runs: the facilitator's secret is
+/// kept with it, so a restarted game still runs the class.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facilitation {
+    /// The hub's address, as given to `HubClient::new`.
+    pub hub: String,
+    pub secret: String,
+    pub class: ClassInfo,
+    /// The results page for the projector, with the key in it.
+    pub results_url: String,
 }
 
 /// An attempt still in the outbox.
@@ -59,7 +73,7 @@ fn local(e: impl std::fmt::Display) -> ClientError {
     ClientError::Local(format!("the class outbox: {e}"))
 }
 
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 impl Outbox {
     /// Opens (or creates) the outbox file, e.g. `class-outbox.sqlite3` in
@@ -101,7 +115,23 @@ impl Outbox {
                  COMMIT;",
             )
             .map_err(local)?;
-        } else if version > SCHEMA_VERSION {
+        }
+        if version < 2 {
+            conn.execute_batch(
+                "BEGIN;
+                 CREATE TABLE facilitation (
+                     id INTEGER PRIMARY KEY CHECK (id = 1),
+                     hub TEXT NOT NULL,
+                     secret TEXT NOT NULL,
+                     class TEXT NOT NULL,
+                     results_url TEXT NOT NULL
+                 );
+                 PRAGMA user_version = 2;
+                 COMMIT;",
+            )
+            .map_err(local)?;
+        }
+        if version > SCHEMA_VERSION {
             return Err(local(format!(
                 "{} was written by a newer callsim (schema {version})",
                 path.display()
@@ -182,6 +212,58 @@ impl Outbox {
     pub fn leave(&self) -> Result<(), ClientError> {
         self.conn()?
             .execute("DELETE FROM membership", [])
+            .map_err(local)?;
+        Ok(())
+    }
+
+    /// Stores `f` as the class this PC runs, in place of any before it.
+    pub fn run_class(&self, f: &Facilitation) -> Result<(), ClientError> {
+        let class = serde_json::to_string(&f.class).map_err(local)?;
+        self.conn()?
+            .execute(
+                "INSERT INTO facilitation (id, hub, secret, class, results_url) VALUES (1, ?1, ?2, ?3, ?4)
+                 ON CONFLICT (id) DO UPDATE SET hub = excluded.hub, secret = excluded.secret,
+                 class = excluded.class, results_url = excluded.results_url",
+                params![f.hub, f.secret, class, f.results_url],
+            )
+            .map_err(local)?;
+        Ok(())
+    }
+
+    /// The class this PC runs, if any.
+    pub fn facilitation(&self) -> Result<Option<Facilitation>, ClientError> {
+        let row = self
+            .conn()?
+            .query_row(
+                "SELECT hub, secret, class, results_url FROM facilitation WHERE id = 1",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                    ))
+                },
+            )
+            .optional()
+            .map_err(local)?;
+        row.map(|(hub, secret, class, results_url)| {
+            Ok(Facilitation {
+                hub,
+                secret,
+                class: serde_json::from_str(&class).map_err(local)?,
+                results_url,
+            })
+        })
+        .transpose()
+    }
+
+    /// Forgets the class this PC runs (it goes on at the hub, and its
+    /// results page keeps working), to set up another.
+    pub fn stop_running_class(&self) -> Result<(), ClientError> {
+        self.conn()?
+            .execute("DELETE FROM facilitation", [])
             .map_err(local)?;
         Ok(())
     }
@@ -310,5 +392,95 @@ impl Outbox {
             }
         }
         Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classroom::{ClassInfo, Mode};
+
+    fn class(name: &str) -> ClassInfo {
+        ClassInfo {
+            name: name.into(),
+            join_code: "K7P2QX".into(),
+            mode: Mode::Practice,
+            scenarios: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_class_a_pc_runs_survives_a_restart_until_it_is_forgotten() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("outbox.sqlite3");
+        let running = Facilitation {
+            hub: "http://10.0.0.5:7878".into(),
+            secret: "s3cret".into(),
+            class: class("Monday intake"),
+            results_url: "http://10.0.0.5:7878/classes/K7P2QX?key=s3cret".into(),
+        };
+        Outbox::open(&path)
+            .expect("opens")
+            .run_class(&running)
+            .expect("stored");
+
+        let reopened = Outbox::open(&path).expect("opens again");
+        assert_eq!(reopened.facilitation().expect("reads"), Some(running.clone()));
+
+        let next = Facilitation {
+            class: class("Tuesday intake"),
+            ..running
+        };
+        reopened.run_class(&next).expect("replaced");
+        assert_eq!(reopened.facilitation().expect("reads"), Some(next));
+        reopened.stop_running_class().expect("forgotten");
+        assert_eq!(
+            Outbox::open(&path).expect("opens").facilitation().expect("reads"),
+            None
+        );
+    }
+
+    #[test]
+    fn an_outbox_from_before_facilitation_was_kept_opens_with_its_class_and_queue() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("outbox.sqlite3");
+        {
+            // The first schema, as a game from before wrote it.
+            let conn = Connection::open(&path).expect("opens");
+            conn.execute_batch(
+                "CREATE TABLE membership (
+                     id INTEGER PRIMARY KEY CHECK (id = 1), hub TEXT NOT NULL, trainee_id INTEGER NOT NULL,
+                     name TEXT NOT NULL, token TEXT NOT NULL, class TEXT NOT NULL);
+                 CREATE TABLE outbox (
+                     seq INTEGER PRIMARY KEY AUTOINCREMENT, attempt_id TEXT NOT NULL UNIQUE,
+                     hub TEXT NOT NULL, token TEXT NOT NULL, scenario TEXT NOT NULL, body TEXT NOT NULL,
+                     queued_at TEXT NOT NULL,
+                     state TEXT NOT NULL CHECK (state IN ('waiting', 'sent', 'rejected')),
+                     tries INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '');
+                 PRAGMA user_version = 1;",
+            )
+            .expect("the old schema");
+            let info = serde_json::to_string(&class("Monday intake")).expect("json");
+            conn.execute(
+                "INSERT INTO membership VALUES (1, 'http://hub', 7, 'Ana', 'tok', ?1)",
+                params![info],
+            )
+            .expect("joined");
+            conn.execute(
+                "INSERT INTO outbox (attempt_id, hub, token, scenario, body, queued_at, state)
+                 VALUES ('a1', 'http://hub', 'tok', 'dinner-time-call', '{}', '2026-11-20T10:00:00Z', 'waiting')",
+                [],
+            )
+            .expect("queued");
+        }
+        let outbox = Outbox::open(&path).expect("the old file opens");
+        let m = outbox.membership().expect("reads").expect("still in the class");
+        assert_eq!((m.name.as_str(), m.class.name.as_str()), ("Ana", "Monday intake"));
+        assert_eq!(
+            outbox.pending().expect("counts"),
+            1,
+            "the queued call still waits"
+        );
+        assert_eq!(outbox.facilitation().expect("reads"), None);
     }
 }

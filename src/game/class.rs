@@ -15,7 +15,7 @@ use bevy::prelude::*;
 use bevy::winit::{EventLoopProxy, EventLoopProxyWrapper, WinitUserEvent};
 
 use crate::class_client::{
-    Auth, ClassCreated, ClassInfo, ClientError, HubClient, Membership, Mode as ClassMode, NewClass, NewVote,
+    Auth, ClassInfo, ClientError, Facilitation, HubClient, Membership, Mode as ClassMode, NewClass, NewVote,
     Outbox, SendReport, VoteDebrief, VoteView, Waiting,
 };
 use crate::progress::Mode;
@@ -29,6 +29,7 @@ pub(super) fn plugin(app: &mut App) {
     app.add_message::<JoinClass>()
         .add_message::<LeaveClass>()
         .add_message::<CreateClass>()
+        .add_message::<StopRunningClass>()
         .add_message::<StartClassVote>()
         .add_message::<FollowClassVote>()
         .add_message::<CastClassVote>()
@@ -41,6 +42,7 @@ pub(super) fn plugin(app: &mut App) {
             join_class,
             leave_class,
             create_class,
+            stop_running_class,
             start_vote,
             follow_vote,
             cast_vote,
@@ -76,6 +78,11 @@ pub struct JoinClass {
 #[derive(Message, Debug, Clone, Copy, Default)]
 pub struct LeaveClass;
 
+/// The facilitator sets up another class: this PC forgets the one it runs
+/// (which goes on at the hub, its results page still working).
+#[derive(Message, Debug, Clone, Copy, Default)]
+pub struct StopRunningClass;
+
 /// The facilitator creates a class on a hub, from this game.
 #[derive(Message, Debug, Clone, PartialEq, Eq)]
 pub struct CreateClass {
@@ -110,17 +117,6 @@ pub struct PlayClassTurn(pub Option<String>);
 /// to come back to.
 #[derive(Message, Debug, Clone, Copy, Default)]
 pub struct LeaveClassVote;
-
-/// A class this game created and so may run: its secret is kept for this
-/// run only (the results page link carries it too).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Facilitation {
-    pub hub: String,
-    pub secret: String,
-    pub class: ClassInfo,
-    /// The results page for the projector, with the key in it.
-    pub results_url: String,
-}
 
 /// Who is looking at a vote from this game.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -272,7 +268,7 @@ enum Reply {
     Joined(Result<Membership, ClientError>),
     Refreshed(Result<ClassInfo, ClientError>),
     Outbox(Result<SendReport, ClientError>, Vec<Waiting>),
-    Created(Result<(String, ClassCreated), ClientError>),
+    Created(Result<Facilitation, ClientError>),
     /// A vote view asked for (found, opened, after a vote or a play);
     /// `None` when the class has no vote yet.
     Vote {
@@ -303,6 +299,7 @@ fn open(mut commands: Commands, launch: Res<Launch>, proxy: Option<Res<EventLoop
         }
     };
     let membership = outbox.as_ref().and_then(|o| o.membership().ok().flatten());
+    let facilitating = outbox.as_ref().and_then(|o| o.facilitation().ok().flatten());
     let waiting = outbox.as_ref().and_then(|o| o.waiting().ok()).unwrap_or_default();
     let (jobs, jobs_out) = mpsc::channel();
     let (replies_in, replies) = mpsc::channel();
@@ -310,7 +307,7 @@ fn open(mut commands: Commands, launch: Res<Launch>, proxy: Option<Res<EventLoop
     let class = Class {
         outbox,
         membership,
-        facilitating: None,
+        facilitating,
         busy: false,
         problem,
         waiting,
@@ -399,8 +396,19 @@ fn work(outbox: Option<&Outbox>, job: Job) -> Reply {
             None => Reply::Outbox(Err(no_outbox()), Vec::new()),
         },
         Job::Create { hub, class } => Reply::Created(client(&hub).and_then(|c| {
-            c.create_class(&class)
-                .map(|created| (c.address().to_owned(), created))
+            let created = c.create_class(&class)?;
+            let running = Facilitation {
+                hub: c.address().to_owned(),
+                secret: created.facilitator_secret,
+                class: created.class,
+                results_url: created.results_url,
+            };
+            // Kept, the class outlives this run of the game; not kept, it
+            // still runs until the game closes.
+            if let Some(Err(e)) = outbox.map(|o| o.run_class(&running)) {
+                warn!("the class this PC runs could not be saved for the next run: {e}");
+            }
+            Ok(running)
         })),
         Job::FindVote { hub, key, code } => {
             let result = client(&hub).and_then(|c| c.current_vote(key.auth(), &code));
@@ -565,6 +573,26 @@ fn leave_class(mut asked: MessageReader<LeaveClass>, mut class: ResMut<Class>) {
     class.vote = None;
 }
 
+fn stop_running_class(mut asked: MessageReader<StopRunningClass>, mut class: ResMut<Class>) {
+    if asked.read().count() == 0 {
+        return;
+    }
+    if let Some(outbox) = &class.outbox
+        && let Err(e) = outbox.stop_running_class()
+    {
+        class.problem = Some(e.to_string());
+        return;
+    }
+    class.facilitating = None;
+    if class
+        .vote
+        .as_ref()
+        .is_some_and(|v| v.role == VoteRole::Facilitator)
+    {
+        class.vote = None;
+    }
+}
+
 fn create_class(mut asked: MessageReader<CreateClass>, mut class: ResMut<Class>) {
     if let Some(new) = asked.read().last() {
         class.busy = true;
@@ -717,14 +745,9 @@ fn hear_from_hub(
                     Err(e) => class.unreachable = Some(e.to_string()),
                 }
             }
-            Reply::Created(Ok((hub, created))) => {
+            Reply::Created(Ok(running)) => {
                 class.busy = false;
-                class.facilitating = Some(Facilitation {
-                    hub,
-                    secret: created.facilitator_secret,
-                    class: created.class,
-                    results_url: created.results_url,
-                });
+                class.facilitating = Some(running);
             }
             Reply::Vote {
                 hub,

@@ -35,7 +35,7 @@ use crate::cli::GameArgs;
 pub use crate::progress::{Mode, Settings};
 pub use class::{
     CastClassVote, Class, CreateClass, FollowClassVote, JoinClass, LeaveClass, LeaveClassVote, PlayClassTurn,
-    StartClassVote, VoteRole,
+    StartClassVote, StopRunningClass, VoteRole,
 };
 pub use library::{ReloadScenarios, Scenarios};
 pub use records::{NameProblem, Records, TextSize};

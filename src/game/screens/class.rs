@@ -1,14 +1,18 @@
 //! The class screen: join a facilitator's class (hub address, join code,
 //! name), see what the class assigned and whether every finished call has
 //! reached the hub, go to the class vote; and, for a facilitator, create a
-//! class and start a call the class votes on.
+//! class (kept for the next runs of the game), start a call the class votes
+//! on, and set up another class.
 
+use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy_egui::egui::{self, RichText, TextStyle};
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 
 use super::{FocusFirst, Screen, ScreenUi, top_bar};
-use crate::game::class::{Class, CreateClass, FollowClassVote, JoinClass, LeaveClass, StartClassVote};
+use crate::game::class::{
+    Class, CreateClass, FollowClassVote, JoinClass, LeaveClass, StartClassVote, StopRunningClass,
+};
 use crate::game::library::Scenarios;
 use crate::game::records::Records;
 use crate::game::session::Navigate;
@@ -73,19 +77,25 @@ fn field(ui: &mut egui::Ui, label: &str, text: &mut String) -> egui::Response {
     response
 }
 
-#[allow(clippy::too_many_arguments)] // one writer per thing the screen can ask for
+/// Everything this screen can ask the game for.
+#[derive(SystemParam)]
+struct Asks<'w> {
+    navigate: MessageWriter<'w, Navigate>,
+    join: MessageWriter<'w, JoinClass>,
+    leave: MessageWriter<'w, LeaveClass>,
+    follow: MessageWriter<'w, FollowClassVote>,
+    create: MessageWriter<'w, CreateClass>,
+    start: MessageWriter<'w, StartClassVote>,
+    stop_running: MessageWriter<'w, StopRunningClass>,
+}
+
 fn draw(
     mut contexts: EguiContexts,
     records: Res<Records>,
     class: Res<Class>,
     scenarios: Res<Scenarios>,
     screen: Single<(&mut ClassForm, &mut FocusFirst)>,
-    mut navigate: MessageWriter<Navigate>,
-    mut join: MessageWriter<JoinClass>,
-    mut leave: MessageWriter<LeaveClass>,
-    mut follow: MessageWriter<FollowClassVote>,
-    mut create: MessageWriter<CreateClass>,
-    mut start: MessageWriter<StartClassVote>,
+    mut asks: Asks,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let (mut form, mut focus) = screen.into_inner();
@@ -108,7 +118,7 @@ fn draw(
             t(lang, Label::ClassTitle),
             Some(t(lang, Label::Back)),
         ) {
-            navigate.write(Navigate(Screen::Title));
+            asks.navigate.write(Navigate(Screen::Title));
         }
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
@@ -125,7 +135,7 @@ fn draw(
                                 field(ui, t(lang, Label::YourName), &mut form.name);
                                 ui.add_space(6.0);
                                 if theme::button(ui, Look::Primary, t(lang, Label::Join), None).clicked() {
-                                    join.write(JoinClass {
+                                    asks.join.write(JoinClass {
                                         hub: form.hub.clone(),
                                         join_code: form.join_code.clone(),
                                         name: form.name.clone(),
@@ -163,12 +173,12 @@ fn draw(
                                         theme::button(ui, Look::Primary, t(lang, Label::GoToClassVote), None);
                                     focus.apply(&go);
                                     if go.clicked() {
-                                        follow.write(FollowClassVote);
+                                        asks.follow.write(FollowClassVote);
                                     }
                                     if theme::button(ui, Look::Danger, t(lang, Label::LeaveClass), None)
                                         .clicked()
                                     {
-                                        leave.write(LeaveClass);
+                                        asks.leave.write(LeaveClass);
                                     }
                                 });
                                 if class.no_vote_yet {
@@ -189,16 +199,7 @@ fn draw(
                         egui::CollapsingHeader::new(RichText::new(t(lang, Label::Facilitate)).strong())
                             .default_open(class.facilitating.is_some())
                             .show(ui, |ui| {
-                                facilitator(
-                                    ui,
-                                    &class,
-                                    &mut form,
-                                    &models,
-                                    lang,
-                                    &mut create,
-                                    &mut start,
-                                    &mut navigate,
-                                );
+                                facilitator(ui, &class, &mut form, &models, lang, &mut asks);
                             });
                     });
                 });
@@ -233,16 +234,13 @@ fn outbox_status(ui: &mut egui::Ui, class: &Class, lang: &str) {
     }
 }
 
-#[allow(clippy::too_many_arguments)] // the form, and the messages it may send
 fn facilitator(
     ui: &mut egui::Ui,
     class: &Class,
     form: &mut ClassForm,
     models: &[(String, String)],
     lang: &str,
-    create: &mut MessageWriter<CreateClass>,
-    start: &mut MessageWriter<StartClassVote>,
-    navigate: &mut MessageWriter<Navigate>,
+    asks: &mut Asks,
 ) {
     match &class.facilitating {
         None => {
@@ -269,7 +267,7 @@ fn facilitator(
                 ui.radio_value(&mut form.mode, Mode::Exam, t(lang, Label::Exam));
             });
             if theme::button(ui, Look::Primary, t(lang, Label::CreateClass), None).clicked() {
-                create.write(CreateClass {
+                asks.create.write(CreateClass {
                     hub: form.hub.clone(),
                     name: form.class_name.clone(),
                     scenarios: form.assign.clone(),
@@ -310,16 +308,25 @@ fn facilitator(
                 if let Some(scenario) = &chosen
                     && theme::button(ui, Look::Primary, t(lang, Label::StartClassVote), None).clicked()
                 {
-                    start.write(StartClassVote {
+                    asks.start.write(StartClassVote {
                         scenario: scenario.clone(),
                     });
                 }
                 if class.vote.is_some()
                     && theme::button(ui, Look::Secondary, t(lang, Label::BackToVote), None).clicked()
                 {
-                    navigate.write(Navigate(Screen::ClassVote));
+                    asks.navigate.write(Navigate(Screen::ClassVote));
                 }
             });
+            ui.add_space(12.0);
+            if theme::button(ui, Look::Secondary, t(lang, Label::SetUpAnotherClass), None).clicked() {
+                asks.stop_running.write(StopRunningClass);
+                // The next class is most likely on the same hub.
+                if form.hub.trim().is_empty() {
+                    form.hub = f.hub.clone();
+                }
+            }
+            theme::muted(ui, t(lang, Label::ClassStaysOnHub));
         }
     }
 }
