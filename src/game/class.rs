@@ -559,14 +559,20 @@ fn join_class(mut asked: MessageReader<JoinClass>, mut class: ResMut<Class>) {
     }
 }
 
-fn leave_class(mut asked: MessageReader<LeaveClass>, mut class: ResMut<Class>) {
-    if asked.read().count() == 0 {
-        return;
-    }
+/// Has the outbox forget something this PC keeps; false, with the problem
+/// shown on the class screen, when it could not.
+fn forget(class: &mut Class, what: impl FnOnce(&Outbox) -> Result<(), ClientError>) -> bool {
     if let Some(outbox) = &class.outbox
-        && let Err(e) = outbox.leave()
+        && let Err(e) = what(outbox)
     {
         class.problem = Some(e.to_string());
+        return false;
+    }
+    true
+}
+
+fn leave_class(mut asked: MessageReader<LeaveClass>, mut class: ResMut<Class>) {
+    if asked.read().count() == 0 || !forget(&mut class, Outbox::leave) {
         return;
     }
     class.membership = None;
@@ -574,13 +580,7 @@ fn leave_class(mut asked: MessageReader<LeaveClass>, mut class: ResMut<Class>) {
 }
 
 fn stop_running_class(mut asked: MessageReader<StopRunningClass>, mut class: ResMut<Class>) {
-    if asked.read().count() == 0 {
-        return;
-    }
-    if let Some(outbox) = &class.outbox
-        && let Err(e) = outbox.stop_running_class()
-    {
-        class.problem = Some(e.to_string());
+    if asked.read().count() == 0 || !forget(&mut class, Outbox::stop_running_class) {
         return;
     }
     class.facilitating = None;
