@@ -177,12 +177,12 @@ labels! {
     EndedNote => ["You ended the call.", "你结束了通话。", "Вы завершили звонок.", "Terminaste la llamada."],
     CallEnded => ["Call ended", "通话结束", "Звонок завершён", "Llamada terminada"],
     SeeDebrief => ["See the debrief", "查看复盘", "Разбор звонка", "Ver la revisión"],
-    /// `{n}`.
+    /// `{keys}`: `1` or `1–4`.
     ReplyKeys => [
-        "Keys 1–{n} or Enter reply · Space shows the whole line · Tab moves the focus",
-        "按 1–{n} 或 Enter 选择回应 · 空格显示整句 · Tab 切换焦点",
-        "Клавиши 1–{n} или Enter — ответ · пробел — вся реплика · Tab — фокус",
-        "Teclas 1–{n} o Intro para responder · Espacio muestra la frase · Tab mueve el foco",
+        "Press {keys} or Enter to reply · Space shows the whole line · Tab moves the focus",
+        "按 {keys} 或 Enter 选择回应 · 空格显示整句 · Tab 切换焦点",
+        "{keys} или Enter — ответ · пробел — вся реплика · Tab — фокус",
+        "Pulsa {keys} o Intro para responder · Espacio muestra la frase · Tab mueve el foco",
     ],
     Calm => ["Calm", "平静", "Спокоен", "Tranquilo"],
     Annoyed => ["Annoyed", "不耐烦", "Раздражён", "Molesto"],
@@ -446,6 +446,15 @@ pub fn ending_label(kind: EndingKind) -> Label {
     }
 }
 
+/// The keys that choose among `n` replies: `1`, or `1–n`.
+pub fn reply_keys(n: usize) -> String {
+    if n <= 1 {
+        "1".to_owned()
+    } else {
+        format!("1–{n}")
+    }
+}
+
 /// `label` in `lang`, or in English when the game does not speak `lang`.
 pub fn t(lang: &str, label: Label) -> &'static str {
     let [en, zh, ru, es] = label.texts();
@@ -497,6 +506,13 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn one_reply_is_one_key() {
+        let hint = |n| tf("en", Label::ReplyKeys, &[("keys", &reply_keys(n))]);
+        assert!(hint(1).starts_with("Press 1 or Enter to reply"), "{}", hint(1));
+        assert!(hint(4).starts_with("Press 1–4 or Enter to reply"), "{}", hint(4));
     }
 
     #[test]

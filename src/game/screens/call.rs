@@ -17,7 +17,7 @@ use crate::call::OptionView;
 use crate::game::face::{Expression, Mood, paint_face};
 use crate::game::session::{ChooseOption, LiveCall, OpenDebrief, ShowWholeLine, TakeOffHold, ToggleAccount};
 use crate::game::theme::{self, Look};
-use crate::labels::{Label, clock, t, tf};
+use crate::labels::{Label, clock, reply_keys, t, tf};
 use crate::progress::Mode;
 use crate::scenario::Action;
 
@@ -443,7 +443,7 @@ fn replies(
         theme::subheading(ui, t(lang, Label::WhatDoYouSay));
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             ui.label(
-                RichText::new(tf(lang, Label::ReplyKeys, &[("n", &spoken.len())]))
+                RichText::new(tf(lang, Label::ReplyKeys, &[("keys", &reply_keys(spoken.len()))]))
                     .small()
                     .color(theme::MUTED),
             );
