@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use unicode_width::UnicodeWidthStr;
 
 use crate::analysis::analyze;
 use crate::call::Call;
@@ -382,7 +383,7 @@ pub fn render_debrief(d: &Debrief) -> String {
     let pillars = [(Label::Respect, &d.respect), (Label::Sincerity, &d.sincerity)];
     let column = pillars
         .iter()
-        .map(|(label, _)| width(t(lang, *label)))
+        .map(|(label, _)| t(lang, *label).width())
         .max()
         .unwrap_or(0);
     for (label, score) in pillars {
@@ -439,20 +440,10 @@ fn said(lang: &str, label: Label) -> String {
     }
 }
 
-/// `text` padded with spaces to `columns` terminal columns.
+/// `text` padded with spaces to `columns` terminal columns (a Chinese
+/// character takes two).
 fn pad(text: &str, columns: usize) -> String {
-    format!("{text}{}", " ".repeat(columns.saturating_sub(width(text))))
-}
-
-/// How many terminal columns `text` takes, counting a Chinese character as two.
-fn width(text: &str) -> usize {
-    text.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
-}
-
-/// East Asian wide characters (CJK ideographs and punctuation, full-width
-/// forms), which take two columns in a terminal.
-fn is_wide(c: char) -> bool {
-    matches!(c, '\u{1100}'..='\u{115F}' | '\u{2E80}'..='\u{A4CF}' | '\u{AC00}'..='\u{D7A3}' | '\u{F900}'..='\u{FAFF}' | '\u{FE30}'..='\u{FE4F}' | '\u{FF00}'..='\u{FF60}' | '\u{FFE0}'..='\u{FFE6}')
+    format!("{text}{}", " ".repeat(columns.saturating_sub(text.width())))
 }
 
 fn analyze_cmd(file: &Path, json: bool) -> Result<(), String> {
