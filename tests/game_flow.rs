@@ -261,17 +261,13 @@ fn actions_open_the_account_and_put_the_caller_on_hold() {
 
 #[test]
 fn the_phone_rings_until_answered_and_hold_music_plays_while_on_hold() {
-    let cue = |app: &App| app.world().resource::<SoundCue>().0.clone().map(|cue| cue.sound);
+    let heard = |app: &App| app.world().resource::<SoundCue>().0.clone();
+    let cue = |app: &App| heard(app).map(|cue| cue.sound);
     let (mut app, _data) = game_app(&scenarios_dir(), 3);
     app.send(PickScenario(REFERENCE.into()));
     assert_eq!(app.screen(), Screen::Incoming);
     assert_eq!(cue(&app), Some(Sound::Ring), "the phone rings");
-    let own = app
-        .world()
-        .resource::<SoundCue>()
-        .0
-        .clone()
-        .and_then(|cue| cue.file);
+    let own = heard(&app).and_then(|cue| cue.file);
     assert_eq!(
         own, None,
         "a scenario without sounds of its own rings with the game's"
@@ -306,12 +302,7 @@ fn the_phone_rings_until_answered_and_hold_music_plays_while_on_hold() {
     // A scenario with its own recordings rings with them.
     let (mut app, _data) = game_app(&scenarios_dir(), 3);
     app.send(PickScenario("on-hold-too-long".into()));
-    let ring = app
-        .world()
-        .resource::<SoundCue>()
-        .0
-        .clone()
-        .expect("the phone rings");
+    let ring = heard(&app).expect("the phone rings");
     assert_eq!(ring.sound, Sound::Ring);
     assert_eq!(ring.file, Some(scenarios_dir().join("sounds/ring.ogg")));
     assert!(ring.recording.is_some(), "its ring.ogg is read and decodes");
@@ -328,12 +319,7 @@ fn the_phone_rings_until_answered_and_hold_music_plays_while_on_hold() {
     std::fs::write(dir.path().join("sounds/ring.ogg"), b"not a sound").expect("a broken ring.ogg");
     let (mut app, _data) = game_app(dir.path(), 3);
     app.send(PickScenario("on-hold-too-long".into()));
-    let ring = app
-        .world()
-        .resource::<SoundCue>()
-        .0
-        .clone()
-        .expect("the phone rings");
+    let ring = heard(&app).expect("the phone rings");
     assert_eq!(ring.file, Some(dir.path().join("sounds/ring.ogg")));
     assert!(ring.recording.is_none(), "the broken file is not played");
 
