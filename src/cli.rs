@@ -8,14 +8,14 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand, ValueEnum};
 use unicode_width::UnicodeWidthStr;
 
-use crate::analysis::analyze;
-use crate::call::Call;
-use crate::check::{check_file, expand};
-use crate::debrief::Debrief;
-use crate::engine::Model;
-use crate::labels::{Label, clock, skill_label, t, tf};
-use crate::points::Skill;
-use crate::scenario::{Action, load_file};
+use callsim_core::analysis::analyze;
+use callsim_core::call::Call;
+use callsim_core::check::{check_file, expand};
+use callsim_core::debrief::Debrief;
+use callsim_core::engine::Model;
+use callsim_core::locale::labels::{Label, clock, skill_label, t, tf};
+use callsim_core::points::Skill;
+use callsim_core::scenario::{Action, load_file};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -28,39 +28,7 @@ pub struct Cli {
     pub command: Option<Command>,
     /// With no subcommand: how to launch the game.
     #[command(flatten)]
-    pub game: GameArgs,
-}
-
-/// How to launch the game (`callsim` with no subcommand).
-#[derive(Debug, Clone, Default, clap::Args)]
-pub struct GameArgs {
-    /// Folder of scenario files to offer (default: `scenarios/` beside the
-    /// program or in the current folder).
-    #[arg(long, value_name = "DIR")]
-    pub scenarios: Option<PathBuf>,
-    /// Where the trainee's progress and settings are kept (default:
-    /// $CALLSIM_DATA_DIR, else the platform's data folder).
-    #[arg(long, value_name = "DIR")]
-    pub data_dir: Option<PathBuf>,
-    /// Go straight into a call with this scenario (its id), already answered.
-    #[arg(long, value_name = "SCENARIO")]
-    pub call: Option<String>,
-    /// Seed for the first call (the caller's mood, lines and reply order).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Language for this run (en, zh, ru, es), overriding the saved setting.
-    #[arg(long, value_name = "CODE")]
-    pub lang: Option<String>,
-    /// Play one scripted call through every screen (by keyboard inside the
-    /// call), save a PNG of each screen in DIR with `tour.json`, and exit:
-    /// non-zero if a picture is blank, a key did nothing or the call did not
-    /// reach its ending. Uses seed 4 and a throwaway data folder unless
-    /// `--seed` / `--data-dir` say otherwise.
-    #[arg(long, value_name = "DIR")]
-    pub screenshots: Option<PathBuf>,
-    /// Print how long the first interactive frame took to appear.
-    #[arg(long)]
-    pub report_launch: bool,
+    pub game: callsim_game::Launch,
 }
 
 #[derive(Debug, Subcommand)]
@@ -117,7 +85,6 @@ pub enum Command {
     },
     /// Run a class hub: trainees join from their own PCs, the facilitator
     /// sees the class's results in a browser and runs class votes.
-    #[cfg(feature = "hub")]
     Serve {
         /// Where to listen; 0.0.0.0:7878 lets the training room's PCs in.
         #[arg(long, default_value = "127.0.0.1:7878")]
@@ -153,7 +120,7 @@ pub fn run(command: Command) -> ExitCode {
             json,
         } => play(&file, &lang, seed, choose, json),
         Command::Analyze { file, json } => analyze_cmd(&file, json),
-        Command::New { name } => crate::starter::create(&name).map(|file| {
+        Command::New { name } => callsim_core::starter::create(&name).map(|file| {
             println!("wrote {}", file.display());
             println!(
                 "next: edit it, then `callsim check {0}` and `callsim play {0}`",
@@ -166,13 +133,12 @@ pub fn run(command: Command) -> ExitCode {
             output,
             lang,
         } => graph_cmd(&file, format, output.as_deref(), &lang),
-        #[cfg(feature = "hub")]
         Command::Serve {
             addr,
             database,
             data,
             scenarios,
-        } => crate::hub::serve(crate::hub::HubConfig {
+        } => callsim_hub::serve(callsim_hub::HubConfig {
             addr,
             database,
             data,
@@ -493,7 +459,7 @@ fn analyze_cmd(file: &Path, json: bool) -> Result<(), String> {
     }
     println!("longest call: {} replies", a.longest_path);
     // The same words `check` uses; `check` adds where in the file.
-    let problems = crate::check::soundness(&model, &a);
+    let problems = callsim_core::check::soundness(&model, &a);
     if problems.is_empty() {
         println!("no problems found");
     }
@@ -506,7 +472,7 @@ fn analyze_cmd(file: &Path, json: bool) -> Result<(), String> {
     Ok(())
 }
 
-fn print_scale(scale: &crate::analysis::Scale) {
+fn print_scale(scale: &callsim_core::analysis::Scale) {
     println!("  {:<16} {:>6} {:>6}", "", "best", "worst");
     for (name, r) in [("respect", scale.respect), ("sincerity", scale.sincerity)] {
         println!("  {name:<16} {:>6} {:>6}", r.best, r.worst);
@@ -525,9 +491,9 @@ fn print_scale(scale: &crate::analysis::Scale) {
 fn graph_cmd(file: &Path, format: GraphFormat, output: Option<&Path>, lang: &str) -> Result<(), String> {
     let model = load_model(file)?;
     let text = match format {
-        GraphFormat::Dot => crate::graph::dot(&model, lang),
-        GraphFormat::Mermaid => crate::graph::mermaid(&model, lang),
-        GraphFormat::Svg => crate::graph::svg(&model, lang),
+        GraphFormat::Dot => callsim_core::graph::dot(&model, lang),
+        GraphFormat::Mermaid => callsim_core::graph::mermaid(&model, lang),
+        GraphFormat::Svg => callsim_core::graph::svg(&model, lang),
     };
     match output {
         Some(path) => std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display())),

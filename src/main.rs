@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use callsim::cli::{Cli, GameArgs, run};
+mod cli;
+
+use cli::{Cli, run};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -14,19 +16,8 @@ fn main() -> ExitCode {
             quit_quietly_on_closed_pipe();
             run(command)
         }
-        None => launch_game(cli.game),
+        None => callsim_game::run(cli.game),
     }
-}
-
-#[cfg(feature = "game")]
-fn launch_game(args: GameArgs) -> ExitCode {
-    callsim::game::run(args)
-}
-
-#[cfg(not(feature = "game"))]
-fn launch_game(_args: GameArgs) -> ExitCode {
-    eprintln!("this build has no game (built without the `game` feature); see `callsim --help`");
-    ExitCode::FAILURE
 }
 
 /// `callsim analyze FILE | head` should stop quietly when `head` has read

@@ -43,7 +43,7 @@ fn a_clean_folder_passes() {
             .any(|l| l.starts_with("error") || l.starts_with("warning")),
         "{text}"
     );
-    let shipped = callsim::scenario::scenario_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"))
+    let shipped = callsim_core::scenario::scenario_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"))
         .expect("scenarios/ can be listed")
         .len();
     assert!(
@@ -137,7 +137,7 @@ fn a_folder_checks_every_scenario_in_it() {
     let text = stdout(&out);
     assert_eq!(code(&out), 1);
     let files =
-        callsim::scenario::scenario_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/broken"))
+        callsim_core::scenario::scenario_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/broken"))
             .expect("tests/broken/ can be listed");
     assert!(
         text.contains(&format!("checked {} files:", files.len())),

@@ -1,8 +1,8 @@
 //! The hub killed (SIGKILL) in the middle of a trainee's uploads: nothing it
 //! acknowledged is lost, the game's outbox keeps the rest while the hub is
 //! down and sends it once the hub is back, and nothing arrives twice.
-#![cfg(all(feature = "hub", feature = "class-client"))]
 
+#[path = "../crates/callsim-hub/tests/hub_support/mod.rs"]
 mod hub_support;
 
 use std::collections::HashSet;
@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use callsim::class_client::{HubClient, Mode, Outbox};
+use callsim_trainee::class::{HubClient, Mode, Outbox};
 use hub_support::*;
 
 /// Starts `callsim serve` and waits for its "ready" line; returns the child

@@ -4,9 +4,9 @@
 
 use std::process::Command;
 
-use callsim::analysis::analyze;
-use callsim::check::check_file;
-use callsim::scenario::load_file;
+use callsim_core::analysis::analyze;
+use callsim_core::check::check_file;
+use callsim_core::scenario::load_file;
 
 fn callsim(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_callsim"))
@@ -34,7 +34,7 @@ fn the_starter_checks_clean_and_plays_to_a_perfect_ending() {
 
     let loaded = load_file(&file).expect("loads");
     assert_eq!(loaded.scenario.id, "the-lost-parcel");
-    let model = callsim::Model::new(loaded.scenario).expect("compiles");
+    let model = callsim_core::Model::new(loaded.scenario).expect("compiles");
     let a = analyze(&model);
     assert!(a.problems.is_empty() && a.unreachable_endings.is_empty(), "{a:?}");
     assert_eq!(a.best_path.ending, "sorted");

@@ -7,16 +7,15 @@
 //! It needs a display: CI starts `Xvfb :99` with software Vulkan
 //! (mesa-vulkan-drivers). Without `DISPLAY` or `WAYLAND_DISPLAY` it skips,
 //! saying so on stderr (`cargo test -- --nocapture` shows it).
-#![cfg(feature = "game")]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 
-use callsim::call::Call;
-use callsim::engine::Model;
-use callsim::progress::Store;
-use callsim::scenario::load_file;
+use callsim_core::call::Call;
+use callsim_core::engine::Model;
+use callsim_trainee::progress::ProgressStore;
+use callsim_core::scenario::load_file;
 
 /// The pictures the tour must take with the shipped scenarios (the hold
 /// picture only comes when the scripted call puts the caller on hold).
@@ -102,7 +101,7 @@ fn the_game_plays_a_call_through_every_screen_in_a_window() {
 
     // The call the window played is in the trainee's database, and the
     // core alone scores it as the game showed.
-    let store = Store::open(data.path()).expect("the game's database opens");
+    let store = ProgressStore::open(data.path()).expect("the game's database opens");
     let trainee = store
         .last_trainee()
         .expect("readable")

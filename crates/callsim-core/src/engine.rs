@@ -1,0 +1,730 @@
+//! The rules of a call as one pure function: from a state and a choice, the
+//! points earned, the meter changes, and where the call goes. The live call
+//! (`call`) and the path analysis (`analysis`) both step through this, so
+//! what the analysis proves is what the trainee plays.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::points::Points;
+use crate::scenario::{Action, Condition, Ending, EndingKind, Scenario};
+use crate::locale::text::Text;
+
+/// Repeats of one reply kind are counted up to this; past it every further
+/// repeat lands like the last counted one. Keeps the state space finite.
+pub const MAX_COUNTED_REPEATS: u8 = 6;
+
+/// The most meters a persona may have, and the most reply kinds a scenario
+/// may use. States keep both inline, so exploring a call allocates nothing
+/// per step; `validate` reports a scenario over either limit.
+pub const MAX_METERS: usize = 8;
+pub const MAX_KINDS: usize = 64;
+
+/// Meter values by meter index; entries past the persona's meters are 0.
+pub type Meters = [i32; MAX_METERS];
+
+/// What the trainee chose at a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Choice {
+    /// A reply of the node, by its index in the file.
+    Reply(usize),
+    /// Hanging up, which the trainee can always do.
+    HangUp,
+}
+
+/// Where a call ended: an ending from the file, or one of the engine's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EndingRef {
+    Authored(usize),
+    /// The trainee hung up on a caller who was not done, and the scenario
+    /// names no ending for that.
+    HungUp,
+    /// The call hit `max_turns`.
+    GaveUp,
+}
+
+/// A rule from the seeds that changed how a reply landed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum RuleApplied {
+    /// The same kind of reply again: `times` is this use's count.
+    Repetition {
+        kind: String,
+        times: u8,
+    },
+    /// On hold: the patience it cost.
+    Hold {
+        seconds: u32,
+        anger: i32,
+        trust: i32,
+        nth: u8,
+    },
+    TransferWithinPolicy,
+    TransferAgainstPolicy,
+    /// Ended the call on a caller who was not done.
+    HungUpOnCaller,
+    OverAccommodation,
+    /// A trait of the caller's (by its index in the persona) scaled the reply.
+    Trait {
+        index: usize,
+    },
+}
+
+/// A compiled test on the state.
+#[derive(Debug, Clone)]
+enum Cond {
+    AtLeast(usize, i32),
+    AtMost(usize, i32),
+    Visited(usize),
+    NotVisited(usize),
+    Used(usize),
+    JustUsed(usize),
+    Checked,
+    AnyOf(Vec<Cond>),
+    Not(Box<Cond>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Node(usize),
+    Ending(EndingRef),
+}
+
+#[derive(Debug, Clone)]
+struct ReplyRule {
+    kind: usize,
+    action: Action,
+    when: Vec<Cond>,
+    /// Bit in `State::once_used`, for replies offered only once.
+    once_bit: Option<usize>,
+    points: Points,
+    effects: Vec<(usize, i32)>,
+    next: Target,
+    branches: Vec<(Vec<Cond>, Target)>,
+    seconds: u32,
+    over_accommodation: bool,
+    effect_scale: f32,
+    point_scale: f32,
+    traits: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+struct NodeRule {
+    replies: Vec<ReplyRule>,
+    lines: Vec<(Vec<Cond>, u32)>,
+    done: bool,
+    /// Bit in `State::visited`, if any condition asks about this node.
+    visit_bit: Option<usize>,
+}
+
+/// The state of a call that decides what can happen next. Lines already
+/// said and the clock do not, so they are kept by the call, not here.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct State {
+    pub node: usize,
+    pub meters: Meters,
+    kind_uses: [u8; MAX_KINDS],
+    visited: u64,
+    once_used: u64,
+    checked: bool,
+    holds: u8,
+    /// The kind of the reply just chosen, kept only when a condition asks
+    /// (`JustUsed`), so other scenarios' states are not split by it.
+    last_kind: Option<u8>,
+}
+
+impl State {
+    pub fn checked(&self) -> bool {
+        self.checked
+    }
+}
+
+/// What one choice does.
+#[derive(Debug, Clone)]
+pub struct Transition {
+    pub points: Points,
+    pub meters_after: Meters,
+    pub rules: Vec<RuleApplied>,
+    pub seconds: u32,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Continue(State),
+    Ended(EndingRef),
+}
+
+/// Why a scenario could not be compiled. Only scenarios that failed
+/// validation reach this; `load` reports them properly first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompileError(pub String);
+
+impl fmt::Display for CompileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "scenario cannot be played: {}", self.0)
+    }
+}
+
+impl std::error::Error for CompileError {}
+
+/// A validated scenario with every name resolved to an index.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub scenario: Scenario,
+    nodes: Vec<NodeRule>,
+    pub kinds: Vec<String>,
+    anger: usize,
+    trust: usize,
+    thresholds: Vec<(Vec<Cond>, EndingRef)>,
+    hang_up: EndingRef,
+    transfer_allowed: Vec<Cond>,
+    exempt: Vec<bool>,
+    start: usize,
+    /// Whether any condition is `JustUsed`, so states must remember the last kind.
+    tracks_last_kind: bool,
+}
+
+struct Names<'a> {
+    nodes: HashMap<&'a str, usize>,
+    endings: HashMap<&'a str, usize>,
+    meters: HashMap<&'a str, usize>,
+    kinds: HashMap<&'a str, usize>,
+    visit_bits: HashMap<usize, usize>,
+}
+
+impl Names<'_> {
+    fn node(&self, id: &str) -> Result<usize, CompileError> {
+        self.nodes
+            .get(id)
+            .copied()
+            .ok_or_else(|| CompileError(format!("unknown node `{id}`")))
+    }
+
+    fn meter(&self, id: &str) -> Result<usize, CompileError> {
+        self.meters
+            .get(id)
+            .copied()
+            .ok_or_else(|| CompileError(format!("unknown meter `{id}`")))
+    }
+
+    fn kind(&self, id: &str) -> Result<usize, CompileError> {
+        self.kinds
+            .get(id)
+            .copied()
+            .ok_or_else(|| CompileError(format!("unknown reply kind `{id}`")))
+    }
+
+    fn ending(&self, id: &str) -> Result<EndingRef, CompileError> {
+        self.endings
+            .get(id)
+            .map(|&i| EndingRef::Authored(i))
+            .ok_or_else(|| CompileError(format!("unknown ending `{id}`")))
+    }
+
+    fn target(&self, id: &str) -> Result<Target, CompileError> {
+        match self.nodes.get(id) {
+            Some(&n) => Ok(Target::Node(n)),
+            None => self.ending(id).map(Target::Ending),
+        }
+    }
+
+    fn cond(&self, c: &Condition) -> Result<Cond, CompileError> {
+        Ok(match c {
+            Condition::AtLeast(m, v) => Cond::AtLeast(self.meter(m)?, *v),
+            Condition::AtMost(m, v) => Cond::AtMost(self.meter(m)?, *v),
+            Condition::Visited(n) => Cond::Visited(self.visit_bits[&self.node(n)?]),
+            Condition::NotVisited(n) => Cond::NotVisited(self.visit_bits[&self.node(n)?]),
+            Condition::Used(k) => Cond::Used(self.kind(k)?),
+            Condition::JustUsed(k) => Cond::JustUsed(self.kind(k)?),
+            Condition::Checked => Cond::Checked,
+            Condition::AnyOf(list) => Cond::AnyOf(self.conds(list)?),
+            Condition::Not(inner) => Cond::Not(Box::new(self.cond(inner)?)),
+        })
+    }
+
+    fn conds(&self, list: &[Condition]) -> Result<Vec<Cond>, CompileError> {
+        list.iter().map(|c| self.cond(c)).collect()
+    }
+}
+
+fn visited_nodes(conditions: &[Condition], out: &mut Vec<String>) {
+    for c in conditions {
+        match c {
+            Condition::Visited(n) | Condition::NotVisited(n) => out.push(n.clone()),
+            Condition::AnyOf(list) => visited_nodes(list, out),
+            Condition::Not(inner) => visited_nodes(std::slice::from_ref(inner.as_ref()), out),
+            _ => {}
+        }
+    }
+}
+
+fn asks_just_used(conditions: &[Condition]) -> bool {
+    conditions.iter().any(|c| match c {
+        Condition::JustUsed(_) => true,
+        Condition::AnyOf(list) => asks_just_used(list),
+        Condition::Not(inner) => asks_just_used(std::slice::from_ref(inner.as_ref())),
+        _ => false,
+    })
+}
+
+fn all_conditions(s: &Scenario) -> Vec<&[Condition]> {
+    let mut all: Vec<&[Condition]> = vec![&s.policy.transfer.allowed_when];
+    all.extend(s.thresholds.iter().map(|t| t.when.as_slice()));
+    for n in &s.nodes {
+        all.extend(n.says.iter().map(|l| l.when.as_slice()));
+        for r in &n.replies {
+            all.push(&r.when);
+            all.extend(r.branches.iter().map(|b| b.when.as_slice()));
+        }
+    }
+    all
+}
+
+impl Model {
+    /// Resolves every name in a validated scenario.
+    pub fn new(scenario: Scenario) -> Result<Model, CompileError> {
+        let s = &scenario;
+        let kinds: Vec<String> = crate::scenario::reply_kinds(s)
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        if kinds.len() > MAX_KINDS || s.persona.meters.len() > MAX_METERS {
+            return Err(CompileError(format!(
+                "at most {MAX_METERS} meters and {MAX_KINDS} reply kinds are supported"
+            )));
+        }
+        let mut visited = Vec::new();
+        for list in all_conditions(s) {
+            visited_nodes(list, &mut visited);
+        }
+        let tracks_last_kind = all_conditions(s).into_iter().any(asks_just_used);
+        let mut names = Names {
+            nodes: s
+                .nodes
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.id.as_str(), i))
+                .collect(),
+            endings: s
+                .endings
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.id.as_str(), i))
+                .collect(),
+            meters: s
+                .persona
+                .meters
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (m.id.as_str(), i))
+                .collect(),
+            kinds: kinds.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect(),
+            visit_bits: HashMap::new(),
+        };
+        for id in &visited {
+            let node = names.node(id)?;
+            let next = names.visit_bits.len();
+            names.visit_bits.entry(node).or_insert(next);
+        }
+        let once_count = s.nodes.iter().flat_map(|n| &n.replies).filter(|r| r.once).count();
+        if names.visit_bits.len() > 64 || once_count > 64 {
+            return Err(CompileError(
+                "more than 64 nodes are tested with Visited, or more than 64 replies are `once`".into(),
+            ));
+        }
+        let mut once_bits = 0..;
+        let mut nodes = Vec::with_capacity(s.nodes.len());
+        for (n, node) in s.nodes.iter().enumerate() {
+            let mut replies = Vec::with_capacity(node.replies.len());
+            for r in &node.replies {
+                let applying: Vec<(usize, &crate::scenario::Trait)> = s
+                    .persona
+                    .traits
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| t.kinds.contains(&r.kind))
+                    .collect();
+                replies.push(ReplyRule {
+                    kind: names.kind(&r.kind)?,
+                    action: r.action,
+                    when: names.conds(&r.when)?,
+                    once_bit: if r.once { once_bits.next() } else { None },
+                    points: r.points,
+                    effects: r
+                        .effects
+                        .0
+                        .iter()
+                        .map(|(m, v)| Ok((names.meter(m)?, *v)))
+                        .collect::<Result<_, CompileError>>()?,
+                    next: names.target(&r.next)?,
+                    branches: r
+                        .branches
+                        .iter()
+                        .map(|b| Ok((names.conds(&b.when)?, names.target(&b.next)?)))
+                        .collect::<Result<_, CompileError>>()?,
+                    seconds: r.seconds,
+                    over_accommodation: r.over_accommodation,
+                    effect_scale: applying.iter().map(|(_, t)| t.effects).product(),
+                    point_scale: applying.iter().map(|(_, t)| t.points).product(),
+                    traits: applying.iter().map(|(i, _)| *i).collect(),
+                });
+            }
+            nodes.push(NodeRule {
+                replies,
+                lines: node
+                    .says
+                    .iter()
+                    .map(|l| Ok((names.conds(&l.when)?, l.weight)))
+                    .collect::<Result<_, CompileError>>()?,
+                done: node.done,
+                visit_bit: names.visit_bits.get(&n).copied(),
+            });
+        }
+        let thresholds = s
+            .thresholds
+            .iter()
+            .map(|t| Ok((names.conds(&t.when)?, names.ending(&t.ending)?)))
+            .collect::<Result<_, CompileError>>()?;
+        let hang_up = match &s.rules.hang_up.ending {
+            Some(id) => names.ending(id)?,
+            None => EndingRef::HungUp,
+        };
+        let transfer_allowed = names.conds(&s.policy.transfer.allowed_when)?;
+        let exempt = kinds
+            .iter()
+            .map(|k| s.rules.repetition.exempt.contains(k))
+            .collect();
+        let anger = names.meter("anger")?;
+        let trust = names.meter("trust")?;
+        let start = names.node(&s.start)?;
+        Ok(Model {
+            nodes,
+            kinds,
+            anger,
+            trust,
+            thresholds,
+            hang_up,
+            transfer_allowed,
+            exempt,
+            start,
+            tracks_last_kind,
+            scenario,
+        })
+    }
+
+    /// The state a call starts in, given the starting meter values.
+    pub fn start_state(&self, values: Vec<i32>) -> State {
+        let mut meters = [0; MAX_METERS];
+        for (m, v) in meters.iter_mut().zip(values) {
+            *m = v;
+        }
+        let mut state = State {
+            node: self.start,
+            meters,
+            kind_uses: [0; MAX_KINDS],
+            visited: 0,
+            once_used: 0,
+            checked: false,
+            holds: 0,
+            last_kind: None,
+        };
+        self.enter(&mut state, self.start);
+        state
+    }
+
+    /// Each corner of the starting meter ranges: the states an analysis
+    /// must cover to speak for every call.
+    pub fn start_corners(&self) -> Vec<Vec<i32>> {
+        let mut corners: Vec<Vec<i32>> = vec![Vec::new()];
+        for m in &self.scenario.persona.meters {
+            let (low, high) = (m.start.low(), m.start.high());
+            corners = corners
+                .into_iter()
+                .flat_map(|c| {
+                    let values = if low == high { vec![low] } else { vec![low, high] };
+                    values.into_iter().map(move |v| {
+                        let mut c = c.clone();
+                        c.push(v);
+                        c
+                    })
+                })
+                .collect();
+        }
+        corners
+    }
+
+    fn enter(&self, state: &mut State, node: usize) {
+        state.node = node;
+        if let Some(bit) = self.nodes[node].visit_bit {
+            state.visited |= 1 << bit;
+        }
+    }
+
+    fn holds(&self, cond: &Cond, state: &State) -> bool {
+        match cond {
+            Cond::AtLeast(m, v) => state.meters[*m] >= *v,
+            Cond::AtMost(m, v) => state.meters[*m] <= *v,
+            Cond::Visited(bit) => state.visited & (1 << bit) != 0,
+            Cond::NotVisited(bit) => state.visited & (1 << bit) == 0,
+            Cond::Used(k) => state.kind_uses[*k] > 0,
+            Cond::JustUsed(k) => state.last_kind.map(usize::from) == Some(*k),
+            Cond::Checked => state.checked,
+            Cond::AnyOf(list) => list.iter().any(|c| self.holds(c, state)),
+            Cond::Not(inner) => !self.holds(inner, state),
+        }
+    }
+
+    fn all_hold(&self, conds: &[Cond], state: &State) -> bool {
+        conds.iter().all(|c| self.holds(c, state))
+    }
+
+    /// The choices open at `state`, in file order, hang-up last.
+    pub fn choices(&self, state: &State) -> Vec<Choice> {
+        let node = &self.nodes[state.node];
+        let mut out: Vec<Choice> = node
+            .replies
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                r.once_bit.is_none_or(|bit| state.once_used & (1 << bit) == 0)
+                    && self.all_hold(&r.when, state)
+            })
+            .map(|(i, _)| Choice::Reply(i))
+            .collect();
+        if !node.done {
+            out.push(Choice::HangUp);
+        }
+        out
+    }
+
+    /// The line variants the caller may say at `state`: the most specific
+    /// ones whose conditions hold, with their weights.
+    pub fn line_candidates(&self, state: &State) -> Vec<(usize, u32)> {
+        let lines = &self.nodes[state.node].lines;
+        let matching: Vec<(usize, usize, u32)> = lines
+            .iter()
+            .enumerate()
+            .filter(|(_, (when, _))| self.all_hold(when, state))
+            .map(|(i, (when, w))| (i, when.len(), *w))
+            .collect();
+        let most = matching.iter().map(|(_, n, _)| *n).max().unwrap_or(0);
+        matching
+            .into_iter()
+            .filter(|(_, n, _)| *n == most)
+            .map(|(i, _, w)| (i, w))
+            .collect()
+    }
+
+    /// What `choice` does at `state`. The choice must be one `choices` offers.
+    pub fn step(&self, state: &State, choice: Choice) -> Transition {
+        let s = &self.scenario;
+        let mut meters = state.meters;
+        let mut rules = Vec::new();
+        let reply = match choice {
+            Choice::HangUp => {
+                rules.push(RuleApplied::HungUpOnCaller);
+                return Transition {
+                    points: s.rules.hang_up.points,
+                    meters_after: meters,
+                    rules,
+                    seconds: 2,
+                    outcome: Outcome::Ended(self.hang_up),
+                };
+            }
+            Choice::Reply(i) => &self.nodes[state.node].replies[i],
+        };
+        let mut next = state.clone();
+        let mut points = reply.points;
+        if reply.point_scale != 1.0 || reply.effect_scale != 1.0 {
+            points = points.map(|p| scale(p, reply.point_scale));
+            rules.extend(reply.traits.iter().map(|&index| RuleApplied::Trait { index }));
+        }
+        for (m, change) in &reply.effects {
+            meters[*m] += scale(*change, reply.effect_scale);
+        }
+
+        let earlier = state.kind_uses[reply.kind];
+        // A hold's repeats are priced by the hold rule; counting them here too
+        // would charge the caller's patience twice.
+        let is_hold = matches!(reply.action, Action::Hold { .. });
+        if earlier > 0 && !self.exempt[reply.kind] && !is_hold {
+            let rule = &s.rules.repetition;
+            let keep = rule.keep.powi(i32::from(earlier));
+            // Rounded down, so even a +1 is lost on its first repeat at keep 0.5.
+            points = points.map(|p| {
+                if p > 0 {
+                    (f64::from(p) * f64::from(keep)).floor() as i32
+                } else {
+                    p
+                }
+            });
+            points.understanding += rule.understanding * i32::from(earlier);
+            meters[self.anger] += rule.anger * i32::from(earlier);
+            rules.push(RuleApplied::Repetition {
+                kind: self.kinds[reply.kind].clone(),
+                times: earlier + 1,
+            });
+        }
+        next.kind_uses[reply.kind] = (earlier + 1).min(MAX_COUNTED_REPEATS);
+        if self.tracks_last_kind {
+            // Fits: Model::new refuses more than MAX_KINDS kinds.
+            next.last_kind = Some(reply.kind as u8);
+        }
+
+        let mut seconds = reply.seconds;
+        match reply.action {
+            Action::Say => {}
+            Action::CheckAccount => next.checked = true,
+            Action::Hold { seconds: held } => {
+                let rule = &s.rules.hold;
+                let minutes = f64::from(held.saturating_sub(rule.free_seconds)) / 60.0;
+                let factor =
+                    f64::from(rule.repeat).powi(i32::from(state.holds)) * f64::from(reply.effect_scale);
+                let anger = round(minutes * f64::from(rule.anger_per_minute) * factor);
+                let trust = round(minutes * f64::from(rule.trust_per_minute) * factor);
+                meters[self.anger] += anger;
+                meters[self.trust] += trust;
+                next.holds = state.holds.saturating_add(1).min(MAX_COUNTED_REPEATS);
+                seconds += held;
+                rules.push(RuleApplied::Hold {
+                    seconds: held,
+                    anger,
+                    trust,
+                    nth: state.holds + 1,
+                });
+            }
+            Action::Transfer => {
+                if self.all_hold(&self.transfer_allowed, state) {
+                    rules.push(RuleApplied::TransferWithinPolicy);
+                } else {
+                    points += s.policy.transfer.misuse;
+                    rules.push(RuleApplied::TransferAgainstPolicy);
+                }
+            }
+            Action::EndCall => {
+                if !self.nodes[state.node].done {
+                    rules.push(RuleApplied::HungUpOnCaller);
+                }
+            }
+        }
+        if reply.over_accommodation {
+            points += s.rules.over_accommodation.points;
+            rules.push(RuleApplied::OverAccommodation);
+        }
+        if let Some(bit) = reply.once_bit {
+            next.once_used |= 1 << bit;
+        }
+        for (m, meter) in s.persona.meters.iter().enumerate() {
+            meters[m] = meters[m].clamp(meter.min, meter.max);
+        }
+        next.meters = meters;
+
+        let threshold = (reply.action != Action::EndCall)
+            .then(|| {
+                self.thresholds
+                    .iter()
+                    .find(|(when, _)| self.all_hold(when, &next))
+            })
+            .flatten();
+        let target = match threshold {
+            Some((_, ending)) => Target::Ending(*ending),
+            None => reply
+                .branches
+                .iter()
+                .find(|(when, _)| self.all_hold(when, &next))
+                .map_or(reply.next, |(_, t)| *t),
+        };
+        let outcome = match target {
+            Target::Ending(e) => Outcome::Ended(e),
+            Target::Node(n) => {
+                self.enter(&mut next, n);
+                Outcome::Continue(next)
+            }
+        };
+        Transition {
+            points,
+            meters_after: meters,
+            rules,
+            seconds,
+            outcome,
+        }
+    }
+
+    /// The authored reply behind a choice, if it is one.
+    pub fn reply(&self, node: usize, choice: Choice) -> Option<&crate::scenario::Reply> {
+        match choice {
+            Choice::Reply(i) => self.scenario.nodes[node].replies.get(i),
+            Choice::HangUp => None,
+        }
+    }
+
+    /// The ending's kind, title, debrief and last words.
+    pub fn ending_texts(&self, ending: EndingRef) -> EndingTexts<'_> {
+        match ending {
+            EndingRef::Authored(i) => {
+                let e: &Ending = &self.scenario.endings[i];
+                EndingTexts {
+                    id: &e.id,
+                    kind: e.kind,
+                    title: EndingText::Authored(&e.title),
+                    debrief: EndingText::Authored(&e.debrief),
+                    says: EndingText::Authored(&e.says),
+                }
+            }
+            EndingRef::HungUp => EndingTexts {
+                id: "hung_up",
+                kind: EndingKind::AgentHungUp,
+                title: EndingText::Builtin(crate::locale::sentences::Msg::HungUpTitle),
+                debrief: EndingText::Builtin(crate::locale::sentences::Msg::HungUpDebrief),
+                says: EndingText::Authored(&Text::Missing),
+            },
+            EndingRef::GaveUp => EndingTexts {
+                id: "gave_up",
+                kind: EndingKind::CallerHungUp,
+                title: EndingText::Builtin(crate::locale::sentences::Msg::GaveUpTitle),
+                debrief: EndingText::Builtin(crate::locale::sentences::Msg::GaveUpDebrief),
+                says: EndingText::Builtin(crate::locale::sentences::Msg::GaveUpSays),
+            },
+        }
+    }
+
+    pub fn node_is_done(&self, node: usize) -> bool {
+        self.nodes[node].done
+    }
+}
+
+/// An ending's texts, authored or the engine's own.
+pub struct EndingTexts<'a> {
+    pub id: &'a str,
+    pub kind: EndingKind,
+    pub title: EndingText<'a>,
+    pub debrief: EndingText<'a>,
+    pub says: EndingText<'a>,
+}
+
+pub enum EndingText<'a> {
+    Authored(&'a Text),
+    Builtin(crate::locale::sentences::Msg),
+}
+
+impl EndingText<'_> {
+    pub fn get(&self, lang: &str, default_lang: &str) -> String {
+        match self {
+            EndingText::Authored(t) => t.get(lang, default_lang).to_owned(),
+            EndingText::Builtin(msg) => crate::locale::sentences::tr(lang, *msg).to_owned(),
+        }
+    }
+}
+
+/// `value × factor`, rounded half away from zero.
+fn scale(value: i32, factor: f32) -> i32 {
+    round(f64::from(value) * f64::from(factor))
+}
+
+fn round(value: f64) -> i32 {
+    // Meter and point values are small; the clamp keeps the cast exact.
+    value.round().clamp(f64::from(i32::MIN), f64::from(i32::MAX)) as i32
+}

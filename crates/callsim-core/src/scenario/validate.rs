@@ -1,0 +1,1118 @@
+//! The checks a scenario must pass beyond RON syntax and types: references
+//! that resolve, ids that are unique, a graph where every node can be reached
+//! and can reach an ending, texts in every declared language, sane numbers.
+//!
+//! Findings carry a path into the file; `scenario::load` turns the path into
+//! file:line:column.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::path::{Component, Path as FsPath};
+
+use crate::diagnostic::{Severity, did_you_mean};
+use crate::scenario::spans::{Path, Seg};
+use crate::scenario::{Action, Condition, EndingKind, Scenario, Start, reply_kinds};
+use crate::locale::text::{GAME_LANGUAGES, Text};
+
+/// One problem, located by a path into the file.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub severity: Severity,
+    pub code: &'static str,
+    pub message: String,
+    pub at: Path,
+    pub label: Option<String>,
+    pub help: Option<String>,
+}
+
+impl Finding {
+    pub fn new(
+        severity: Severity,
+        code: &'static str,
+        at: Path,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            severity,
+            code,
+            message: message.into(),
+            at,
+            label: None,
+            help: Some(help.into()),
+        }
+    }
+
+    fn error(code: &'static str, at: Path, message: impl Into<String>) -> Finding {
+        Finding {
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+            at,
+            label: None,
+            help: None,
+        }
+    }
+
+    fn warning(code: &'static str, at: Path, message: impl Into<String>) -> Finding {
+        Finding {
+            severity: Severity::Warning,
+            ..Finding::error(code, at, message)
+        }
+    }
+
+    fn help(mut self, help: impl Into<String>) -> Finding {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// Meters every persona must have: the engine's rules move them.
+pub const REQUIRED_METERS: [&str; 2] = ["anger", "trust"];
+
+/// Checks `scenario`; `base_dir` is its folder, for asset paths.
+pub fn validate(scenario: &Scenario, base_dir: Option<&FsPath>) -> Vec<Finding> {
+    let mut v = Validator {
+        s: scenario,
+        out: Vec::new(),
+    };
+    v.metadata();
+    v.meters();
+    v.ids();
+    v.references();
+    v.replies();
+    v.texts();
+    v.assets(base_dir);
+    if !v.out.iter().any(|f| f.severity == Severity::Error) {
+        // The graph checks assume the references resolve.
+        v.graph();
+    }
+    v.out
+}
+
+struct Validator<'s> {
+    s: &'s Scenario,
+    out: Vec<Finding>,
+}
+
+fn root() -> Path {
+    Path::root()
+}
+
+fn node_path(n: usize) -> Path {
+    root().field("nodes").index(n)
+}
+
+fn reply_path(n: usize, r: usize) -> Path {
+    node_path(n).field("replies").index(r)
+}
+
+fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    did_you_mean(word, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+/// "did you mean …?" when a candidate is close, else the names there are
+/// (`what` is their plural, e.g. "nodes").
+fn suggest_or_list(word: &str, candidates: &[&str], what: &str) -> String {
+    suggest(word, candidates.iter().copied()).unwrap_or_else(|| match candidates {
+        [] => format!("this scenario has no {what} yet"),
+        few if few.len() <= 8 => format!(
+            "the {what} are {}",
+            few.iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        _ => format!("it must be one of the {what} declared in this file"),
+    })
+}
+
+impl<'s> Validator<'s> {
+    fn push(&mut self, finding: Finding) {
+        self.out.push(finding);
+    }
+
+    fn metadata(&mut self) {
+        let s = self.s;
+        if s.id.trim().is_empty() {
+            self.push(
+                Finding::error("empty-text", root().field("id"), "the scenario id is empty")
+                    .help("give a short stable id such as \"missing-bonus-number\""),
+            );
+        } else if !s
+            .id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            self.push(
+                Finding::warning(
+                    "id-format",
+                    root().field("id"),
+                    format!(
+                        "the scenario id `{}` has characters other than letters, digits, `-` and `_`",
+                        s.id
+                    ),
+                )
+                .help("ids end up in file names and class records; keep them plain"),
+            );
+        }
+        let known: Vec<&str> = GAME_LANGUAGES.iter().map(|(code, _)| *code).collect();
+        let mut seen = BTreeSet::new();
+        for (i, lang) in s.languages.iter().enumerate() {
+            let at = root().field("languages").index(i);
+            if !seen.insert(lang.as_str()) {
+                self.push(
+                    Finding::error(
+                        "duplicate-id",
+                        at.clone(),
+                        format!("the language `{lang}` is listed twice"),
+                    )
+                    .help(format!("remove this second \"{lang}\"")),
+                );
+            }
+            if !known.contains(&lang.as_str()) {
+                self.push(
+                    Finding::warning(
+                        "unknown-language",
+                        at,
+                        format!("the game has no interface in `{lang}`"),
+                    )
+                    .help(
+                        suggest(lang, known.iter().copied())
+                            .unwrap_or_else(|| format!("the game speaks {}", known.join(", "))),
+                    ),
+                );
+            }
+        }
+        if !s.languages.contains(&s.default_language) {
+            self.push(
+                Finding::error(
+                    "unknown-language",
+                    root().field("default_language"),
+                    format!(
+                        "the default language `{}` is not in `languages`",
+                        s.default_language
+                    ),
+                )
+                .help(match s.languages.first() {
+                    Some(first) => format!(
+                        "add \"{}\" to `languages`, or write `default_language: \"{first}\"`",
+                        s.default_language
+                    ),
+                    None => format!("add \"{}\" to `languages`", s.default_language),
+                }),
+            );
+        }
+        if s.max_turns == 0 {
+            self.push(Finding::error(
+                "out-of-range",
+                root().field("max_turns"),
+                "`max_turns` must be at least 1",
+            ));
+        }
+    }
+
+    fn meters(&mut self) {
+        let meters = &self.s.persona.meters;
+        let at = root().field("persona").field("meters");
+        if meters.len() > crate::engine::MAX_METERS {
+            self.push(
+                Finding::error(
+                    "too-many",
+                    at.clone().index(crate::engine::MAX_METERS),
+                    format!(
+                        "the persona has {} meters; at most {} are supported",
+                        meters.len(),
+                        crate::engine::MAX_METERS
+                    ),
+                )
+                .help("fold meters that move together into one"),
+            );
+        }
+        for required in REQUIRED_METERS {
+            if !meters.iter().any(|m| m.id == required) {
+                self.push(
+                    Finding::error(
+                        "missing-meter",
+                        at.clone(),
+                        format!("the persona has no `{required}` meter"),
+                    )
+                    .help(format!(
+                        "every caller needs anger and trust: add (id: \"{required}\", start: 50)"
+                    )),
+                );
+            }
+        }
+        for (i, m) in meters.iter().enumerate() {
+            let mp = at.clone().index(i);
+            if m.min >= m.max {
+                self.push(
+                    Finding::error(
+                        "out-of-range",
+                        mp.clone().field("max"),
+                        format!("meter `{}` has min {} and max {}", m.id, m.min, m.max),
+                    )
+                    .help("`max` must be greater than `min`"),
+                );
+                continue;
+            }
+            let (low, high) = (m.start.low(), m.start.high());
+            if low > high {
+                self.push(
+                    Finding::error(
+                        "out-of-range",
+                        mp.clone().field("start"),
+                        format!("the start range ({low}, {high}) of `{}` is backwards", m.id),
+                    )
+                    .help(format!("write ({high}, {low})")),
+                );
+            }
+            for value in [low, high] {
+                if value < m.min || value > m.max {
+                    let what = match m.start {
+                        Start::Fixed(_) => "starts",
+                        Start::Between(..) => "can start",
+                    };
+                    self.push(
+                        Finding::error(
+                            "out-of-range",
+                            mp.clone().field("start"),
+                            format!(
+                                "meter `{}` {what} at {value}, outside its range of {} to {}",
+                                m.id, m.min, m.max
+                            ),
+                        )
+                        .help(format!("start it between {} and {}", m.min, m.max)),
+                    );
+                    break;
+                }
+            }
+        }
+    }
+
+    fn ids(&mut self) {
+        let s = self.s;
+        // One namespace: `next` names a node or an ending, and a meter
+        // sharing a node's name would only confuse.
+        let mut first: HashMap<&str, &str> = HashMap::new();
+        let mut check = |out: &mut Vec<Finding>, id: &'s str, at: Path, what: &'static str| {
+            if id.trim().is_empty() {
+                out.push(
+                    Finding::error("empty-text", at, format!("this {what} has an empty id"))
+                        .help("give it a short name such as \"greeting\""),
+                );
+            } else if let Some(earlier) = first.get(id) {
+                let message = if *earlier == what {
+                    format!("two {what}s have the id `{id}`")
+                } else {
+                    format!("this {what} has the id `{id}`, already used by a {earlier}")
+                };
+                out.push(
+                    Finding::error("duplicate-id", at, message)
+                        .help("node, ending and meter ids must each be unique; rename one of the two"),
+                );
+            } else {
+                first.insert(id, what);
+            }
+        };
+        for (i, m) in s.persona.meters.iter().enumerate() {
+            check(
+                &mut self.out,
+                &m.id,
+                root().field("persona").field("meters").index(i).field("id"),
+                "meter",
+            );
+        }
+        for (i, n) in s.nodes.iter().enumerate() {
+            check(&mut self.out, &n.id, node_path(i).field("id"), "node");
+        }
+        for (i, e) in s.endings.iter().enumerate() {
+            check(
+                &mut self.out,
+                &e.id,
+                root().field("endings").index(i).field("id"),
+                "ending",
+            );
+        }
+        for (n, node) in s.nodes.iter().enumerate() {
+            let mut seen = BTreeSet::new();
+            for (r, reply) in node.replies.iter().enumerate() {
+                let at = reply_path(n, r).field("id");
+                if reply.id.trim().is_empty() {
+                    self.push(Finding::error("empty-text", at, "this reply has an empty id"));
+                } else if !seen.insert(reply.id.as_str()) {
+                    self.push(
+                        Finding::error(
+                            "duplicate-id",
+                            at,
+                            format!("the reply id `{}` is used twice in node `{}`", reply.id, node.id),
+                        )
+                        .help("reply ids must be unique within their node"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn node_ids(&self) -> impl Iterator<Item = &'s str> {
+        self.s.nodes.iter().map(|n| n.id.as_str())
+    }
+
+    fn target_ids(&self) -> Vec<&'s str> {
+        self.node_ids()
+            .chain(self.s.endings.iter().map(|e| e.id.as_str()))
+            .collect()
+    }
+
+    fn meter_ids(&self) -> Vec<&'s str> {
+        self.s.persona.meters.iter().map(|m| m.id.as_str()).collect()
+    }
+
+    fn references(&mut self) {
+        let s = self.s;
+        if s.node(&s.start).is_none() {
+            let node_ids: Vec<&str> = self.node_ids().collect();
+            let help = if s.ending(&s.start).is_some() {
+                "the call must start at a node, not an ending".to_owned()
+            } else {
+                suggest_or_list(&s.start, &node_ids, "nodes")
+            };
+            self.push(
+                Finding::error(
+                    "unknown-node",
+                    root().field("start"),
+                    format!("there is no node `{}` to start the call at", s.start),
+                )
+                .help(help),
+            );
+        }
+        for (n, node) in s.nodes.iter().enumerate() {
+            for (l, line) in node.says.iter().enumerate() {
+                let lp = node_path(n).field("says").index(l);
+                self.conditions(&line.when, lp.clone().field("when"));
+                if line.weight == 0 {
+                    self.push(
+                        Finding::error(
+                            "out-of-range",
+                            lp.field("weight"),
+                            "a line's weight must be at least 1",
+                        )
+                        .help("leave `weight` out for 1; higher makes the line more likely"),
+                    );
+                }
+            }
+            for (r, reply) in node.replies.iter().enumerate() {
+                let rp = reply_path(n, r);
+                self.target(&reply.next, rp.clone().field("next"));
+                for (b, branch) in reply.branches.iter().enumerate() {
+                    let bp = rp.clone().field("branches").index(b);
+                    self.target(&branch.next, bp.clone().field("next"));
+                    self.conditions(&branch.when, bp.field("when"));
+                }
+                self.conditions(&reply.when, rp.clone().field("when"));
+                self.effects(&reply.effects.0, rp.clone().field("effects"));
+            }
+        }
+        for (t, threshold) in s.thresholds.iter().enumerate() {
+            let tp = root().field("thresholds").index(t);
+            self.ending_ref(&threshold.ending, tp.clone().field("ending"), None);
+            if threshold.when.is_empty() {
+                self.push(
+                    Finding::error(
+                        "empty-condition",
+                        tp.clone().field("when"),
+                        "a threshold with no condition would end every call at once",
+                    )
+                    .help("add a condition such as AtLeast(\"anger\", 100)"),
+                );
+            }
+            self.conditions(&threshold.when, tp.field("when"));
+        }
+        if let Some(ending) = &s.rules.hang_up.ending {
+            self.ending_ref(
+                ending,
+                root().field("rules").field("hang_up").field("ending"),
+                Some(EndingKind::AgentHungUp),
+            );
+        }
+        self.conditions(
+            &s.policy.transfer.allowed_when,
+            root().field("policy").field("transfer").field("allowed_when"),
+        );
+        let kinds = reply_kinds(s);
+        for (i, kind) in s.rules.repetition.exempt.iter().enumerate() {
+            self.kind_ref(
+                kind,
+                &kinds,
+                root().field("rules").field("repetition").field("exempt").index(i),
+            );
+        }
+        for kind in s.kind_names.keys() {
+            self.kind_ref(kind, &kinds, root().field("kind_names").key_name(kind));
+        }
+        for (t, tr) in s.persona.traits.iter().enumerate() {
+            let tp = root().field("persona").field("traits").index(t);
+            if tr.kinds.is_empty() {
+                self.push(
+                    Finding::warning(
+                        "unused-trait",
+                        tp.clone().field("kinds"),
+                        "this trait applies to no reply kind",
+                    )
+                    .help("list the kinds it scales, e.g. [\"routine_apology\"]"),
+                );
+            }
+            for (k, kind) in tr.kinds.iter().enumerate() {
+                self.kind_ref(kind, &kinds, tp.clone().field("kinds").index(k));
+            }
+            for (field, value) in [("effects", tr.effects), ("points", tr.points)] {
+                if !(0.0..=10.0).contains(&value) {
+                    self.push(
+                        Finding::error(
+                            "out-of-range",
+                            tp.clone().field(field),
+                            format!("a trait's `{field}` scale of {value} is outside 0 to 10"),
+                        )
+                        .help("2.0 doubles the effect, 0.5 halves it"),
+                    );
+                }
+            }
+        }
+        let rep = &s.rules.repetition;
+        if !(0.0..=1.0).contains(&rep.keep) {
+            self.push(
+                Finding::error(
+                    "out-of-range",
+                    root().field("rules").field("repetition").field("keep"),
+                    format!("`keep` is {}, outside 0 to 1", rep.keep),
+                )
+                .help("0.5 keeps half the points on each repeat"),
+            );
+        }
+        if s.rules.hold.repeat < 1.0 {
+            self.push(
+                Finding::error(
+                    "out-of-range",
+                    root().field("rules").field("hold").field("repeat"),
+                    format!("`repeat` is {}, below 1", s.rules.hold.repeat),
+                )
+                .help("a later hold should cost at least as much as the first: use 1.0 or more"),
+            );
+        }
+    }
+
+    fn target(&mut self, id: &str, at: Path) {
+        let targets = self.target_ids();
+        if !targets.contains(&id) {
+            self.push(
+                Finding::error(
+                    "unknown-target",
+                    at,
+                    format!("no node or ending is called `{id}`"),
+                )
+                .help(suggest_or_list(id, &targets, "nodes and endings")),
+            );
+        }
+    }
+
+    fn ending_ref(&mut self, id: &str, at: Path, kind: Option<EndingKind>) {
+        match self.s.ending(id) {
+            None => {
+                let endings: Vec<&str> = self.s.endings.iter().map(|e| e.id.as_str()).collect();
+                let help = if self.s.node(id).is_some() {
+                    format!("`{id}` is a node; this must name an ending")
+                } else {
+                    suggest_or_list(id, &endings, "endings")
+                };
+                self.push(
+                    Finding::error("unknown-ending", at, format!("no ending is called `{id}`")).help(help),
+                );
+            }
+            Some(ending) => {
+                if let Some(kind) = kind.filter(|k| *k != ending.kind) {
+                    let fitting = self.s.endings.iter().find(|e| e.kind == kind);
+                    let message = format!(
+                        "`{at}` needs an ending of kind {}, but `{id}` is {}",
+                        kind.name(),
+                        ending.kind.name()
+                    );
+                    self.push(
+                        Finding::error("wrong-ending-kind", at, message).help(match fitting {
+                            Some(e) => format!("did you mean `{}`? it is the {} ending", e.id, kind.name()),
+                            None => format!("add an ending with `kind: {}` and name it here", kind.name()),
+                        }),
+                    );
+                }
+            }
+        }
+    }
+
+    fn kind_ref(&mut self, kind: &str, kinds: &[&str], at: Path) {
+        if !kinds.contains(&kind) {
+            self.push(
+                Finding::error("unknown-kind", at, format!("no reply has the kind `{kind}`"))
+                    .help(suggest_or_list(kind, kinds, "reply kinds")),
+            );
+        }
+    }
+
+    fn meter_ref(&mut self, meter: &str, at: Path) -> Option<(i32, i32)> {
+        match self.s.persona.meters.iter().find(|m| m.id == meter) {
+            Some(m) => Some((m.min, m.max)),
+            None => {
+                let ids = self.meter_ids();
+                self.push(
+                    Finding::error("unknown-meter", at, format!("the persona has no meter `{meter}`"))
+                        .help(suggest_or_list(meter, &ids, "meters")),
+                );
+                None
+            }
+        }
+    }
+
+    fn conditions(&mut self, conditions: &[Condition], at: Path) {
+        for (i, c) in conditions.iter().enumerate() {
+            self.condition(c, at.clone().index(i));
+        }
+    }
+
+    fn condition(&mut self, c: &Condition, at: Path) {
+        match c {
+            Condition::AtLeast(meter, value) | Condition::AtMost(meter, value) => {
+                if let Some((min, max)) = self.meter_ref(meter, at.clone().index(0))
+                    && (*value < min || *value > max)
+                {
+                    let (test, always) = match c {
+                        Condition::AtLeast(..) => ("AtLeast", *value < min),
+                        _ => ("AtMost", *value > max),
+                    };
+                    let nearest = (*value).clamp(min, max);
+                    self.push(
+                        Finding::error(
+                            "out-of-range",
+                            at.index(1),
+                            format!(
+                                "`{meter}` only goes from {min} to {max}, so `{test}(\"{meter}\", {value})` is {} true",
+                                if always { "always" } else { "never" }
+                            ),
+                        )
+                        .help(format!("use a value from {min} to {max}, e.g. {nearest}")),
+                    );
+                }
+            }
+            Condition::Visited(node) | Condition::NotVisited(node) => {
+                if self.s.node(node).is_none() {
+                    let ids: Vec<&str> = self.node_ids().collect();
+                    let help = if self.s.ending(node).is_some() {
+                        format!("`{node}` is an ending; `Visited` and `NotVisited` name nodes")
+                    } else {
+                        suggest_or_list(node, &ids, "nodes")
+                    };
+                    self.push(
+                        Finding::error("unknown-node", at.index(0), format!("no node is called `{node}`"))
+                            .help(help),
+                    );
+                }
+            }
+            Condition::Used(kind) | Condition::JustUsed(kind) => {
+                let kinds = reply_kinds(self.s);
+                self.kind_ref(kind, &kinds, at.index(0));
+            }
+            Condition::Checked => {}
+            Condition::AnyOf(list) => {
+                if list.is_empty() {
+                    self.push(Finding::error(
+                        "empty-condition",
+                        at.clone(),
+                        "`AnyOf([])` is never true",
+                    ));
+                }
+                self.conditions(list, at.index(0));
+            }
+            Condition::Not(inner) => self.condition(inner, at.index(0)),
+        }
+    }
+
+    fn effects(&mut self, effects: &[(String, i32)], at: Path) {
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        for (meter, change) in effects {
+            let count = seen.entry(meter).or_insert(0);
+            if *count == 1 {
+                let total: i32 = effects.iter().filter(|(m, _)| m == meter).map(|(_, c)| *c).sum();
+                self.push(
+                    Finding::error(
+                        "duplicate-id",
+                        at.clone().nth_key_name(meter, *count),
+                        format!("the meter `{meter}` is changed twice in one reply"),
+                    )
+                    .help(format!("change it once, by the total: \"{meter}\": {total}")),
+                );
+            }
+            *count += 1;
+            if let Some((min, max)) = self.meter_ref(meter, at.clone().key_name(meter)) {
+                let span = max - min;
+                if change.abs() > span {
+                    self.push(
+                        Finding::error(
+                            "out-of-range",
+                            at.clone().key(meter),
+                            format!("a change of {change} is more than the whole range of `{meter}` ({min} to {max})"),
+                        )
+                        .help(format!("use a change from -{span} to {span}")),
+                    );
+                }
+            }
+        }
+    }
+
+    fn replies(&mut self) {
+        let s = self.s;
+        let kinds = reply_kinds(s);
+        if kinds.len() > crate::engine::MAX_KINDS {
+            self.push(
+                Finding::error(
+                    "too-many",
+                    root().field("nodes"),
+                    format!(
+                        "the replies use {} kinds; at most {} are supported",
+                        kinds.len(),
+                        crate::engine::MAX_KINDS
+                    ),
+                )
+                .help("give replies that are the same move the same kind"),
+            );
+        }
+        for (n, node) in s.nodes.iter().enumerate() {
+            if node.says.is_empty() {
+                self.push(
+                    Finding::error(
+                        "empty-text",
+                        node_path(n).field("says"),
+                        format!("the caller says nothing at node `{}`", node.id),
+                    )
+                    .help("add at least one line: says: [(text: \"…\")]"),
+                );
+            }
+            if node.replies.is_empty() {
+                self.push(
+                    Finding::error(
+                        "no-replies",
+                        node_path(n).field("replies"),
+                        format!("node `{}` offers the trainee no reply", node.id),
+                    )
+                    .help("add replies, or send the call to an ending instead of this node"),
+                );
+            }
+            let has_end_call = node.replies.iter().any(|r| r.action == Action::EndCall);
+            if node.done && !has_end_call {
+                self.push(
+                    Finding::error(
+                        "done-without-goodbye",
+                        node_path(n).field("done"),
+                        format!("the caller is done at `{}`, but no reply ends the call", node.id),
+                    )
+                    .help("add a reply with `action: EndCall` leading to the ending"),
+                );
+            }
+            if !node.replies.is_empty() && node.replies.iter().all(|r| r.points.total() <= 0) {
+                self.push(
+                    Finding::warning(
+                        "no-good-reply",
+                        // Where the analysis reports the same thing, so the two merge.
+                        node_path(n).field("id"),
+                        format!("no reply at node `{}` earns positive points", node.id),
+                    )
+                    .help("give the trainee at least one good option to learn from"),
+                );
+            }
+            for (r, reply) in node.replies.iter().enumerate() {
+                let rp = reply_path(n, r);
+                if reply.kind.trim().is_empty() {
+                    self.push(
+                        Finding::error(
+                            "empty-text",
+                            rp.clone().field("kind"),
+                            "this reply's kind is empty",
+                        )
+                        .help("tag the reply, e.g. \"apology\"; repeats of a kind land worse"),
+                    );
+                }
+                let silent = matches!(reply.note, Text::Missing) || reply.note.is_blank();
+                if reply.points.is_zero() && silent {
+                    self.push(
+                        Finding::error(
+                            "no-points-no-note",
+                            rp.clone().field("id"),
+                            format!("reply `{}` has no points and no coaching note", reply.id),
+                        )
+                        .help("give it points, e.g. points: (understanding: 1), and a one-line `note` saying why"),
+                    );
+                } else if silent {
+                    self.push(
+                        Finding::warning(
+                            "no-note",
+                            rp.clone().field("id"),
+                            format!("reply `{}` has no coaching note", reply.id),
+                        )
+                        .help("add `note: \"…\"`: one line saying why these points"),
+                    );
+                }
+                match reply.action {
+                    Action::Hold { seconds: 0 } => self.push(
+                        Finding::error("out-of-range", rp.clone().field("action"), "a hold of 0 seconds")
+                            .help("write e.g. Hold(seconds: 60), or use `Say`"),
+                    ),
+                    Action::EndCall => self.end_call(node.done, &reply.next, rp.clone().field("next")),
+                    _ => {}
+                }
+                if reply.over_accommodation && reply.points.total() > 0 {
+                    self.push(
+                        Finding::warning(
+                            "rewarded-over-accommodation",
+                            rp.clone().field("over_accommodation"),
+                            format!(
+                                "reply `{}` gives in to an unjustified demand but earns {} points",
+                                reply.id,
+                                reply.points.total()
+                            ),
+                        )
+                        .help("over-accommodation is not a win (seed 004): give it negative assistance"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn end_call(&mut self, caller_done: bool, next: &str, at: Path) {
+        match self.s.ending(next) {
+            None if self.s.node(next).is_some() => {
+                let hung_up = self
+                    .s
+                    .endings
+                    .iter()
+                    .find(|e| e.kind == EndingKind::AgentHungUp)
+                    .or(self.s.endings.first());
+                let help = match hung_up {
+                    Some(e) => format!(
+                        "point `next` at an ending such as `{}`, or use `action: Say` to go on to `{next}`",
+                        e.id
+                    ),
+                    None => format!("point `next` at an ending, or use `action: Say` to go on to `{next}`"),
+                };
+                self.push(
+                    Finding::error(
+                        "end-call-to-node",
+                        at,
+                        format!("this reply ends the call, but leads to the node `{next}`"),
+                    )
+                    .help(help),
+                );
+            }
+            Some(ending) if !caller_done && ending.kind.is_good() => self.push(
+                Finding::error(
+                    "hang-up-rewarded",
+                    at,
+                    format!("ending the call here hangs up on a caller who is not done, yet leads to the {} ending `{next}`", ending.kind.name()),
+                )
+                .help("mark the node `done: true` if the caller has finished, or lead to an AgentHungUp or Complaint ending"),
+            ),
+            _ => {}
+        }
+    }
+
+    fn texts(&mut self) {
+        let s = self.s;
+        let declared = &s.languages;
+        let mut missing: BTreeMap<&str, Vec<Path>> = BTreeMap::new();
+        // With the default language undeclared every text would lack it;
+        // the error on `default_language` says it once.
+        let check_translations = declared.contains(&s.default_language);
+        for (at, text) in s.texts() {
+            if text.is_blank() {
+                let field = match at.0.last() {
+                    Some(Seg::Field(name)) => name.clone(),
+                    _ => "text".to_owned(),
+                };
+                let optional = matches!(
+                    field.as_str(),
+                    "note" | "says" | "notes" | "description" | "label" | "misuse_note"
+                );
+                self.push(
+                    Finding::error("empty-text", at, format!("`{field}` is empty")).help(if optional {
+                        "write the words between the quotes, or leave the field out"
+                    } else {
+                        "write the words between the quotes"
+                    }),
+                );
+                continue;
+            }
+            if !check_translations {
+                continue;
+            }
+            for lang in text.languages() {
+                if !declared.iter().any(|d| d == lang) {
+                    self.push(
+                        Finding::warning(
+                            "undeclared-language",
+                            at.clone().key_name(lang),
+                            format!("`{lang}` is not one of this scenario's languages"),
+                        )
+                        .help(format!(
+                            "add \"{lang}\" to `languages`, or remove this translation"
+                        )),
+                    );
+                }
+            }
+            for lang in declared {
+                if !text.has(lang, &s.default_language) {
+                    missing.entry(lang).or_default().push(at.clone());
+                }
+            }
+        }
+        for (lang, places) in missing {
+            let count = places.len();
+            for at in places.into_iter().take(3) {
+                let others = if count > 1 {
+                    format!(" ({count} texts lack it; the first 3 are shown)")
+                } else {
+                    String::new()
+                };
+                self.push(
+                    Finding::warning(
+                        "missing-translation",
+                        at,
+                        format!("no `{lang}` translation{others}"),
+                    )
+                    .help(format!(
+                        "write the text as {{\"{}\": \"…\", \"{lang}\": \"…\"}}",
+                        s.default_language
+                    )),
+                );
+            }
+        }
+    }
+
+    fn assets(&mut self, base_dir: Option<&FsPath>) {
+        let assets = &self.s.assets;
+        for (field, path) in [("hold_music", &assets.hold_music), ("ringtone", &assets.ringtone)] {
+            let Some(path) = path else { continue };
+            let at = root().field("assets").field(field);
+            if !stays_inside(path) {
+                let absolute = path.starts_with(['/', '\\']) || path.contains(':');
+                let message = if absolute {
+                    format!("`{path}` is an absolute path; sounds must be in the scenario's folder")
+                } else {
+                    format!("`{path}` leaves the scenario's folder")
+                };
+                let name = FsPath::new(path)
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or("sound.ogg");
+                self.push(Finding::error("asset-outside", at, message).help(format!(
+                    "copy the file beside the scenario (or into a subfolder) and write e.g. \"{name}\""
+                )));
+            } else if let Some(dir) = base_dir
+                && !dir.join(path).is_file()
+            {
+                self.push(
+                    Finding::warning(
+                        "missing-asset",
+                        at,
+                        format!("`{path}` does not exist next to this scenario"),
+                    )
+                    .help("the game plays its own sound instead; add the file or remove the field"),
+                );
+            }
+        }
+    }
+
+    /// Nodes the start cannot reach, nodes that cannot reach an ending, and
+    /// endings nothing leads to, on the graph of `next` links (conditions
+    /// are not evaluated here; `analyze` does that).
+    fn graph(&mut self) {
+        let s = self.s;
+        let index: HashMap<&str, usize> = s
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.id.as_str(), i))
+            .collect();
+        let edges: Vec<Vec<&str>> = s
+            .nodes
+            .iter()
+            .map(|n| {
+                n.replies
+                    .iter()
+                    .flat_map(|r| {
+                        std::iter::once(r.next.as_str()).chain(r.branches.iter().map(|b| b.next.as_str()))
+                    })
+                    .collect()
+            })
+            .collect();
+        let Some(&start) = index.get(s.start.as_str()) else {
+            return;
+        };
+        let mut seen = vec![false; s.nodes.len()];
+        let mut reached_endings: BTreeSet<&str> = BTreeSet::new();
+        let mut queue = VecDeque::from([start]);
+        seen[start] = true;
+        while let Some(n) = queue.pop_front() {
+            for target in &edges[n] {
+                match index.get(target) {
+                    Some(&t) if !seen[t] => {
+                        seen[t] = true;
+                        queue.push_back(t);
+                    }
+                    Some(_) => {}
+                    None => {
+                        reached_endings.insert(target);
+                    }
+                }
+            }
+        }
+        for (n, node) in s.nodes.iter().enumerate() {
+            if !seen[n] {
+                self.push(
+                    Finding::warning(
+                        "unreachable-node",
+                        node_path(n).field("id"),
+                        format!("no reply leads to node `{}`", node.id),
+                    )
+                    .help("point a reply's `next` here, or remove the node"),
+                );
+            }
+        }
+        // Endings a mood threshold or the hang-up rule can reach count as reached.
+        for t in &s.thresholds {
+            reached_endings.insert(&t.ending);
+        }
+        if let Some(e) = &s.rules.hang_up.ending {
+            reached_endings.insert(e);
+        }
+        for (e, ending) in s.endings.iter().enumerate() {
+            if !reached_endings.contains(ending.id.as_str()) {
+                self.push(
+                    Finding::warning(
+                        "unreachable-ending",
+                        root().field("endings").index(e).field("id"),
+                        format!("nothing leads to the ending `{}`", ending.id),
+                    )
+                    .help("point a reply's `next` or a threshold at it, or remove it"),
+                );
+            }
+        }
+        // Backwards from the endings: which nodes can still end the call?
+        let mut can_end: Vec<bool> = edges
+            .iter()
+            .map(|targets| targets.iter().any(|t| !index.contains_key(t)))
+            .collect();
+        loop {
+            let mut changed = false;
+            for n in 0..s.nodes.len() {
+                if !can_end[n] && edges[n].iter().any(|t| index.get(t).is_some_and(|&i| can_end[i])) {
+                    can_end[n] = true;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        for (n, node) in s.nodes.iter().enumerate() {
+            if seen[n] && !can_end[n] {
+                self.push(
+                    Finding::error("no-way-out", node_path(n).field("id"), format!("from node `{}` no reply ever reaches an ending", node.id))
+                        .help("the call would go round in circles: send one reply to an ending or to a node that reaches one"),
+                );
+            }
+        }
+    }
+}
+
+/// Whether a relative asset path stays within the scenario's folder.
+fn stays_inside(path: &str) -> bool {
+    let mut depth = 0i32;
+    for part in FsPath::new(path).components() {
+        match part {
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+            Component::ParentDir => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => return false,
+        }
+    }
+    // A drive letter or a Windows separator could escape on another system.
+    !path.trim().is_empty() && !path.contains(':') && !path.contains('\\')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{stays_inside, validate};
+    use crate::scenario::Scenario;
+
+    /// Every text in English and Chinese except the ones a test leaves out.
+    fn bilingual(anger_label: &str, trait_description: &str) -> Scenario {
+        let source = format!(
+            r#"Scenario(
+                id: "t", title: {{"en": "T", "zh": "题"}}, summary: {{"en": "S", "zh": "概要"}},
+                difficulty: Easy, source: "000_aad0425544450f2b.txt", languages: ["en", "zh"],
+                policy: (transfer: (misuse_note: {{"en": "Not yet.", "zh": "还不到时候。"}})),
+                persona: (
+                    name: {{"en": "Mr. Zhou", "zh": "周先生"}},
+                    description: {{"en": "A talker.", "zh": "话多。"}},
+                    meters: [
+                        (id: "anger", label: {anger_label}, start: 10),
+                        (id: "trust", start: 10),
+                    ],
+                    traits: [(name: {{"en": "Proud", "zh": "好面子"}}, description: {trait_description}, kinds: ["close"])],
+                ),
+                start: "a",
+                nodes: [(id: "a", done: true, says: [(text: {{"en": "Bye.", "zh": "再见。"}})], replies: [
+                    (id: "bye", text: {{"en": "Goodbye!", "zh": "再见!"}}, kind: "close", action: EndCall,
+                     points: (emotion: 1), note: {{"en": "Warm.", "zh": "热情。"}}, next: "end"),
+                ])],
+                endings: [(id: "end", kind: Resolved, title: {{"en": "E", "zh": "结"}}, debrief: {{"en": "D", "zh": "评"}})],
+            )"#
+        );
+        ron::Options::default()
+            .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+            .from_str(&source)
+            .expect("the test scenario parses")
+    }
+
+    fn untranslated(s: &Scenario) -> Vec<String> {
+        validate(s, None)
+            .into_iter()
+            .filter(|f| f.code == "missing-translation")
+            .map(|f| f.at.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn meter_labels_and_trait_descriptions_need_every_language() {
+        let complete = bilingual(
+            r#"{"en": "Anger", "zh": "怒气"}"#,
+            r#"{"en": "Hates lectures.", "zh": "最烦被教育。"}"#,
+        );
+        assert_eq!(untranslated(&complete), Vec::<String>::new());
+        // A label left out shows the id, in no language: nothing to translate.
+        let english_only = bilingual(r#""Anger""#, r#""Hates lectures.""#);
+        assert_eq!(
+            untranslated(&english_only),
+            ["persona.meters[0].label", "persona.traits[0].description"]
+        );
+    }
+
+    #[test]
+    fn asset_paths_must_stay_in_the_folder() {
+        assert!(stays_inside("hold.ogg"));
+        assert!(stays_inside("sounds/hold.ogg"));
+        assert!(stays_inside("sounds/../hold.ogg"));
+        assert!(!stays_inside("../hold.ogg"));
+        assert!(!stays_inside("/etc/passwd"));
+        assert!(!stays_inside("sounds/../../x.ogg"));
+    }
+}

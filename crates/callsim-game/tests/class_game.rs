@@ -1,0 +1,350 @@
+//! The game in a class, without a window: a hub on loopback, a facilitator's
+//! game and three trainees' games (each `MinimalPlugins` and the game's
+//! logic, driven by the messages its screens write), talking to the hub
+//! through the game's own network code.
+
+mod game_support;
+#[path = "../../callsim-hub/tests/hub_support/mod.rs"]
+mod hub_support;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bevy::prelude::*;
+
+use callsim_core::call::Call;
+use callsim_game::{
+    self, AddTrainee, AnswerCall, CastClassVote, Class, CreateClass, FollowClassVote, JoinClass, LastCall,
+    LeaveClassVote, LiveCall, Mode, PickScenario, PlayClassTurn, Records, Screen, StartClassVote,
+    StopRunningClass, VoteRole,
+};
+use game_support::{Drive, headless_game};
+use hub_support::*;
+
+/// A game without a window, keeping its data in `data`.
+fn game_app(data: &Path, seed: u64) -> App {
+    headless_game(&scenarios_dir(), data, seed)
+}
+
+trait Player: Drive {
+    fn class(&self) -> &Class;
+}
+
+impl Player for App {
+    fn class(&self) -> &Class {
+        self.world().resource::<Class>()
+    }
+}
+
+/// Runs frames of every game until `done` holds for all of them: the hub
+/// answers on the games' own threads, a frame applies what came back.
+fn until(apps: &mut [&mut App], what: &str, done: impl Fn(&App) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        for app in apps.iter_mut() {
+            app.update();
+        }
+        if apps.iter().all(|a| done(a)) {
+            return;
+        }
+        if let Some(problem) = apps.iter().find_map(|a| a.class().problem.clone()) {
+            panic!("while waiting for {what}: {problem}");
+        }
+        assert!(Instant::now() < deadline, "gave up waiting for {what}");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn vote_turn(app: &App) -> Option<usize> {
+    app.class().vote.as_ref().map(|v| v.view.turn)
+}
+
+#[test]
+fn a_facilitator_and_three_trainees_play_a_vote_mode_call_to_its_end() {
+    let hub = sqlite_hub();
+    let data = tempfile::tempdir().expect("a temporary folder");
+    let reference = model(REFERENCE);
+
+    // The facilitator creates the class from the game.
+    let mut facilitator = game_app(&data.path().join("facilitator"), 31);
+    facilitator.send(CreateClass {
+        hub: hub.url(),
+        name: "Wednesday intake".into(),
+        scenarios: vec![REFERENCE.into()],
+        mode: Mode::Practice,
+    });
+    until(&mut [&mut facilitator], "the class", |a| {
+        a.class().facilitating.is_some()
+    });
+    let join_code = facilitator
+        .class()
+        .facilitating
+        .as_ref()
+        .map(|f| f.class.join_code.clone())
+        .expect("created");
+
+    // The facilitator's PC restarts before the session: the game still runs
+    // the class (it votes with the kept secret below).
+    drop(facilitator);
+    let mut facilitator = game_app(&data.path().join("facilitator"), 31);
+    let kept = facilitator
+        .class()
+        .facilitating
+        .as_ref()
+        .expect("still running the class");
+    assert_eq!(
+        (kept.class.name.as_str(), kept.class.join_code.as_str()),
+        ("Wednesday intake", join_code.as_str())
+    );
+    let secret = kept.secret.clone();
+
+    // Three trainees join from their own PCs, with the address as typed.
+    let address = hub.url().trim_start_matches("http://").to_owned();
+    let mut trainees: Vec<App> = ["Ana", "Ben", "Chen"]
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let mut app = game_app(&data.path().join(name), 100 + i as u64);
+            app.send(JoinClass {
+                hub: address.clone(),
+                join_code: join_code.to_lowercase(),
+                name: (*name).into(),
+            });
+            app
+        })
+        .collect();
+    {
+        let mut all: Vec<&mut App> = trainees.iter_mut().collect();
+        until(&mut all, "the trainees to join", |a| {
+            a.class().membership.is_some()
+        });
+    }
+    for (app, name) in trainees.iter().zip(["Ana", "Ben", "Chen"]) {
+        let m = app.class().membership.as_ref().expect("joined");
+        assert_eq!(m.name, name);
+        assert_eq!(m.class.name, "Wednesday intake");
+        assert_eq!(m.class.scenarios[0].id, REFERENCE);
+    }
+
+    // A trainee who looks before the facilitator starts finds no vote.
+    trainees[0].send(FollowClassVote);
+    until(&mut [&mut trainees[0]], "the answer", |a| !a.class().busy);
+    assert!(trainees[0].class().no_vote_yet);
+    assert_eq!(trainees[0].screen(), Screen::Title, "and stays where it was");
+
+    // The facilitator starts the vote; the trainees go to it.
+    facilitator.send(StartClassVote {
+        scenario: REFERENCE.into(),
+    });
+    until(&mut [&mut facilitator], "the vote", |a| {
+        a.class().vote.is_some() && a.screen() == Screen::ClassVote
+    });
+    assert_eq!(facilitator.screen(), Screen::ClassVote);
+    let (seed, language) = {
+        let view = &facilitator.class().vote.as_ref().expect("followed").view;
+        (view.seed, view.language.clone())
+    };
+    assert_eq!(seed, 31, "the facilitator's game chose the seed");
+    for app in &mut trainees {
+        app.send(FollowClassVote);
+    }
+    {
+        let mut all: Vec<&mut App> = trainees.iter_mut().collect();
+        until(&mut all, "the trainees to reach the vote", |a| {
+            a.class().vote.is_some() && a.screen() == Screen::ClassVote
+        });
+    }
+    for app in &trainees {
+        assert_eq!(app.screen(), Screen::ClassVote);
+        assert_eq!(app.class().vote.as_ref().map(|v| v.role), Some(VoteRole::Trainee));
+    }
+
+    // Turn by turn: Ana and Ben vote for the best reply, Chen for the first
+    // shown; the facilitator plays the class's choice. The same call, played
+    // alone with the same seed, tells what each turn should show.
+    let mut expected = Call::start(Arc::clone(&reference), seed, &language);
+    let mut turns = 0;
+    while !expected.is_over() {
+        turns += 1;
+        assert!(turns < 40, "the call never ended");
+        let best = expected.hint().map(|o| o.id.clone()).expect("a best reply");
+        let first = expected.options()[0].id.clone();
+        for app in &trainees {
+            let view = &app.class().vote.as_ref().expect("followed").view;
+            assert_eq!(view.turn, turns);
+            assert_eq!(
+                view.caller,
+                expected.caller_line(),
+                "every trainee sees the caller's line"
+            );
+            assert_eq!(
+                view.options.iter().map(|o| o.id.as_str()).collect::<Vec<_>>(),
+                expected
+                    .options()
+                    .iter()
+                    .map(|o| o.id.as_str())
+                    .collect::<Vec<_>>(),
+                "every trainee sees the same options in the same order"
+            );
+            assert!(
+                view.options.iter().all(|o| o.votes.is_none()),
+                "trainees do not see the count"
+            );
+        }
+        for (i, app) in trainees.iter_mut().enumerate() {
+            app.send(CastClassVote(if i < 2 { best.clone() } else { first.clone() }));
+        }
+        // The facilitator's bars fill as the votes arrive.
+        until(&mut [&mut facilitator], "three votes", |a| {
+            a.class().vote.as_ref().is_some_and(|v| v.view.voted == 3)
+        });
+        let view = &facilitator.class().vote.as_ref().expect("followed").view;
+        let count = |id: &str| view.options.iter().find(|o| o.id == id).and_then(|o| o.votes);
+        if best == first {
+            assert_eq!(count(&best), Some(3));
+        } else {
+            assert_eq!((count(&best), count(&first)), (Some(2), Some(1)));
+        }
+        {
+            let mut all: Vec<&mut App> = trainees.iter_mut().collect();
+            until(&mut all, "each trainee to see their vote is in", |a| {
+                a.class().vote.as_ref().is_some_and(|v| v.view.my_vote.is_some())
+            });
+        }
+        for (i, app) in trainees.iter().enumerate() {
+            let mine = app.class().vote.as_ref().and_then(|v| v.view.my_vote.clone());
+            assert_eq!(mine, Some(if i < 2 { best.clone() } else { first.clone() }));
+        }
+
+        facilitator.send(PlayClassTurn(None));
+        expected.choose_id(&best).expect("the majority reply is offered");
+        let next = turns + 1;
+        let mut all: Vec<&mut App> = std::iter::once(&mut facilitator)
+            .chain(trainees.iter_mut())
+            .collect();
+        until(&mut all, "the next turn", |a| {
+            a.class()
+                .vote
+                .as_ref()
+                .is_some_and(|v| v.view.turn == next || v.view.ending.is_some())
+        });
+    }
+
+    // The ending and the class's debrief, on every screen.
+    let mut all: Vec<&mut App> = std::iter::once(&mut facilitator)
+        .chain(trainees.iter_mut())
+        .collect();
+    until(&mut all, "the debrief", |a| {
+        a.class().vote.as_ref().is_some_and(|v| v.debrief.is_some())
+    });
+    let ending = expected.ending().expect("the call ended");
+    let alone = expected.debrief().expect("a debrief");
+    for app in [&facilitator].into_iter().chain(trainees.iter()) {
+        let vote = app.class().vote.as_ref().expect("followed");
+        assert_eq!(
+            vote.view.ending.as_ref().map(|e| e.id.as_str()),
+            Some(ending.id.as_str())
+        );
+        let debrief = vote.debrief.as_ref().expect("the debrief");
+        assert_eq!(debrief.turns.len(), turns);
+        assert_eq!(
+            debrief.debrief["respect"]["percent"].as_u64(),
+            Some(u64::from(alone.respect.percent))
+        );
+        for turn in &debrief.turns {
+            assert_eq!(turn.votes.iter().map(|v| v.votes).sum::<u32>(), 3);
+            assert_eq!(turn.majority.as_deref(), Some(turn.played.as_str()));
+            assert!(!turn.overridden);
+            assert_eq!(turn.played, turn.best, "the class followed the best reply");
+            assert!(turn.voted_best_percent >= 66, "{turn:?}");
+        }
+    }
+    assert_eq!(vote_turn(&facilitator), Some(turns + 1));
+
+    // Backing out: a trainee lets the vote go, the facilitator keeps it to
+    // come back to.
+    trainees[0].send(LeaveClassVote);
+    assert_eq!(trainees[0].screen(), Screen::Class);
+    assert!(trainees[0].class().vote.is_none());
+    facilitator.send(LeaveClassVote);
+    assert_eq!(facilitator.screen(), Screen::Class);
+    assert!(facilitator.class().vote.is_some());
+
+    // Setting up another class: this PC stops running this one, for good.
+    facilitator.send(StopRunningClass);
+    assert!(facilitator.class().facilitating.is_none());
+    assert!(facilitator.class().vote.is_none());
+    drop(facilitator);
+    let again = game_app(&data.path().join("facilitator"), 32);
+    assert!(again.class().facilitating.is_none());
+    // The class goes on at the hub: its trainees are still in it.
+    let overview = client(&hub)
+        .class_overview(&secret, &join_code)
+        .expect("the class is still on the hub");
+    assert_eq!(overview.trainees.len(), 3);
+}
+
+#[test]
+fn a_call_finished_in_a_class_reaches_the_hub_and_the_picker_puts_the_assignment_first() {
+    let hub = sqlite_hub();
+    let c = client(&hub);
+    let created = c
+        .create_class(&callsim_trainee::class::NewClass {
+            name: "Thursday".into(),
+            scenarios: vec!["on-hold-too-long".into(), REFERENCE.into()],
+            mode: callsim_trainee::class::Mode::Exam,
+        })
+        .expect("the class is created");
+    let data = tempfile::tempdir().expect("a temporary folder");
+    let mut app = game_app(data.path(), 5);
+    app.send(AddTrainee("Dana".into()));
+    app.send(JoinClass {
+        hub: hub.url(),
+        join_code: created.class.join_code.clone(),
+        name: "Dana".into(),
+    });
+    until(&mut [&mut app], "joining", |a| a.class().membership.is_some());
+    // The class is an exam: the game follows.
+    until(&mut [&mut app], "exam mode", |a| {
+        a.world().resource::<Records>().settings.mode == Mode::Exam
+    });
+    assert_eq!(app.class().assigned("on-hold-too-long"), Some(0));
+    assert_eq!(app.class().assigned(REFERENCE), Some(1));
+    assert_eq!(app.class().assigned("dinner-time-call"), None);
+
+    // A call played in the game, start to end.
+    app.send(PickScenario(REFERENCE.into()));
+    app.send(AnswerCall);
+    let mut turns = 0;
+    while !app.world().resource::<LiveCall>().call.is_over() {
+        let options = app.world().resource::<LiveCall>().call.options().len();
+        app.send(game::ChooseOption(turns % options + 1));
+        turns += 1;
+        assert!(turns < 40, "the call never ended");
+    }
+    let debrief = app.world().resource::<LastCall>().debrief.clone();
+    until(&mut [&mut app], "the upload", |a| a.class().sent == 1);
+    assert_eq!(app.class().pending(), 0);
+
+    let token = app
+        .class()
+        .membership
+        .as_ref()
+        .map(|m| m.token.clone())
+        .expect("joined");
+    let stored = c.my_attempts(&token).expect("lists");
+    assert_eq!(stored.len(), 1, "sent once");
+    assert!(stored[0].verified, "the hub replayed it");
+    assert_eq!(stored[0].scenario, REFERENCE);
+    assert_eq!(
+        (stored[0].respect, stored[0].sincerity),
+        (debrief.respect.percent, debrief.sincerity.percent)
+    );
+
+    // The next run of the game remembers the class.
+    drop(app);
+    let again = game_app(data.path(), 6);
+    let m = again.class().membership.as_ref().expect("still in the class");
+    assert_eq!(m.class.name, "Thursday");
+}

@@ -1,0 +1,431 @@
+//! Trust, but replay: the hub plays an uploaded attempt's choices again with
+//! the engine and its own copy of the scenario, and refuses a debrief whose
+//! scores the choices do not earn.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use callsim_core::call::{Call, CallRecord};
+use callsim_core::wire::AttemptUpload;
+use callsim_core::debrief::{Debrief, Score};
+use callsim_core::engine::Model;
+use callsim_core::points::{Points, Skill};
+use callsim_core::scenario::{EndingKind, Scenario, load_folder};
+
+use super::store::{AttemptRow, PillarScore, TurnRow};
+
+/// The scenarios the hub can replay, by id.
+#[derive(Default, Clone)]
+pub struct HubScenarios {
+    models: BTreeMap<String, Arc<Model>>,
+}
+
+impl HubScenarios {
+    /// Loads every scenario file in `dir`. A broken file is reported and
+    /// skipped: its attempts are then stored unverified, not lost.
+    pub fn load(dir: &Path) -> (HubScenarios, Vec<String>) {
+        let mut library = HubScenarios::default();
+        let mut problems = Vec::new();
+        let loads = match load_folder(dir) {
+            Ok(loads) => loads,
+            Err(e) => {
+                problems.push(format!("{}: {e}", dir.display()));
+                return (library, problems);
+            }
+        };
+        for load in loads {
+            match load.map_err(|e| e.render()).and_then(|loaded| {
+                let file = loaded.file.display().to_string();
+                Model::new(loaded.scenario).map_err(|e| format!("{file}: {e}"))
+            }) {
+                Ok(model) => {
+                    library.models.insert(model.scenario.id.clone(), Arc::new(model));
+                }
+                Err(message) => problems.push(message),
+            }
+        }
+        (library, problems)
+    }
+
+    pub fn add(&mut self, model: Arc<Model>) {
+        self.models.insert(model.scenario.id.clone(), model);
+    }
+
+    pub fn model(&self, id: &str) -> Option<&Arc<Model>> {
+        self.models.get(id)
+    }
+
+    pub fn scenario(&self, id: &str) -> Option<&Scenario> {
+        self.models.get(id).map(|m| &m.scenario)
+    }
+
+    /// The scenario's title in its own default language.
+    pub fn title(&self, id: &str) -> Option<String> {
+        self.scenario(id)
+            .map(|s| s.text(&s.title, &s.default_language).to_owned())
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.models.keys().map(String::as_str)
+    }
+
+    pub fn len(&self) -> usize {
+        self.models.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.models.is_empty()
+    }
+}
+
+/// The parts of an uploaded `callsim_core::Debrief` the hub reads. Extra fields
+/// are fine: the debrief may grow.
+#[derive(Debug, Deserialize)]
+struct DebriefFacts {
+    scenario: String,
+    seed: u64,
+    language: String,
+    ending: EndingFacts,
+    over_accommodated: bool,
+    respect: ClaimedScore,
+    sincerity: ClaimedScore,
+    skills: Vec<SkillFacts>,
+    turns: Vec<TurnFacts>,
+    choices: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct EndingFacts {
+    id: String,
+    kind: EndingKind,
+}
+
+#[derive(Debug, Deserialize)]
+struct SkillFacts {
+    skill: Skill,
+    total: i32,
+    best: i32,
+    worst: i32,
+    percent: u8,
+}
+
+#[derive(Debug, Deserialize)]
+struct TurnFacts {
+    number: usize,
+    node: String,
+    caller: String,
+    reply: String,
+    text: String,
+    points: Points,
+    was_best: bool,
+}
+
+/// A score as the debrief's JSON has it.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(from = "ScoreFacts")]
+struct ClaimedScore(Score);
+
+#[derive(Debug, Deserialize)]
+struct ScoreFacts {
+    total: i32,
+    best: i32,
+    worst: i32,
+    percent: u8,
+}
+
+impl From<ScoreFacts> for ClaimedScore {
+    fn from(r: ScoreFacts) -> ClaimedScore {
+        ClaimedScore(Score {
+            total: r.total,
+            best: r.best,
+            worst: r.worst,
+            percent: r.percent,
+        })
+    }
+}
+
+/// Why an attempt cannot be accepted: always the uploader's to fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub code: &'static str,
+    pub message: String,
+}
+
+fn reject(code: &'static str, message: impl Into<String>) -> Rejection {
+    Rejection {
+        code,
+        message: message.into(),
+    }
+}
+
+/// An upload, checked, as the rows the hub stores.
+#[derive(Debug)]
+pub struct CheckedAttempt {
+    pub row: AttemptRow,
+    pub turns: Vec<TurnRow>,
+}
+
+/// Checks `upload` and turns it into rows. With `require_replay` (exam
+/// mode) an attempt the hub cannot replay is refused rather than stored
+/// unverified.
+pub fn verify_attempt(
+    library: &HubScenarios,
+    upload: &AttemptUpload,
+    trainee_id: i64,
+    class_id: i64,
+    require_replay: bool,
+) -> Result<CheckedAttempt, Rejection> {
+    let facts: DebriefFacts = serde_json::from_value(upload.debrief.clone()).map_err(|e| {
+        reject(
+            "invalid-debrief",
+            format!("`debrief` is not a callsim debrief: {e}"),
+        )
+    })?;
+    for (what, said, debrief) in [
+        ("scenario", upload.scenario.clone(), facts.scenario.clone()),
+        ("seed", upload.seed.to_string(), facts.seed.to_string()),
+        ("language", upload.language.clone(), facts.language.clone()),
+        ("choices", upload.choices.join(","), facts.choices.join(",")),
+    ] {
+        if said != debrief {
+            return Err(reject(
+                "debrief-mismatch",
+                format!("the attempt's {what} ({said}) differs from its debrief's ({debrief})"),
+            ));
+        }
+    }
+    let finished_at = super::parse_time(&upload.finished_at).ok_or_else(|| {
+        reject(
+            "invalid-time",
+            format!(
+                "finished_at `{}` is not an RFC 3339 time such as 2025-01-31T09:30:00Z",
+                upload.finished_at
+            ),
+        )
+    })?;
+
+    let (verified, summary, turns) = match library.model(&upload.scenario) {
+        Some(model) => {
+            let replayed = replay(model, upload)?;
+            compare(&facts, &replayed)?;
+            (
+                true,
+                Summary::of_debrief(&replayed),
+                turn_rows_of_debrief(&replayed),
+            )
+        }
+        None if require_replay => {
+            return Err(reject(
+                "unknown-scenario",
+                format!(
+                    "this hub has no scenario `{}` to check the attempt against, and an exam class only counts checked attempts",
+                    upload.scenario
+                ),
+            ));
+        }
+        None => (false, Summary::of_facts(&facts), turn_rows_of_facts(&facts)),
+    };
+
+    let body = serde_json::to_string(upload).map_err(|e| reject("invalid-attempt", e.to_string()))?;
+    Ok(CheckedAttempt {
+        row: AttemptRow {
+            id: upload.attempt_id.clone(),
+            trainee_id,
+            class_id,
+            scenario: upload.scenario.clone(),
+            seed: upload.seed,
+            language: upload.language.clone(),
+            body,
+            verified,
+            success: summary.ending_kind.is_good() && !summary.over_accommodated,
+            ending: summary.ending,
+            ending_kind: summary.ending_kind.name().to_owned(),
+            over_accommodated: summary.over_accommodated,
+            respect: summary.respect,
+            sincerity: summary.sincerity,
+            skills: summary.skills,
+            finished_at,
+            received_at: super::now(),
+        },
+        turns,
+    })
+}
+
+fn replay(model: &Arc<Model>, upload: &AttemptUpload) -> Result<Debrief, Rejection> {
+    let record = CallRecord {
+        scenario: upload.scenario.clone(),
+        seed: upload.seed,
+        language: upload.language.clone(),
+        choices: upload.choices.clone(),
+    };
+    let call = Call::replay(Arc::clone(model), &record).map_err(|e| {
+        reject(
+            "replay-failed",
+            format!(
+                "the choices cannot be played on this hub's copy of `{}`: {e}; the game's scenario file may differ from the hub's",
+                upload.scenario
+            ),
+        )
+    })?;
+    call.debrief().ok_or_else(|| {
+        reject(
+            "unfinished-call",
+            format!(
+                "replaying the {} choices leaves the call unfinished; only finished calls are attempts",
+                upload.choices.len()
+            ),
+        )
+    })
+}
+
+fn score_text(s: &Score) -> String {
+    format!("{}/100 (total {})", s.percent, s.total)
+}
+
+/// The first way the uploaded debrief differs from the replay, as a 422.
+fn compare(facts: &DebriefFacts, replayed: &Debrief) -> Result<(), Rejection> {
+    let forged = |what: &str, claimed: String, actual: String| {
+        Err(reject(
+            "forged-scores",
+            format!("the debrief's {what} is {claimed}, but replaying its choices gives {actual}"),
+        ))
+    };
+    if facts.ending.id != replayed.ending.id || facts.ending.kind != replayed.ending.kind {
+        return forged("ending", facts.ending.id.clone(), replayed.ending.id.clone());
+    }
+    if facts.over_accommodated != replayed.over_accommodated {
+        return forged(
+            "over-accommodation flag",
+            facts.over_accommodated.to_string(),
+            replayed.over_accommodated.to_string(),
+        );
+    }
+    for (name, claimed, actual) in [
+        ("respect", &facts.respect.0, &replayed.respect),
+        ("sincerity", &facts.sincerity.0, &replayed.sincerity),
+    ] {
+        if claimed != actual {
+            return forged(name, score_text(claimed), score_text(actual));
+        }
+    }
+    if facts.skills.len() != replayed.skills.len() {
+        return forged(
+            "number of sub-skills",
+            facts.skills.len().to_string(),
+            replayed.skills.len().to_string(),
+        );
+    }
+    for (claimed, actual) in facts.skills.iter().zip(&replayed.skills) {
+        let claimed_score = Score {
+            total: claimed.total,
+            best: claimed.best,
+            worst: claimed.worst,
+            percent: claimed.percent,
+        };
+        if claimed.skill != actual.skill || claimed_score != actual.score {
+            return forged(
+                actual.skill.name(),
+                score_text(&claimed_score),
+                score_text(&actual.score),
+            );
+        }
+    }
+    if facts.turns.len() != replayed.turns.len() {
+        return forged(
+            "number of turns",
+            facts.turns.len().to_string(),
+            replayed.turns.len().to_string(),
+        );
+    }
+    for (claimed, actual) in facts.turns.iter().zip(&replayed.turns) {
+        if claimed.reply != actual.turn.reply || claimed.points != actual.turn.points {
+            return forged(
+                &format!("turn {} ({})", actual.turn.number, actual.turn.reply),
+                format!("{} {}", claimed.reply, claimed.points),
+                format!("{} {}", actual.turn.reply, actual.turn.points),
+            );
+        }
+    }
+    Ok(())
+}
+
+struct Summary {
+    ending: String,
+    ending_kind: EndingKind,
+    over_accommodated: bool,
+    respect: PillarScore,
+    sincerity: PillarScore,
+    skills: [u8; 4],
+}
+
+fn pillar(s: &Score) -> PillarScore {
+    PillarScore {
+        percent: s.percent,
+        raw: i64::from(s.total),
+        worst: i64::from(s.worst),
+        best: i64::from(s.best),
+    }
+}
+
+impl Summary {
+    fn of_debrief(d: &Debrief) -> Summary {
+        Summary {
+            ending: d.ending.id.clone(),
+            ending_kind: d.ending.kind,
+            over_accommodated: d.over_accommodated,
+            respect: pillar(&d.respect),
+            sincerity: pillar(&d.sincerity),
+            skills: Skill::ALL.map(|s| d.skill(s).percent),
+        }
+    }
+
+    fn of_facts(f: &DebriefFacts) -> Summary {
+        let skill = |s: Skill| {
+            f.skills
+                .iter()
+                .find(|x| x.skill == s)
+                .map_or(0, |x| x.percent.min(100))
+        };
+        Summary {
+            ending: f.ending.id.clone(),
+            ending_kind: f.ending.kind,
+            over_accommodated: f.over_accommodated,
+            respect: pillar(&f.respect.0),
+            sincerity: pillar(&f.sincerity.0),
+            skills: Skill::ALL.map(skill),
+        }
+    }
+}
+
+fn turn_rows_of_debrief(d: &Debrief) -> Vec<TurnRow> {
+    d.turns
+        .iter()
+        .map(|t| TurnRow {
+            number: t.turn.number as i64,
+            node: t.turn.node.clone(),
+            caller: t.turn.caller.clone(),
+            reply: t.turn.reply.clone(),
+            reply_text: t.turn.text.clone(),
+            total: i64::from(t.turn.points.total()),
+            was_best: t.was_best,
+        })
+        .collect()
+}
+
+fn turn_rows_of_facts(f: &DebriefFacts) -> Vec<TurnRow> {
+    f.turns
+        .iter()
+        .map(|t| TurnRow {
+            number: t.number as i64,
+            node: t.node.clone(),
+            caller: t.caller.clone(),
+            reply: t.reply.clone(),
+            reply_text: t.text.clone(),
+            total: i64::from(t.points.total()),
+            was_best: t.was_best,
+        })
+        .collect()
+}

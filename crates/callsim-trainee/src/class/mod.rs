@@ -1,0 +1,344 @@
+//! The game's side of a class: talk to a class hub (join, upload attempts,
+//! vote mode) and keep finished calls in a durable outbox until the hub has
+//! them. Blocking calls, no Bevy: the game runs them off its main thread.
+
+mod outbox;
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use ureq::http::{Method, Request};
+
+pub use self::outbox::{Facilitation, Membership, Outbox, SendReport, Waiting};
+pub use callsim_core::wire::*;
+
+/// Why a call to the hub failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientError {
+    /// The hub could not be reached, or failed on its side (5xx): the same
+    /// request may work later.
+    Unreachable(String),
+    /// The hub refused the request (4xx): sending it again will not help.
+    Refused {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    /// Something on this PC: the outbox file, an unreadable answer.
+    Local(String),
+}
+
+impl ClientError {
+    /// Whether trying the same request later may work.
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, ClientError::Unreachable(_))
+    }
+}
+
+impl fmt::Display for ClientError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClientError::Unreachable(m) => write!(f, "the class hub cannot be reached: {m}"),
+            ClientError::Refused { message, .. } => f.write_str(message),
+            ClientError::Local(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for ClientError {}
+
+/// A class hub at an address on the local network.
+#[derive(Clone)]
+pub struct HubClient {
+    base: String,
+    agent: ureq::Agent,
+}
+
+impl fmt::Debug for HubClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HubClient").field("base", &self.base).finish()
+    }
+}
+
+/// What a request authenticates with.
+#[derive(Debug, Clone, Copy)]
+pub enum Auth<'a> {
+    None,
+    /// A trainee's token from `join`.
+    Trainee(&'a str),
+    /// A class's facilitator secret from `create_class`.
+    Facilitator(&'a str),
+}
+
+impl<'a> Auth<'a> {
+    fn header(self) -> Option<&'a str> {
+        match self {
+            Auth::None => None,
+            Auth::Trainee(s) | Auth::Facilitator(s) => Some(s),
+        }
+    }
+}
+
+impl HubClient {
+    /// `address` as the facilitator gives it: `192.168.1.20:7878`,
+    /// `hub.local:7878` or `http://...`. Plain HTTP only: a hub lives on the
+    /// training room's network.
+    pub fn new(address: &str) -> Result<HubClient, ClientError> {
+        let address = address.trim().trim_end_matches('/');
+        let base = if address.starts_with("https://") {
+            return Err(ClientError::Local(
+                "this game talks plain http:// to a hub on the local network; use the address without https"
+                    .into(),
+            ));
+        } else if address.starts_with("http://") {
+            address.to_owned()
+        } else {
+            format!("http://{address}")
+        };
+        if base.len() <= "http://".len() {
+            return Err(ClientError::Local("the hub address is empty".into()));
+        }
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_connect(Some(Duration::from_secs(3)))
+            .timeout_global(Some(Duration::from_secs(40)))
+            .build()
+            .into();
+        Ok(HubClient { base, agent })
+    }
+
+    /// The hub's base URL, `http://host:port`.
+    pub fn address(&self) -> &str {
+        &self.base
+    }
+
+    fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        auth: Auth<'_>,
+        body: Option<&impl Serialize>,
+    ) -> Result<(u16, T), ClientError> {
+        let url = format!("{}{API}{path}", self.base);
+        let mut request = Request::builder().method(method).uri(&url);
+        if let Some(secret) = auth.header() {
+            request = request.header("Authorization", format!("Bearer {secret}"));
+        }
+        let bytes = match body {
+            Some(body) => {
+                request = request.header("Content-Type", "application/json");
+                serde_json::to_vec(body).map_err(|e| ClientError::Local(e.to_string()))?
+            }
+            None => Vec::new(),
+        };
+        let request = request
+            .body(bytes)
+            .map_err(|e| ClientError::Local(format!("{url}: {e}")))?;
+        let mut response = self
+            .agent
+            .run(request)
+            .map_err(|e| ClientError::Unreachable(format!("{}: {e}", self.base)))?;
+        let status = response.status().as_u16();
+        let text = response
+            .body_mut()
+            .with_config()
+            .limit(64 * 1024 * 1024)
+            .read_to_string()
+            .map_err(|e| ClientError::Unreachable(format!("{}: the answer was cut off: {e}", self.base)))?;
+        if status >= 400 {
+            let detail = serde_json::from_str::<ErrorBody>(&text)
+                .map(|b| b.error)
+                .unwrap_or(ErrorDetail {
+                    code: "http".into(),
+                    message: format!("the hub answered {status}"),
+                });
+            return Err(if status >= 500 {
+                ClientError::Unreachable(detail.message)
+            } else {
+                ClientError::Refused {
+                    status,
+                    code: detail.code,
+                    message: detail.message,
+                }
+            });
+        }
+        let value = serde_json::from_str(&text).map_err(|e| {
+            ClientError::Local(format!(
+                "the hub's answer to {path} is not what this game expects: {e}"
+            ))
+        })?;
+        Ok((status, value))
+    }
+
+    fn get<T: DeserializeOwned>(&self, path: &str, auth: Auth<'_>) -> Result<T, ClientError> {
+        self.call(Method::GET, path, auth, None::<&()>).map(|(_, v)| v)
+    }
+
+    fn send<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        auth: Auth<'_>,
+        body: &impl Serialize,
+    ) -> Result<T, ClientError> {
+        self.call(method, path, auth, Some(body)).map(|(_, v)| v)
+    }
+
+    /// A facilitator creates a class; keep `facilitator_secret` safe, the
+    /// hub shows it only once.
+    pub fn create_class(&self, class: &NewClass) -> Result<ClassCreated, ClientError> {
+        self.send(Method::POST, "/classes", Auth::None, class)
+    }
+
+    /// A trainee joins with the join code the facilitator shows.
+    pub fn join(&self, join_code: &str, name: &str) -> Result<Joined, ClientError> {
+        let body = JoinRequest {
+            join_code: join_code.to_owned(),
+            name: name.to_owned(),
+        };
+        self.send(Method::POST, "/join", Auth::None, &body)
+    }
+
+    /// The trainee and their class: its mode and assigned scenarios, in order.
+    pub fn me(&self, token: &str) -> Result<TraineeInfo, ClientError> {
+        self.get("/me", Auth::Trainee(token))
+    }
+
+    /// Sends one attempt. Prefer `Outbox`, which keeps it until the hub has it.
+    pub fn upload(&self, token: &str, attempt: &AttemptUpload) -> Result<AttemptReceipt, ClientError> {
+        self.send(Method::POST, "/attempts", Auth::Trainee(token), attempt)
+    }
+
+    /// The trainee's own attempts on the hub.
+    pub fn my_attempts(&self, token: &str) -> Result<Vec<AttemptSummary>, ClientError> {
+        self.get("/attempts", Auth::Trainee(token))
+    }
+
+    /// The facilitator's list of who joined.
+    pub fn class_overview(&self, secret: &str, join_code: &str) -> Result<ClassOverview, ClientError> {
+        self.get(
+            &format!("/classes/{}", code_segment(join_code)),
+            Auth::Facilitator(secret),
+        )
+    }
+
+    /// The class results as JSON (the same figures as the results page).
+    pub fn results(&self, secret: &str, join_code: &str) -> Result<serde_json::Value, ClientError> {
+        self.get(
+            &format!("/classes/{}/results", code_segment(join_code)),
+            Auth::Facilitator(secret),
+        )
+    }
+
+    /// The facilitator opens a vote on `scenario` with `seed`: the hub plays
+    /// the call, everyone sees the same options.
+    pub fn open_vote(&self, secret: &str, join_code: &str, vote: &NewVote) -> Result<VoteView, ClientError> {
+        self.send(
+            Method::POST,
+            &format!("/classes/{}/votes", code_segment(join_code)),
+            Auth::Facilitator(secret),
+            vote,
+        )
+    }
+
+    /// The class's latest vote, if the facilitator has started one.
+    pub fn current_vote(&self, auth: Auth<'_>, join_code: &str) -> Result<Option<VoteView>, ClientError> {
+        match self.get(
+            &format!("/classes/{}/votes/current", code_segment(join_code)),
+            auth,
+        ) {
+            Ok(view) => Ok(Some(view)),
+            Err(ClientError::Refused {
+                status: 404, code, ..
+            }) if code == "no-vote" => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The vote's state now, or (with `after`) as soon as it is newer than
+    /// that version, waiting at most `wait` (up to 30 s): a long poll.
+    pub fn vote_view(
+        &self,
+        auth: Auth<'_>,
+        session: i64,
+        after: Option<u64>,
+        wait: Duration,
+    ) -> Result<VoteView, ClientError> {
+        let path = match after {
+            Some(v) => format!("/votes/{session}?after={v}&wait={}", wait.as_secs().min(30)),
+            None => format!("/votes/{session}"),
+        };
+        self.get(&path, auth)
+    }
+
+    /// A trainee votes on `turn` (changeable until the facilitator plays it).
+    pub fn cast_vote(
+        &self,
+        token: &str,
+        session: i64,
+        turn: usize,
+        reply: &str,
+    ) -> Result<VoteView, ClientError> {
+        let body = CastVote {
+            reply: reply.to_owned(),
+        };
+        self.send(
+            Method::PUT,
+            &format!("/votes/{session}/turns/{turn}/vote"),
+            Auth::Trainee(token),
+            &body,
+        )
+    }
+
+    /// The facilitator plays `turn`: the class's majority with `None`, or
+    /// the reply they choose.
+    pub fn play(
+        &self,
+        secret: &str,
+        session: i64,
+        turn: usize,
+        reply: Option<&str>,
+    ) -> Result<VoteView, ClientError> {
+        let body = PlayTurn {
+            reply: reply.map(str::to_owned),
+        };
+        self.send(
+            Method::POST,
+            &format!("/votes/{session}/turns/{turn}/play"),
+            Auth::Facilitator(secret),
+            &body,
+        )
+    }
+
+    /// The vote-mode call's debrief, once it has ended.
+    pub fn vote_debrief(&self, auth: Auth<'_>, session: i64) -> Result<VoteDebrief, ClientError> {
+        self.get(&format!("/votes/{session}/debrief"), auth)
+    }
+}
+
+/// A join code as a URL path segment: `K7M-Q2P` as typed works too.
+fn code_segment(code: &str) -> String {
+    code.chars().filter(|c| c.is_ascii_alphanumeric()).collect()
+}
+
+/// The attempt a finished call makes, with a fresh id and the time now.
+pub fn attempt_of(debrief: &callsim_core::Debrief) -> Result<AttemptUpload, ClientError> {
+    Ok(AttemptUpload {
+        attempt_id: uuid::Uuid::new_v4().to_string(),
+        scenario: debrief.scenario.clone(),
+        seed: debrief.seed,
+        language: debrief.language.clone(),
+        choices: debrief.choices.clone(),
+        debrief: serde_json::to_value(debrief).map_err(|e| ClientError::Local(e.to_string()))?,
+        finished_at: now(),
+    })
+}
+
+/// Now as RFC 3339 in UTC.
+fn now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
+}

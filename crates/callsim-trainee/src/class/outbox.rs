@@ -1,0 +1,486 @@
+//! The trainee's outbox: finished calls wait in a local SQLite file until the
+//! hub acknowledges them, so a hub that is down or a network that drops
+//! loses nothing, and the attempt's id keeps a re-send from counting twice.
+//! The same file remembers the class this PC has joined and the class its
+//! facilitator runs from it.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{AttemptUpload, ClassInfo, ClientError, HubClient, Receipt, attempt_of};
+
+/// The class this PC's trainee has joined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Membership {
+    /// The hub's address, as given to `HubClient::new`.
+    pub hub: String,
+    pub trainee_id: i64,
+    pub name: String,
+    pub token: String,
+    pub class: ClassInfo,
+}
+
+/// A class this PC's game created and so runs: the facilitator's secret is
+/// kept with it, so a restarted game still runs the class.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facilitation {
+    /// The hub's address, as given to `HubClient::new`.
+    pub hub: String,
+    pub secret: String,
+    pub class: ClassInfo,
+    /// The results page for the projector, with the key in it.
+    pub results_url: String,
+}
+
+/// An attempt still in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waiting {
+    pub attempt_id: String,
+    pub scenario: String,
+    pub queued_at: String,
+    pub tries: i64,
+    /// Why the last try failed.
+    pub last_error: String,
+    /// The hub refused it for good (e.g. scores that do not replay); it
+    /// stays here for the trainee to see and is not sent again.
+    pub rejected: bool,
+}
+
+/// What one `send_pending` did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SendReport {
+    /// Newly stored by the hub.
+    pub sent: usize,
+    /// The hub had them already (an earlier answer was lost on the way).
+    pub already_there: usize,
+    /// Refused for good: (attempt id, the hub's reason).
+    pub rejected: Vec<(String, String)>,
+    /// Still waiting, with why the hub could not be reached.
+    pub waiting: usize,
+    pub unreachable: Option<String>,
+}
+
+pub struct Outbox {
+    conn: Mutex<Connection>,
+    /// One sender at a time; a second caller waits rather than sending the
+    /// same attempts in parallel.
+    sending: Mutex<()>,
+}
+
+fn local(e: impl std::fmt::Display) -> ClientError {
+    ClientError::Local(format!("the class outbox: {e}"))
+}
+
+const SCHEMA_VERSION: i64 = 2;
+
+impl Outbox {
+    /// Opens (or creates) the outbox file, e.g. `class-outbox.sqlite3` in
+    /// the game's data folder.
+    pub fn open(path: &Path) -> Result<Outbox, ClientError> {
+        let conn = Connection::open(path).map_err(|e| local(format!("{}: {e}", path.display())))?;
+        // FULL: an attempt the game was told is queued survives a power cut.
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;",
+        )
+        .map_err(local)?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(local)?;
+        if version < 1 {
+            conn.execute_batch(
+                "BEGIN;
+                 CREATE TABLE membership (
+                     id INTEGER PRIMARY KEY CHECK (id = 1),
+                     hub TEXT NOT NULL,
+                     trainee_id INTEGER NOT NULL,
+                     name TEXT NOT NULL,
+                     token TEXT NOT NULL,
+                     class TEXT NOT NULL
+                 );
+                 CREATE TABLE outbox (
+                     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                     attempt_id TEXT NOT NULL UNIQUE,
+                     hub TEXT NOT NULL,
+                     token TEXT NOT NULL,
+                     scenario TEXT NOT NULL,
+                     body TEXT NOT NULL,
+                     queued_at TEXT NOT NULL,
+                     state TEXT NOT NULL CHECK (state IN ('waiting', 'sent', 'rejected')),
+                     tries INTEGER NOT NULL DEFAULT 0,
+                     last_error TEXT NOT NULL DEFAULT ''
+                 );
+                 PRAGMA user_version = 1;
+                 COMMIT;",
+            )
+            .map_err(local)?;
+        }
+        if version < 2 {
+            conn.execute_batch(
+                "BEGIN;
+                 CREATE TABLE facilitation (
+                     id INTEGER PRIMARY KEY CHECK (id = 1),
+                     hub TEXT NOT NULL,
+                     secret TEXT NOT NULL,
+                     class TEXT NOT NULL,
+                     results_url TEXT NOT NULL
+                 );
+                 PRAGMA user_version = 2;
+                 COMMIT;",
+            )
+            .map_err(local)?;
+        }
+        if version > SCHEMA_VERSION {
+            return Err(local(format!(
+                "{} was written by a newer callsim (schema {version})",
+                path.display()
+            )));
+        }
+        Ok(Outbox {
+            conn: Mutex::new(conn),
+            sending: Mutex::new(()),
+        })
+    }
+
+    fn conn(&self) -> Result<std::sync::MutexGuard<'_, Connection>, ClientError> {
+        self.conn
+            .lock()
+            .map_err(|_| local("a previous outbox call panicked"))
+    }
+
+    /// Joins a class on `hub` and remembers it for the next runs of the game.
+    pub fn join(&self, hub: &HubClient, join_code: &str, name: &str) -> Result<Membership, ClientError> {
+        let joined = hub.join(join_code, name)?;
+        let membership = Membership {
+            hub: hub.address().to_owned(),
+            trainee_id: joined.trainee_id,
+            name: joined.name,
+            token: joined.token,
+            class: joined.class,
+        };
+        self.remember(&membership)?;
+        Ok(membership)
+    }
+
+    /// Stores `membership` as this PC's class.
+    pub fn remember(&self, m: &Membership) -> Result<(), ClientError> {
+        let class = serde_json::to_string(&m.class).map_err(local)?;
+        self.conn()?
+            .execute(
+                "INSERT INTO membership (id, hub, trainee_id, name, token, class) VALUES (1, ?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (id) DO UPDATE SET hub = excluded.hub, trainee_id = excluded.trainee_id,
+                 name = excluded.name, token = excluded.token, class = excluded.class",
+                params![m.hub, m.trainee_id, m.name, m.token, class],
+            )
+            .map_err(local)?;
+        Ok(())
+    }
+
+    /// The class this PC has joined, if any.
+    pub fn membership(&self) -> Result<Option<Membership>, ClientError> {
+        let row = self
+            .conn()?
+            .query_row(
+                "SELECT hub, trainee_id, name, token, class FROM membership WHERE id = 1",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                    ))
+                },
+            )
+            .optional()
+            .map_err(local)?;
+        row.map(|(hub, trainee_id, name, token, class)| {
+            Ok(Membership {
+                hub,
+                trainee_id,
+                name,
+                token,
+                class: serde_json::from_str(&class).map_err(local)?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Leaves the class on this PC. Attempts already queued are still sent.
+    pub fn leave(&self) -> Result<(), ClientError> {
+        self.conn()?
+            .execute("DELETE FROM membership", [])
+            .map_err(local)?;
+        Ok(())
+    }
+
+    /// Stores `f` as the class this PC runs, in place of any before it.
+    pub fn run_class(&self, f: &Facilitation) -> Result<(), ClientError> {
+        let class = serde_json::to_string(&f.class).map_err(local)?;
+        self.conn()?
+            .execute(
+                "INSERT INTO facilitation (id, hub, secret, class, results_url) VALUES (1, ?1, ?2, ?3, ?4)
+                 ON CONFLICT (id) DO UPDATE SET hub = excluded.hub, secret = excluded.secret,
+                 class = excluded.class, results_url = excluded.results_url",
+                params![f.hub, f.secret, class, f.results_url],
+            )
+            .map_err(local)?;
+        Ok(())
+    }
+
+    /// The class this PC runs, if any.
+    pub fn facilitation(&self) -> Result<Option<Facilitation>, ClientError> {
+        let row = self
+            .conn()?
+            .query_row(
+                "SELECT hub, secret, class, results_url FROM facilitation WHERE id = 1",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                    ))
+                },
+            )
+            .optional()
+            .map_err(local)?;
+        row.map(|(hub, secret, class, results_url)| {
+            Ok(Facilitation {
+                hub,
+                secret,
+                class: serde_json::from_str(&class).map_err(local)?,
+                results_url,
+            })
+        })
+        .transpose()
+    }
+
+    /// Forgets the class this PC runs (it goes on at the hub, and its
+    /// results page keeps working), to set up another.
+    pub fn stop_running_class(&self) -> Result<(), ClientError> {
+        self.conn()?
+            .execute("DELETE FROM facilitation", [])
+            .map_err(local)?;
+        Ok(())
+    }
+
+    /// Queues a finished call for the class this PC has joined; `None` when
+    /// it has joined none. Returns the attempt's id.
+    pub fn enqueue(&self, debrief: &callsim_core::Debrief) -> Result<Option<String>, ClientError> {
+        let Some(m) = self.membership()? else {
+            return Ok(None);
+        };
+        let upload = attempt_of(debrief)?;
+        self.enqueue_upload(&m, &upload)?;
+        Ok(Some(upload.attempt_id))
+    }
+
+    /// Queues `upload` for `membership`'s hub. Queuing the same attempt id
+    /// twice keeps the first.
+    pub fn enqueue_upload(&self, m: &Membership, upload: &AttemptUpload) -> Result<(), ClientError> {
+        let body = serde_json::to_string(upload).map_err(local)?;
+        self.conn()?
+            .execute(
+                "INSERT INTO outbox (attempt_id, hub, token, scenario, body, queued_at, state)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'waiting') ON CONFLICT (attempt_id) DO NOTHING",
+                params![
+                    upload.attempt_id,
+                    m.hub,
+                    m.token,
+                    upload.scenario,
+                    body,
+                    super::now()
+                ],
+            )
+            .map_err(local)?;
+        Ok(())
+    }
+
+    /// Attempts not yet on the hub, oldest first (refused ones included).
+    pub fn waiting(&self) -> Result<Vec<Waiting>, ClientError> {
+        let conn = self.conn()?;
+        let mut stmt = conn
+            .prepare(
+                "SELECT attempt_id, scenario, queued_at, tries, last_error, state FROM outbox
+                 WHERE state != 'sent' ORDER BY seq",
+            )
+            .map_err(local)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(Waiting {
+                    attempt_id: r.get(0)?,
+                    scenario: r.get(1)?,
+                    queued_at: r.get(2)?,
+                    tries: r.get(3)?,
+                    last_error: r.get(4)?,
+                    rejected: r.get::<_, String>(5)? == "rejected",
+                })
+            })
+            .map_err(local)?;
+        rows.collect::<Result<_, _>>().map_err(local)
+    }
+
+    /// How many attempts wait to be sent (refused ones not counted).
+    pub fn pending(&self) -> Result<usize, ClientError> {
+        self.conn()?
+            .query_row("SELECT COUNT(*) FROM outbox WHERE state = 'waiting'", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|n| n as usize)
+            .map_err(local)
+    }
+
+    /// Sends the waiting attempts, oldest first. Stops at the first that
+    /// cannot reach the hub (the rest wait for the next call); an attempt
+    /// the hub refuses is set aside and the others go on.
+    pub fn send_pending(&self) -> Result<SendReport, ClientError> {
+        let _one_sender = self
+            .sending
+            .lock()
+            .map_err(|_| local("a previous send panicked"))?;
+        let queued: Vec<(String, String, String, String)> = {
+            let conn = self.conn()?;
+            let mut stmt = conn
+                .prepare(
+                    "SELECT attempt_id, hub, token, body FROM outbox WHERE state = 'waiting' ORDER BY seq",
+                )
+                .map_err(local)?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .map_err(local)?;
+            rows.collect::<Result<_, _>>().map_err(local)?
+        };
+        let mut report = SendReport::default();
+        for (i, (id, hub, token, body)) in queued.iter().enumerate() {
+            let upload: AttemptUpload = serde_json::from_str(body).map_err(local)?;
+            let result = HubClient::new(hub).and_then(|client| client.upload(token, &upload));
+            let conn = self.conn()?;
+            match result {
+                Ok(receipt) => {
+                    conn.execute(
+                        "UPDATE outbox SET state = 'sent', tries = tries + 1, last_error = '' WHERE attempt_id = ?1",
+                        params![id],
+                    )
+                    .map_err(local)?;
+                    match receipt.receipt {
+                        Receipt::Recorded => report.sent += 1,
+                        Receipt::AlreadyRecorded => report.already_there += 1,
+                    }
+                }
+                Err(e) if e.is_retryable() => {
+                    conn.execute(
+                        "UPDATE outbox SET tries = tries + 1, last_error = ?2 WHERE attempt_id = ?1",
+                        params![id, e.to_string()],
+                    )
+                    .map_err(local)?;
+                    report.waiting = queued.len() - i;
+                    report.unreachable = Some(e.to_string());
+                    break;
+                }
+                Err(e) => {
+                    conn.execute(
+                        "UPDATE outbox SET state = 'rejected', tries = tries + 1, last_error = ?2 WHERE attempt_id = ?1",
+                        params![id, e.to_string()],
+                    )
+                    .map_err(local)?;
+                    report.rejected.push((id.clone(), e.to_string()));
+                }
+            }
+        }
+        Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use callsim_core::wire::{ClassInfo, Mode};
+
+    fn class(name: &str) -> ClassInfo {
+        ClassInfo {
+            name: name.into(),
+            join_code: "K7P2QX".into(),
+            mode: Mode::Practice,
+            scenarios: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_class_a_pc_runs_survives_a_restart_until_it_is_forgotten() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("outbox.sqlite3");
+        let running = Facilitation {
+            hub: "http://10.0.0.5:7878".into(),
+            secret: "s3cret".into(),
+            class: class("Monday intake"),
+            results_url: "http://10.0.0.5:7878/classes/K7P2QX?key=s3cret".into(),
+        };
+        Outbox::open(&path)
+            .expect("opens")
+            .run_class(&running)
+            .expect("stored");
+
+        let reopened = Outbox::open(&path).expect("opens again");
+        assert_eq!(reopened.facilitation().expect("reads"), Some(running.clone()));
+
+        let next = Facilitation {
+            class: class("Tuesday intake"),
+            ..running
+        };
+        reopened.run_class(&next).expect("replaced");
+        assert_eq!(reopened.facilitation().expect("reads"), Some(next));
+        reopened.stop_running_class().expect("forgotten");
+        assert_eq!(
+            Outbox::open(&path).expect("opens").facilitation().expect("reads"),
+            None
+        );
+    }
+
+    #[test]
+    fn an_outbox_from_before_facilitation_was_kept_opens_with_its_class_and_queue() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("outbox.sqlite3");
+        {
+            // The first schema, as a game from before wrote it.
+            let conn = Connection::open(&path).expect("opens");
+            conn.execute_batch(
+                "CREATE TABLE membership (
+                     id INTEGER PRIMARY KEY CHECK (id = 1), hub TEXT NOT NULL, trainee_id INTEGER NOT NULL,
+                     name TEXT NOT NULL, token TEXT NOT NULL, class TEXT NOT NULL);
+                 CREATE TABLE outbox (
+                     seq INTEGER PRIMARY KEY AUTOINCREMENT, attempt_id TEXT NOT NULL UNIQUE,
+                     hub TEXT NOT NULL, token TEXT NOT NULL, scenario TEXT NOT NULL, body TEXT NOT NULL,
+                     queued_at TEXT NOT NULL,
+                     state TEXT NOT NULL CHECK (state IN ('waiting', 'sent', 'rejected')),
+                     tries INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '');
+                 PRAGMA user_version = 1;",
+            )
+            .expect("the old schema");
+            let info = serde_json::to_string(&class("Monday intake")).expect("json");
+            conn.execute(
+                "INSERT INTO membership VALUES (1, 'http://hub', 7, 'Ana', 'tok', ?1)",
+                params![info],
+            )
+            .expect("joined");
+            conn.execute(
+                "INSERT INTO outbox (attempt_id, hub, token, scenario, body, queued_at, state)
+                 VALUES ('a1', 'http://hub', 'tok', 'dinner-time-call', '{}', '2026-11-20T10:00:00Z', 'waiting')",
+                [],
+            )
+            .expect("queued");
+        }
+        let outbox = Outbox::open(&path).expect("the old file opens");
+        let m = outbox.membership().expect("reads").expect("still in the class");
+        assert_eq!((m.name.as_str(), m.class.name.as_str()), ("Ana", "Monday intake"));
+        assert_eq!(
+            outbox.pending().expect("counts"),
+            1,
+            "the queued call still waits"
+        );
+        assert_eq!(outbox.facilitation().expect("reads"), None);
+    }
+}
