@@ -43,9 +43,10 @@ fn a_clean_folder_passes() {
             .any(|l| l.starts_with("error") || l.starts_with("warning")),
         "{text}"
     );
-    let shipped = callsim_core::scenario::scenario_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"))
-        .expect("scenarios/ can be listed")
-        .len();
+    let shipped =
+        callsim_core::scenario::scenario_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios"))
+            .expect("scenarios/ can be listed")
+            .len();
     assert!(
         text.contains(&format!("checked {shipped} file")) && text.contains("0 errors, 0 warnings: ok"),
         "{text}"

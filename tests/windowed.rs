@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 use callsim_core::call::Call;
 use callsim_core::engine::Model;
-use callsim_trainee::progress::ProgressStore;
 use callsim_core::scenario::load_file;
+use callsim_trainee::progress::ProgressStore;
 
 /// The pictures the tour must take with the shipped scenarios (the hold
 /// picture only comes when the scripted call puts the caller on hold).

@@ -16,7 +16,6 @@ use crate::locale::sentences::{Msg, tr};
 use crate::points::Points;
 use crate::scenario::{Action, EndingKind};
 
-
 /// How a call is played. Practice shows the mood meters and each reply's
 /// points as the call goes; an exam shows nothing until the debrief. A
 /// trainee picks one alone; a facilitator picks one for a class.
@@ -79,7 +78,7 @@ pub struct MeterView {
 }
 
 /// A meter before and after a reply.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MeterChange {
     pub id: String,
     pub before: i32,
@@ -87,7 +86,7 @@ pub struct MeterChange {
 }
 
 /// How the call ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EndingView {
     pub id: String,
     pub kind: EndingKind,
@@ -97,8 +96,10 @@ pub struct EndingView {
     pub says: Option<String>,
 }
 
-/// One reply of the trainee's and what it did.
-#[derive(Debug, Clone, Serialize)]
+/// One reply of the trainee's and what it did. Read back from JSON (a
+/// debrief from another PC) it carries no engine state: `state` and
+/// `choice` are only the live call's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Turn {
     pub number: usize,
     pub node: String,
@@ -116,9 +117,9 @@ pub struct Turn {
     pub rule_notes: Vec<String>,
     pub meters: Vec<MeterChange>,
     pub seconds: u32,
-    #[serde(skip)]
+    #[serde(skip, default)]
     pub(crate) state: State,
-    #[serde(skip)]
+    #[serde(skip, default)]
     pub(crate) choice: Choice,
 }
 

@@ -7,8 +7,8 @@ use crate::analysis::{Analysis, Problem, analyze};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::engine::Model;
 use crate::scenario::spans::Path;
-use crate::scenario::{LoadError, Loaded, load_file};
 use crate::scenario::validate::Finding;
+use crate::scenario::{LoadError, Loaded, load_file};
 
 /// What `check` found in one file.
 #[derive(Debug, Clone)]

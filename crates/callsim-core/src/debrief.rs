@@ -2,7 +2,7 @@
 //! 0-100, the four sub-skills, and every turn with its points, its coaching
 //! note, and the best reply that was available there.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::analysis::{Graph, Objective, Scale};
 use crate::call::{Call, EndingView, Turn};
@@ -12,7 +12,7 @@ use crate::points::{Pillar, Points, Skill, percent};
 use crate::scenario::Action;
 
 /// A pillar's or sub-skill's score.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Score {
     pub total: i32,
     /// The best and worst totals any path from this call's start reaches.
@@ -34,7 +34,7 @@ impl Score {
 }
 
 /// A reply as the debrief shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReplyReview {
     pub id: String,
     pub text: String,
@@ -44,7 +44,7 @@ pub struct ReplyReview {
 }
 
 /// One turn of the call, reviewed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TurnReview {
     #[serde(flatten)]
     pub turn: Turn,
@@ -55,15 +55,16 @@ pub struct TurnReview {
     pub best: Option<ReplyReview>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SkillScore {
     pub skill: Skill,
     #[serde(flatten)]
     pub score: Score,
 }
 
-/// The debrief of a finished call.
-#[derive(Debug, Clone, Serialize)]
+/// The debrief of a finished call. It travels as JSON (to the class hub,
+/// back to a vote screen) and reads back as the same type.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Debrief {
     pub scenario: String,
     pub title: String,

@@ -6,11 +6,11 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use crate::locale::text::Text;
 use crate::points::Points;
 use crate::scenario::{Action, Condition, Ending, EndingKind, Scenario};
-use crate::locale::text::Text;
 
 /// Repeats of one reply kind are counted up to this; past it every further
 /// repeat lands like the last counted one. Keeps the state space finite.
@@ -26,11 +26,12 @@ pub const MAX_KINDS: usize = 64;
 pub type Meters = [i32; MAX_METERS];
 
 /// What the trainee chose at a node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum Choice {
     /// A reply of the node, by its index in the file.
     Reply(usize),
     /// Hanging up, which the trainee can always do.
+    #[default]
     HangUp,
 }
 
@@ -46,7 +47,7 @@ pub enum EndingRef {
 }
 
 /// A rule from the seeds that changed how a reply landed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum RuleApplied {
     /// The same kind of reply again: `times` is this use's count.
@@ -133,6 +134,23 @@ pub struct State {
     /// The kind of the reply just chosen, kept only when a condition asks
     /// (`JustUsed`), so other scenarios' states are not split by it.
     last_kind: Option<u8>,
+}
+
+/// An empty state (node 0, meters at 0): only what a turn read back from
+/// JSON carries, never a state a call is in.
+impl Default for State {
+    fn default() -> State {
+        State {
+            node: 0,
+            meters: [0; MAX_METERS],
+            kind_uses: [0; MAX_KINDS],
+            visited: 0,
+            once_used: 0,
+            checked: false,
+            holds: 0,
+            last_kind: None,
+        }
+    }
 }
 
 impl State {

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::debrief::Debrief;
+
 /// The API's path prefix; a breaking change gets a new version beside it.
 pub const API: &str = "/api/v1";
 
@@ -75,8 +77,8 @@ pub struct AttemptUpload {
     pub language: String,
     /// Reply ids in order, as `callsim_core::CallRecord` has them.
     pub choices: Vec<String>,
-    /// The game's `callsim_core::Debrief`, as JSON.
-    pub debrief: serde_json::Value,
+    /// The game's debrief of the call.
+    pub debrief: Debrief,
     /// When the call ended (RFC 3339, UTC); attempts can wait in the queue
     /// for a while before the hub hears of them.
     pub finished_at: String,
@@ -250,8 +252,8 @@ pub struct VotedTurnReview {
 /// The debrief of a vote-mode call: the core's debrief and the class's votes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VoteDebrief {
-    /// The `callsim_core::Debrief` of the call as played, as JSON.
-    pub debrief: serde_json::Value,
+    /// The debrief of the call as played.
+    pub debrief: Debrief,
     pub turns: Vec<VotedTurnReview>,
 }
 

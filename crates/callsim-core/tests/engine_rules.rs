@@ -529,7 +529,8 @@ fn replies_are_shuffled_by_the_seed_and_actions_follow_them() {
 
 #[test]
 fn the_same_seed_and_choices_make_the_same_call_byte_for_byte() {
-    let file = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("scenarios/missing-bonus-number.ron");
+    let file =
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("scenarios/missing-bonus-number.ron");
     let loaded = callsim_core::scenario::load_file(&file).expect("shipped scenario loads");
     let model = Arc::new(Model::new(loaded.scenario).expect("compiles"));
     let play = |seed| {

@@ -359,7 +359,8 @@ fn dot_declares_every_line_ending_and_reply_and_every_edge_end() {
 
 #[test]
 fn dot_edge_labels_carry_points_and_action_tags() {
-    let file = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("scenarios/missing-bonus-number.ron");
+    let file =
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("scenarios/missing-bonus-number.ron");
     let model = model(&file);
     let graph = parse_dot(&dot(&model, "en"));
     let label = |from: &str, reply: &str| {
@@ -564,7 +565,8 @@ fn svg_escapes_markup_and_draws_chinese() {
 
 #[test]
 fn svg_ending_colours_follow_their_kind() {
-    let file = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("scenarios/missing-bonus-number.ron");
+    let file =
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join("scenarios/missing-bonus-number.ron");
     let model = model(&file);
     let text = svg(&model, "en");
     let doc = roxmltree::Document::parse(&text).expect("well-formed");

@@ -14,11 +14,11 @@ use std::time::Duration;
 use bevy::prelude::*;
 use bevy::winit::{EventLoopProxy, EventLoopProxyWrapper, WinitUserEvent};
 
-use callsim_trainee::class::{
-    Auth, ClassInfo, ClientError, Facilitation, HubClient, Membership, NewClass, NewVote,
-    Outbox, SendReport, VoteDebrief, VoteView, Waiting,
-};
 use callsim_core::call::Mode;
+use callsim_trainee::class::{
+    Auth, ClassInfo, ClientError, Facilitation, HubClient, Membership, NewClass, NewVote, Outbox, SendReport,
+    VoteDebrief, VoteView, Waiting,
+};
 
 use super::records::Records;
 use super::screens::Screen;
@@ -284,7 +284,10 @@ enum Reply {
 /// Opens the outbox in the game's data folder and starts the worker.
 fn open(mut commands: Commands, launch: Res<Launch>, proxy: Option<Res<EventLoopProxyWrapper>>) {
     let waker = Waker(proxy.map(|p| (**p).clone()));
-    let folder = launch.data_dir.clone().or_else(callsim_trainee::progress::data_folder);
+    let folder = launch
+        .data_dir
+        .clone()
+        .or_else(callsim_trainee::progress::data_folder);
     let opened = match &folder {
         Some(folder) => std::fs::create_dir_all(folder)
             .map_err(|e| format!("{}: {e}", folder.display()))

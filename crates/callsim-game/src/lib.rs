@@ -30,7 +30,6 @@ use bevy::window::WindowResolution;
 use bevy::winit::WinitSettings;
 use bevy_egui::EguiPlugin;
 
-
 pub use callsim_core::call::Mode;
 pub use callsim_trainee::progress::Settings;
 pub use class::{

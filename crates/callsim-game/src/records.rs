@@ -10,7 +10,9 @@ use bevy::prelude::*;
 
 use callsim_core::call::CallRecord;
 use callsim_core::debrief::Debrief;
-use callsim_trainee::progress::{Attempt, ScenarioBest, Settings, ProgressStore, ProgressError, Trainee, TraineeId};
+use callsim_trainee::progress::{
+    Attempt, ProgressError, ProgressStore, ScenarioBest, Settings, Trainee, TraineeId,
+};
 
 use super::Launch;
 

@@ -248,10 +248,7 @@ fn a_facilitator_and_three_trainees_play_a_vote_mode_call_to_its_end() {
         );
         let debrief = vote.debrief.as_ref().expect("the debrief");
         assert_eq!(debrief.turns.len(), turns);
-        assert_eq!(
-            debrief.debrief["respect"]["percent"].as_u64(),
-            Some(u64::from(alone.respect.percent))
-        );
+        assert_eq!(debrief.debrief.respect.percent, alone.respect.percent);
         for turn in &debrief.turns {
             assert_eq!(turn.votes.iter().map(|v| v.votes).sum::<u32>(), 3);
             assert_eq!(turn.majority.as_deref(), Some(turn.played.as_str()));

@@ -12,13 +12,13 @@ use bevy::prelude::*;
 
 use callsim_core::call::Call;
 use callsim_core::engine::Model;
+use callsim_core::scenario::{Action, load_file};
 use callsim_game::{
     AddTrainee, AnswerCall, ChangeSettings, ChooseOption, LastCall, LiveCall, Mode, Navigate, NextCall,
     OpenDebrief, PickScenario, Records, ReplayCall, Scenarios, Screen, Sound, SoundCue, TakeOffHold,
     TryAgain,
 };
 use callsim_trainee::progress::ProgressStore;
-use callsim_core::scenario::{Action, load_file};
 use game_support::{Drive, headless_game};
 
 const REFERENCE: &str = "missing-bonus-number";

@@ -1,193 +1,38 @@
-//! The hub's HTTP API under `/api/v1` and its routes: who may do what, size
-//! limits, and errors as clear JSON that change nothing.
+//! The hub's HTTP API under `/api/v1`: one handler per route, each a thin
+//! layer over `auth` (who may) and `services` (what happens), answering
+//! JSON, with errors as `error::ApiError`.
 
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{DefaultBodyLimit, FromRequest, Path, Query, Request, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::Deserialize;
-use serde::de::DeserializeOwned;
-use tokio::sync::{Mutex, broadcast};
 use tokio_stream::Stream;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::{BroadcastStream, WatchStream};
 
 use callsim_core::wire::{
-    API, AssignedScenario, AttemptReceipt, AttemptSummary, AttemptUpload, CastVote, ClassCreated, ClassInfo,
-    ClassOverview, ErrorBody, ErrorDetail, JoinRequest, Joined, NewClass, NewVote, PlayTurn, Receipt,
-    StoredAttempt, TraineeEntry, TraineeInfo, VoteView,
+    AttemptReceipt, AttemptSummary, AttemptUpload, CastVote, ClassOverview, JoinRequest, Joined, NewClass,
+    NewVote, PlayTurn, Receipt, StoredAttempt, TraineeEntry, TraineeInfo, VoteView,
 };
 
-use super::store::{AttemptRow, ClassRow, Storage, StoreError, TraineeRow, VoteSessionRow};
-use super::verify::HubScenarios;
-use super::vote::{Room, Rooms, Viewer, VoteError};
-use super::{display_join_code, new_join_code, new_secret, normalise_join_code, secret_hash};
+use crate::auth::*;
+use crate::error::*;
+use crate::services::*;
+use crate::state::*;
 
-/// The largest request body the hub reads. A long call's debrief with every
-/// turn's text in Chinese is well under 200 KiB.
-pub const BODY_LIMIT: usize = 512 * 1024;
+use crate::vote::Viewer;
+use crate::{new_secret, secret_hash};
 
-/// Something that changed in a class, for live pages.
-#[derive(Debug, Clone, Copy)]
-pub struct ClassEvent {
-    pub class_id: i64,
-}
-
-/// Everything a request handler needs.
-pub struct Hub {
-    pub store: Arc<dyn Storage>,
-    pub library: Arc<HubScenarios>,
-    pub events: broadcast::Sender<ClassEvent>,
-    pub rooms: Rooms,
-}
-
-impl Hub {
-    pub fn new(store: Arc<dyn Storage>, library: HubScenarios) -> Arc<Hub> {
-        let (events, _) = broadcast::channel(256);
-        Arc::new(Hub {
-            store,
-            library: Arc::new(library),
-            events,
-            rooms: Rooms::default(),
-        })
-    }
-
-    /// Runs a database call off the async threads.
-    pub async fn db<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&dyn Storage) -> Result<T, StoreError> + Send + 'static,
-    ) -> Result<T, ApiError> {
-        let store = Arc::clone(&self.store);
-        tokio::task::spawn_blocking(move || f(store.as_ref()))
-            .await
-            .map_err(|e| ApiError::internal(format!("a database call failed: {e}")))?
-            .map_err(ApiError::from)
-    }
-
-    fn changed(&self, class_id: i64) {
-        // Nobody listening is fine.
-        let _ = self.events.send(ClassEvent { class_id });
-    }
-
-    pub fn class_info(&self, class: &ClassRow) -> ClassInfo {
-        ClassInfo {
-            name: class.name.clone(),
-            join_code: display_join_code(&class.join_code),
-            mode: class.mode,
-            scenarios: class
-                .scenarios
-                .iter()
-                .map(|id| AssignedScenario {
-                    id: id.clone(),
-                    title: self.library.title(id),
-                })
-                .collect(),
-        }
-    }
-}
-
-/// An error answer: a status, a stable code and a sentence for people.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiError {
-    pub status: StatusCode,
-    pub code: &'static str,
-    pub message: String,
-}
-
-impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError {
-            status,
-            code,
-            message: message.into(),
-        }
-    }
-
-    fn internal(message: String) -> ApiError {
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
-    }
-
-    fn unprocessable(code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
-    }
-}
-
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> ApiError {
-        match e {
-            StoreError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
-            StoreError::Database(m) => ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "database-unavailable",
-                format!("the hub cannot reach its database; try again shortly ({m})"),
-            ),
-        }
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let body = ErrorBody {
-            error: ErrorDetail {
-                code: self.code.to_owned(),
-                message: self.message,
-            },
-        };
-        (self.status, Json(body)).into_response()
-    }
-}
-
-/// A JSON body whose every failure is an `ApiError`.
-pub struct Body<T>(pub T);
-
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(value)) => Ok(Body(value)),
-            Err(rejection) => Err(match rejection {
-                JsonRejection::JsonDataError(e) => ApiError::unprocessable(
-                    "invalid-fields",
-                    format!("the JSON has the wrong fields: {}", e.body_text()),
-                ),
-                JsonRejection::JsonSyntaxError(e) => ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "malformed-json",
-                    format!("the body is not valid JSON: {}", e.body_text()),
-                ),
-                JsonRejection::MissingJsonContentType(_) => ApiError::new(
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "not-json",
-                    "send the body as JSON, with Content-Type: application/json",
-                ),
-                JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                    ApiError::new(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "body-too-large",
-                        format!(
-                            "the body is larger than the hub accepts ({} KiB)",
-                            BODY_LIMIT / 1024
-                        ),
-                    )
-                }
-                other => ApiError::new(other.status(), "bad-body", other.body_text()),
-            }),
-        }
-    }
-}
-
-type Shared = State<Arc<Hub>>;
-
-pub fn router(hub: Arc<Hub>) -> Router {
-    let api = Router::new()
+/// The API's routes, below `/api/v1`.
+pub fn routes() -> Router<Arc<Hub>> {
+    Router::new()
         .route("/classes", post(create_class))
         .route("/classes/{code}", get(class_overview))
         .route("/classes/{code}/results", get(results_json))
@@ -211,131 +56,7 @@ pub fn router(hub: Arc<Hub>) -> Router {
                 "no-such-endpoint",
                 "no such API endpoint; see docs/class-hub.md",
             )
-        });
-    Router::new()
-        .nest(API, api)
-        .merge(super::page::routes())
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .with_state(hub)
-}
-
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
-}
-
-/// The facilitator's cookie for class `code`, set by the results page.
-pub fn cookie_name(code: &str) -> String {
-    format!("callsim_facilitator_{code}")
-}
-
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
-}
-
-/// The trainee whose token the request carries.
-pub async fn trainee(hub: &Hub, headers: &HeaderMap) -> Result<TraineeRow, ApiError> {
-    let Some(token) = bearer(headers) else {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "missing-token",
-            "send the trainee token you got when joining, as Authorization: Bearer <token>",
-        ));
-    };
-    if token.starts_with("f_") {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "facilitator-secret",
-            "this is a facilitator's secret; trainees' calls need a trainee token from joining the class",
-        ));
-    }
-    let hash = secret_hash(token);
-    hub.db(move |s| s.trainee_by_token(&hash)).await?.ok_or_else(|| {
-        ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unknown-token",
-            "this trainee token is not known to the hub; join the class again",
-        )
-    })
-}
-
-async fn class_by_code(hub: &Hub, code: &str) -> Result<ClassRow, ApiError> {
-    let code = normalise_join_code(code);
-    let shown = display_join_code(&code);
-    hub.db(move |s| s.class_by_code(&code)).await?.ok_or_else(|| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "wrong-join-code",
-            format!("no class has the join code {shown}; check it with your facilitator"),
-        )
-    })
-}
-
-/// The class `code`, if the request carries its facilitator's secret (as a
-/// bearer token or the results page's cookie).
-pub async fn facilitator(hub: &Hub, headers: &HeaderMap, code: &str) -> Result<ClassRow, ApiError> {
-    let class = class_by_code(hub, code).await?;
-    let secret = bearer(headers).or_else(|| cookie(headers, &cookie_name(&class.join_code)));
-    match secret {
-        None => Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "missing-secret",
-            "this needs the class's facilitator secret, as Authorization: Bearer <secret>",
-        )),
-        Some(s) if secret_hash(s) == class.secret_hash => Ok(class),
-        Some(_) => Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "wrong-secret",
-            "this is not the facilitator secret of this class",
-        )),
-    }
-}
-
-fn validate_name(what: &str, name: &str, max: usize) -> Result<String, ApiError> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(ApiError::unprocessable(
-            "empty-name",
-            format!("the {what} is empty"),
-        ));
-    }
-    if name.chars().count() > max {
-        return Err(ApiError::unprocessable(
-            "name-too-long",
-            format!("the {what} is longer than {max} characters"),
-        ));
-    }
-    if name.chars().any(char::is_control) {
-        return Err(ApiError::unprocessable(
-            "invalid-name",
-            format!("the {what} contains control characters"),
-        ));
-    }
-    Ok(name.to_owned())
-}
-
-/// `http://host:port` as the client reached the hub, for links and IRIs.
-pub fn base_url(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(c))
         })
-        .unwrap_or("localhost");
-    format!("http://{host}")
 }
 
 async fn create_class(
@@ -347,66 +68,10 @@ async fn create_class(
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
-/// Creates a class from `new`, with a fresh join code and facilitator secret.
-pub async fn create(hub: &Hub, headers: &HeaderMap, new: NewClass) -> Result<ClassCreated, ApiError> {
-    let name = validate_name("class name", &new.name, 100)?;
-    if new.scenarios.is_empty() || new.scenarios.len() > 50 {
-        return Err(ApiError::unprocessable(
-            "invalid-scenarios",
-            "assign between 1 and 50 scenarios",
-        ));
-    }
-    let mut scenarios: Vec<String> = Vec::new();
-    for id in &new.scenarios {
-        if hub.library.model(id).is_none() {
-            let known: Vec<&str> = hub.library.ids().collect();
-            return Err(ApiError::unprocessable(
-                "unknown-scenario",
-                format!("this hub has no scenario `{id}`; it has: {}", known.join(", ")),
-            ));
-        }
-        if !scenarios.contains(id) {
-            scenarios.push(id.clone());
-        }
-    }
-    let secret = new_secret("f");
-    let mut row = ClassRow {
-        id: 0,
-        join_code: String::new(),
-        name,
-        mode: new.mode,
-        secret_hash: secret_hash(&secret),
-        scenarios,
-        created_at: super::now(),
-    };
-    // A taken code (rare with 887 million) just draws another.
-    let mut created = None;
-    for _ in 0..8 {
-        row.join_code = new_join_code();
-        let attempt = row.clone();
-        match hub.db(move |s| s.create_class(&attempt)).await {
-            Ok(class) => {
-                created = Some(class);
-                break;
-            }
-            Err(e) if e.status == StatusCode::CONFLICT => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    let class = created.ok_or_else(|| ApiError::internal("no free join code found".into()))?;
-    Ok(ClassCreated {
-        class: hub.class_info(&class),
-        results_url: format!("{}/class/{}?key={secret}", base_url(headers), class.join_code),
-        facilitator_secret: secret,
-    })
-}
-
 async fn class_overview(
     State(hub): Shared,
-    headers: HeaderMap,
-    Path(code): Path<String>,
+    Facilitator(class): Facilitator,
 ) -> Result<Json<ClassOverview>, ApiError> {
-    let class = facilitator(&hub, &headers, &code).await?;
     let id = class.id;
     let trainees = hub.db(move |s| s.trainees(id)).await?;
     Ok(Json(ClassOverview {
@@ -445,15 +110,7 @@ async fn join(State(hub): Shared, Body(req): Body<JoinRequest>) -> Result<Respon
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
-async fn class_of(hub: &Hub, trainee: &TraineeRow) -> Result<ClassRow, ApiError> {
-    let id = trainee.class_id;
-    hub.db(move |s| s.class_by_id(id))
-        .await?
-        .ok_or_else(|| ApiError::internal(format!("class {id} is missing")))
-}
-
-async fn me(State(hub): Shared, headers: HeaderMap) -> Result<Json<TraineeInfo>, ApiError> {
-    let trainee = trainee(&hub, &headers).await?;
+async fn me(State(hub): Shared, Trainee(trainee): Trainee) -> Result<Json<TraineeInfo>, ApiError> {
     let class = class_of(&hub, &trainee).await?;
     Ok(Json(TraineeInfo {
         trainee_id: trainee.id,
@@ -462,28 +119,11 @@ async fn me(State(hub): Shared, headers: HeaderMap) -> Result<Json<TraineeInfo>,
     }))
 }
 
-fn summary(a: &AttemptRow) -> AttemptSummary {
-    AttemptSummary {
-        attempt_id: a.id.clone(),
-        scenario: a.scenario.clone(),
-        seed: a.seed,
-        language: a.language.clone(),
-        ending: a.ending.clone(),
-        ending_kind: a.ending_kind.clone(),
-        success: a.success,
-        respect: a.respect.percent,
-        sincerity: a.sincerity.percent,
-        verified: a.verified,
-        finished_at: a.finished_at.clone(),
-    }
-}
-
 async fn upload_attempt(
     State(hub): Shared,
-    headers: HeaderMap,
+    Trainee(trainee): Trainee,
     Body(upload): Body<AttemptUpload>,
 ) -> Result<Response, ApiError> {
-    let trainee = trainee(&hub, &headers).await?;
     if uuid::Uuid::parse_str(&upload.attempt_id).is_err() {
         return Err(ApiError::unprocessable(
             "invalid-attempt-id",
@@ -502,7 +142,7 @@ async fn upload_attempt(
     let (trainee_id, class_id) = (trainee.id, class.id);
     // Replaying a call explores its graph: CPU work, kept off the async threads.
     let checked = tokio::task::spawn_blocking(move || {
-        super::verify::verify_attempt(&library, &upload, trainee_id, class_id, require_replay)
+        crate::verify::verify_attempt(&library, &upload, trainee_id, class_id, require_replay)
     })
     .await
     .map_err(|e| ApiError::internal(e.to_string()))?
@@ -538,8 +178,10 @@ async fn upload_attempt(
         .into_response())
 }
 
-async fn my_attempts(State(hub): Shared, headers: HeaderMap) -> Result<Json<Vec<AttemptSummary>>, ApiError> {
-    let trainee = trainee(&hub, &headers).await?;
+async fn my_attempts(
+    State(hub): Shared,
+    Trainee(trainee): Trainee,
+) -> Result<Json<Vec<AttemptSummary>>, ApiError> {
     let id = trainee.id;
     let attempts = hub.db(move |s| s.trainee_attempts(id)).await?;
     Ok(Json(attempts.iter().map(summary).collect()))
@@ -547,10 +189,9 @@ async fn my_attempts(State(hub): Shared, headers: HeaderMap) -> Result<Json<Vec<
 
 async fn my_attempt(
     State(hub): Shared,
-    headers: HeaderMap,
+    Trainee(trainee): Trainee,
     Path(id): Path<String>,
 ) -> Result<Json<StoredAttempt>, ApiError> {
-    let trainee = trainee(&hub, &headers).await?;
     let attempt = hub.db(move |s| s.attempt(&id)).await?.ok_or_else(|| {
         ApiError::new(
             StatusCode::NOT_FOUND,
@@ -573,44 +214,10 @@ async fn my_attempt(
     }))
 }
 
-/// Everything the results, the CSV and the xAPI export are made from.
-pub struct ClassData {
-    pub class: ClassRow,
-    pub trainees: Vec<TraineeRow>,
-    pub attempts: Vec<AttemptRow>,
-    pub tallies: Vec<super::store::ReplyTally>,
-}
-
-pub async fn class_data(hub: &Hub, class: ClassRow) -> Result<ClassData, ApiError> {
-    let id = class.id;
-    let (trainees, attempts, tallies) = hub
-        .db(move |s| Ok((s.trainees(id)?, s.class_attempts(id)?, s.reply_tallies(id)?)))
-        .await?;
-    Ok(ClassData {
-        class,
-        trainees,
-        attempts,
-        tallies,
-    })
-}
-
-pub fn results_of(hub: &Hub, data: &ClassData) -> super::results::ClassResults {
-    super::results::class_results(
-        &data.class,
-        hub.class_info(&data.class),
-        &data.trainees,
-        &data.attempts,
-        &data.tallies,
-        &hub.library,
-    )
-}
-
 async fn results_json(
     State(hub): Shared,
-    headers: HeaderMap,
-    Path(code): Path<String>,
-) -> Result<Json<super::results::ClassResults>, ApiError> {
-    let class = facilitator(&hub, &headers, &code).await?;
+    Facilitator(class): Facilitator,
+) -> Result<Json<crate::results::ClassResults>, ApiError> {
     let data = class_data(&hub, class).await?;
     Ok(Json(results_of(&hub, &data)))
 }
@@ -625,14 +232,9 @@ fn download(content_type: &'static str, filename: String, body: String) -> Respo
     response
 }
 
-async fn results_csv(
-    State(hub): Shared,
-    headers: HeaderMap,
-    Path(code): Path<String>,
-) -> Result<Response, ApiError> {
-    let class = facilitator(&hub, &headers, &code).await?;
+async fn results_csv(State(hub): Shared, Facilitator(class): Facilitator) -> Result<Response, ApiError> {
     let data = class_data(&hub, class).await?;
-    let csv = super::export::csv(&data.class, &data.trainees, &data.attempts).map_err(ApiError::internal)?;
+    let csv = crate::export::csv(&data.class, &data.trainees, &data.attempts).map_err(ApiError::internal)?;
     Ok(download(
         "text/csv; charset=utf-8",
         format!("class-{}.csv", data.class.join_code),
@@ -643,11 +245,10 @@ async fn results_csv(
 async fn results_xapi(
     State(hub): Shared,
     headers: HeaderMap,
-    Path(code): Path<String>,
+    Facilitator(class): Facilitator,
 ) -> Result<Response, ApiError> {
-    let class = facilitator(&hub, &headers, &code).await?;
     let data = class_data(&hub, class).await?;
-    let statements = super::export::xapi(
+    let statements = crate::export::xapi(
         &data.class,
         &data.trainees,
         &data.attempts,
@@ -665,10 +266,8 @@ async fn results_xapi(
 /// `changed` whenever someone joins or an attempt arrives, for the results page.
 async fn class_events(
     State(hub): Shared,
-    headers: HeaderMap,
-    Path(code): Path<String>,
+    Facilitator(class): Facilitator,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
-    let class = facilitator(&hub, &headers, &code).await?;
     let id = class.id;
     let stream = BroadcastStream::new(hub.events.subscribe())
         // A lagging listener just hears "changed" once more.
@@ -677,101 +276,13 @@ async fn class_events(
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
 
-/// The room of vote session `id`, restored on first use.
-pub async fn room(hub: &Hub, id: i64) -> Result<Arc<Mutex<Room>>, ApiError> {
-    let mut rooms = hub.rooms.rooms.lock().await;
-    if let Some(room) = rooms.get(&id) {
-        return Ok(Arc::clone(room));
-    }
-    let (session, played, votes) = hub
-        .db(move |s| {
-            let session = s.vote_session(id)?;
-            Ok((session, s.played_turns(id)?, s.votes(id)?))
-        })
-        .await?;
-    let session = session.ok_or_else(|| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "no-such-vote",
-            format!("there is no vote session {id}"),
-        )
-    })?;
-    let model = hub.library.model(&session.scenario).cloned().ok_or_else(|| {
-        ApiError::new(
-            StatusCode::CONFLICT,
-            "unknown-scenario",
-            format!("this hub no longer has scenario `{}`", session.scenario),
-        )
-    })?;
-    let room = Room::restore(model, session, played, &votes).map_err(ApiError::internal)?;
-    let room = Arc::new(Mutex::new(room));
-    rooms.insert(id, Arc::clone(&room));
-    Ok(room)
-}
-
-/// The facilitator of the session's class, or a trainee in it.
-async fn vote_viewer(hub: &Hub, headers: &HeaderMap, session: &VoteSessionRow) -> Result<Viewer, ApiError> {
-    let secret = bearer(headers).map(str::to_owned);
-    let class_id = session.class_id;
-    let class = hub
-        .db(move |s| s.class_by_id(class_id))
-        .await?
-        .ok_or_else(|| ApiError::internal("the vote's class is missing".into()))?;
-    let cookie_secret = cookie(headers, &cookie_name(&class.join_code)).map(str::to_owned);
-    if let Some(s) = secret.as_deref().or(cookie_secret.as_deref())
-        && secret_hash(s) == class.secret_hash
-    {
-        return Ok(Viewer::Facilitator);
-    }
-    let t = trainee(hub, headers).await?;
-    if t.class_id != session.class_id {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "not-your-class",
-            "this vote belongs to another class",
-        ));
-    }
-    Ok(Viewer::Trainee(t.id))
-}
-
-async fn trainee_count(hub: &Hub, class_id: i64) -> Result<u32, ApiError> {
-    Ok(hub.db(move |s| s.trainees(class_id)).await?.len() as u32)
-}
-
 async fn open_vote(
     State(hub): Shared,
-    headers: HeaderMap,
-    Path(code): Path<String>,
+    Facilitator(class): Facilitator,
     Body(new): Body<NewVote>,
 ) -> Result<Response, ApiError> {
-    let class = facilitator(&hub, &headers, &code).await?;
     let view = start_vote(&hub, &class, new).await?;
     Ok((StatusCode::CREATED, Json(view)).into_response())
-}
-
-/// Opens a vote session in `class` and its room.
-pub async fn start_vote(hub: &Hub, class: &ClassRow, new: NewVote) -> Result<VoteView, ApiError> {
-    if hub.library.model(&new.scenario).is_none() {
-        return Err(ApiError::unprocessable(
-            "unknown-scenario",
-            format!("this hub has no scenario `{}` to play", new.scenario),
-        ));
-    }
-    let language = validate_name("language", &new.language, 35)?;
-    let row = VoteSessionRow {
-        id: 0,
-        class_id: class.id,
-        scenario: new.scenario,
-        seed: new.seed,
-        language,
-        opened_at: super::now(),
-    };
-    let session = hub.db(move |s| s.open_vote(&row)).await?;
-    let room = room(hub, session.id).await?;
-    let trainees = trainee_count(hub, class.id).await?;
-    let view = room.lock().await.view(Viewer::Facilitator, trainees);
-    hub.changed(class.id);
-    Ok(view)
 }
 
 async fn current_vote(
@@ -800,16 +311,6 @@ struct Wait {
     after: Option<u64>,
     /// Seconds to wait for that, at most 30.
     wait: Option<u64>,
-}
-
-async fn session_of(hub: &Hub, id: i64) -> Result<VoteSessionRow, ApiError> {
-    hub.db(move |s| s.vote_session(id)).await?.ok_or_else(|| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "no-such-vote",
-            format!("there is no vote session {id}"),
-        )
-    })
 }
 
 /// The vote's state; with `after`, waits (long poll) for a newer one.
@@ -857,18 +358,6 @@ async fn vote_events(
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
 
-fn vote_error(e: VoteError) -> ApiError {
-    match e {
-        VoteError::Closed(m) => ApiError::new(StatusCode::CONFLICT, "turn-closed", m),
-        VoteError::NotOffered(m) => ApiError::unprocessable("not-an-option", m),
-        VoteError::NoVotes => ApiError::new(
-            StatusCode::CONFLICT,
-            "no-votes",
-            "nobody has voted on this turn yet; wait for votes or choose the reply to play",
-        ),
-    }
-}
-
 async fn cast_vote(
     State(hub): Shared,
     headers: HeaderMap,
@@ -886,7 +375,7 @@ async fn cast_vote(
     let room = room(&hub, id).await?;
     let mut room = room.lock().await;
     room.check_vote(turn, &vote.reply).map_err(vote_error)?;
-    let row = super::store::VoteRow {
+    let row = crate::store::VoteRow {
         turn: turn as i64,
         trainee_id,
         reply: vote.reply.clone(),
@@ -895,29 +384,6 @@ async fn cast_vote(
     room.record_vote(trainee_id, &vote.reply);
     let trainees = trainee_count(&hub, session.class_id).await?;
     Ok(Json(room.view(Viewer::Trainee(trainee_id), trainees)))
-}
-
-/// Plays turn `turn` (the majority, or the facilitator's choice) and opens the next.
-pub async fn play(
-    hub: &Hub,
-    session: &VoteSessionRow,
-    turn: usize,
-    reply: Option<&str>,
-) -> Result<VoteView, ApiError> {
-    let room = room(hub, session.id).await?;
-    let mut room = room.lock().await;
-    let row = room.plan_play(turn, reply).map_err(vote_error)?;
-    let stored = row.clone();
-    let id = session.id;
-    hub.db(move |s| s.play_turn(id, &stored))
-        .await
-        .map_err(|e| match e.status {
-            StatusCode::CONFLICT => ApiError::new(StatusCode::CONFLICT, "turn-closed", e.message),
-            _ => e,
-        })?;
-    room.apply_play(row).map_err(ApiError::internal)?;
-    let trainees = trainee_count(hub, session.class_id).await?;
-    Ok(room.view(Viewer::Facilitator, trainees))
 }
 
 async fn play_turn(

@@ -11,11 +11,16 @@
 //! into the projector's tables, CSV and xAPI. No Bevy: the hub is a server.
 
 pub mod api;
+pub mod auth;
+pub mod error;
 pub mod export;
 pub mod page;
 pub mod postgres;
 pub mod results;
+pub mod routes;
+pub mod services;
 pub mod sqlite;
+pub mod state;
 pub mod store;
 pub mod verify;
 pub mod vote;
@@ -94,7 +99,7 @@ pub fn serve(config: HubConfig) -> Result<(), String> {
         );
         // The line tests and scripts wait for before they connect.
         println!("ready");
-        let app = api::router(api::Hub::new(store, library));
+        let app = routes::router(state::Hub::new(store, library));
         axum::serve(listener, app)
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
@@ -129,7 +134,7 @@ impl RunningHub {
                 let Ok(listener) = TcpListener::from_std(std_listener) else {
                     return;
                 };
-                let app = api::router(api::Hub::new(store, library));
+                let app = routes::router(state::Hub::new(store, library));
                 let _ = axum::serve(listener, app)
                     .with_graceful_shutdown(async {
                         let _ = rx.await;

@@ -14,14 +14,17 @@ use axum::routing::{get, post};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde::Deserialize;
 
-use callsim_core::wire::{API, Mode, NewClass, VoteDebrief, VoteView};
 use callsim_core::points::Skill;
+use callsim_core::wire::{API, Mode, NewClass, VoteDebrief, VoteView};
 
-use super::api::{ApiError, Hub, base_url, class_data, cookie_name, facilitator, results_of, room};
 use super::display_join_code;
 use super::results::{Averages, ClassResults, Counted};
 use super::store::VoteSessionRow;
 use super::vote::Viewer;
+use crate::auth::{Facilitator, cookie_name, facilitator};
+use crate::error::ApiError;
+use crate::services::{base_url, class_data, results_of, room};
+use crate::state::Hub;
 
 pub fn routes() -> Router<Arc<Hub>> {
     Router::new()
@@ -174,7 +177,7 @@ async fn create_class_form(
             .and_then(|m| Mode::parse(m))
             .unwrap_or(Mode::Practice),
     };
-    match super::api::create(&hub, &headers, new).await {
+    match crate::services::create(&hub, &headers, new).await {
         Ok(created) => Redirect::to(&created.results_url).into_response(),
         Err(e) => error_page(e),
     }
@@ -392,12 +395,11 @@ struct VoteForm {
 
 async fn open_vote_form(
     State(hub): State<Arc<Hub>>,
-    headers: HeaderMap,
-    Path(code): Path<String>,
+    facilitator: Result<Facilitator, ApiError>,
     Form(form): Form<VoteForm>,
 ) -> Response {
-    let class = match facilitator(&hub, &headers, &code).await {
-        Ok(c) => c,
+    let class = match facilitator {
+        Ok(Facilitator(class)) => class,
         Err(e) => return error_page(e),
     };
     let new = callsim_core::wire::NewVote {
@@ -405,7 +407,7 @@ async fn open_vote_form(
         seed: rand::random::<u32>().into(),
         language: form.language,
     };
-    match super::api::start_vote(&hub, &class, new).await {
+    match crate::services::start_vote(&hub, &class, new).await {
         Ok(view) => {
             Redirect::to(&format!("/class/{}/vote/{}", class.join_code, view.session_id)).into_response()
         }
@@ -415,11 +417,11 @@ async fn open_vote_form(
 
 async fn vote_page(
     State(hub): State<Arc<Hub>>,
-    headers: HeaderMap,
-    Path((code, id)): Path<(String, i64)>,
+    facilitator: Result<Facilitator, ApiError>,
+    Path((_code, id)): Path<(String, i64)>,
 ) -> Response {
-    let class = match facilitator(&hub, &headers, &code).await {
-        Ok(c) => c,
+    let class = match facilitator {
+        Ok(Facilitator(class)) => class,
         Err(e) => return error_page(e),
     };
     let room = match room(&hub, id).await {
@@ -514,12 +516,12 @@ struct PlayForm {
 
 async fn play_form(
     State(hub): State<Arc<Hub>>,
-    headers: HeaderMap,
-    Path((code, id)): Path<(String, i64)>,
+    facilitator: Result<Facilitator, ApiError>,
+    Path((_code, id)): Path<(String, i64)>,
     Form(form): Form<PlayForm>,
 ) -> Response {
-    let class = match facilitator(&hub, &headers, &code).await {
-        Ok(c) => c,
+    let class = match facilitator {
+        Ok(Facilitator(class)) => class,
         Err(e) => return error_page(e),
     };
     let session = match hub.db(move |s| s.vote_session(id)).await {
@@ -533,10 +535,10 @@ async fn play_form(
         }
         Err(e) => return error_page(e),
     };
-    match super::api::play(&hub, &session, form.turn, form.reply.as_deref()).await {
+    match crate::services::play(&hub, &session, form.turn, form.reply.as_deref()).await {
         Ok(_) => {
             hub.events
-                .send(super::api::ClassEvent { class_id: class.id })
+                .send(crate::state::ClassEvent { class_id: class.id })
                 .ok();
             Redirect::to(&format!("/class/{}/vote/{id}", class.join_code)).into_response()
         }

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use callsim_core::wire::{ClassInfo, Mode};
 use callsim_core::points::Skill;
+use callsim_core::wire::{ClassInfo, Mode};
 
 use super::store::{AttemptRow, ClassRow, ReplyTally, TraineeRow};
 use super::verify::HubScenarios;

@@ -6,14 +6,12 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use serde::Deserialize;
-
 use callsim_core::call::{Call, CallRecord};
-use callsim_core::wire::AttemptUpload;
 use callsim_core::debrief::{Debrief, Score};
 use callsim_core::engine::Model;
-use callsim_core::points::{Points, Skill};
+use callsim_core::points::Skill;
 use callsim_core::scenario::{EndingKind, Scenario, load_folder};
+use callsim_core::wire::AttemptUpload;
 
 use super::store::{AttemptRow, PillarScore, TurnRow};
 
@@ -81,72 +79,6 @@ impl HubScenarios {
     }
 }
 
-/// The parts of an uploaded `callsim_core::Debrief` the hub reads. Extra fields
-/// are fine: the debrief may grow.
-#[derive(Debug, Deserialize)]
-struct DebriefFacts {
-    scenario: String,
-    seed: u64,
-    language: String,
-    ending: EndingFacts,
-    over_accommodated: bool,
-    respect: ClaimedScore,
-    sincerity: ClaimedScore,
-    skills: Vec<SkillFacts>,
-    turns: Vec<TurnFacts>,
-    choices: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct EndingFacts {
-    id: String,
-    kind: EndingKind,
-}
-
-#[derive(Debug, Deserialize)]
-struct SkillFacts {
-    skill: Skill,
-    total: i32,
-    best: i32,
-    worst: i32,
-    percent: u8,
-}
-
-#[derive(Debug, Deserialize)]
-struct TurnFacts {
-    number: usize,
-    node: String,
-    caller: String,
-    reply: String,
-    text: String,
-    points: Points,
-    was_best: bool,
-}
-
-/// A score as the debrief's JSON has it.
-#[derive(Debug, Clone, Copy, Deserialize)]
-#[serde(from = "ScoreFacts")]
-struct ClaimedScore(Score);
-
-#[derive(Debug, Deserialize)]
-struct ScoreFacts {
-    total: i32,
-    best: i32,
-    worst: i32,
-    percent: u8,
-}
-
-impl From<ScoreFacts> for ClaimedScore {
-    fn from(r: ScoreFacts) -> ClaimedScore {
-        ClaimedScore(Score {
-            total: r.total,
-            best: r.best,
-            worst: r.worst,
-            percent: r.percent,
-        })
-    }
-}
-
 /// Why an attempt cannot be accepted: always the uploader's to fix.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {
@@ -178,12 +110,7 @@ pub fn verify_attempt(
     class_id: i64,
     require_replay: bool,
 ) -> Result<CheckedAttempt, Rejection> {
-    let facts: DebriefFacts = serde_json::from_value(upload.debrief.clone()).map_err(|e| {
-        reject(
-            "invalid-debrief",
-            format!("`debrief` is not a callsim debrief: {e}"),
-        )
-    })?;
+    let facts = &upload.debrief;
     for (what, said, debrief) in [
         ("scenario", upload.scenario.clone(), facts.scenario.clone()),
         ("seed", upload.seed.to_string(), facts.seed.to_string()),
@@ -210,7 +137,7 @@ pub fn verify_attempt(
     let (verified, summary, turns) = match library.model(&upload.scenario) {
         Some(model) => {
             let replayed = replay(model, upload)?;
-            compare(&facts, &replayed)?;
+            compare(facts, &replayed)?;
             (
                 true,
                 Summary::of_debrief(&replayed),
@@ -226,7 +153,7 @@ pub fn verify_attempt(
                 ),
             ));
         }
-        None => (false, Summary::of_facts(&facts), turn_rows_of_facts(&facts)),
+        None => (false, Summary::of_debrief(facts), turn_rows_of_debrief(facts)),
     };
 
     let body = serde_json::to_string(upload).map_err(|e| reject("invalid-attempt", e.to_string()))?;
@@ -286,7 +213,7 @@ fn score_text(s: &Score) -> String {
 }
 
 /// The first way the uploaded debrief differs from the replay, as a 422.
-fn compare(facts: &DebriefFacts, replayed: &Debrief) -> Result<(), Rejection> {
+fn compare(facts: &Debrief, replayed: &Debrief) -> Result<(), Rejection> {
     let forged = |what: &str, claimed: String, actual: String| {
         Err(reject(
             "forged-scores",
@@ -304,8 +231,8 @@ fn compare(facts: &DebriefFacts, replayed: &Debrief) -> Result<(), Rejection> {
         );
     }
     for (name, claimed, actual) in [
-        ("respect", &facts.respect.0, &replayed.respect),
-        ("sincerity", &facts.sincerity.0, &replayed.sincerity),
+        ("respect", &facts.respect, &replayed.respect),
+        ("sincerity", &facts.sincerity, &replayed.sincerity),
     ] {
         if claimed != actual {
             return forged(name, score_text(claimed), score_text(actual));
@@ -319,16 +246,10 @@ fn compare(facts: &DebriefFacts, replayed: &Debrief) -> Result<(), Rejection> {
         );
     }
     for (claimed, actual) in facts.skills.iter().zip(&replayed.skills) {
-        let claimed_score = Score {
-            total: claimed.total,
-            best: claimed.best,
-            worst: claimed.worst,
-            percent: claimed.percent,
-        };
-        if claimed.skill != actual.skill || claimed_score != actual.score {
+        if claimed.skill != actual.skill || claimed.score != actual.score {
             return forged(
                 actual.skill.name(),
-                score_text(&claimed_score),
+                score_text(&claimed.score),
                 score_text(&actual.score),
             );
         }
@@ -341,10 +262,10 @@ fn compare(facts: &DebriefFacts, replayed: &Debrief) -> Result<(), Rejection> {
         );
     }
     for (claimed, actual) in facts.turns.iter().zip(&replayed.turns) {
-        if claimed.reply != actual.turn.reply || claimed.points != actual.turn.points {
+        if claimed.turn.reply != actual.turn.reply || claimed.turn.points != actual.turn.points {
             return forged(
                 &format!("turn {} ({})", actual.turn.number, actual.turn.reply),
-                format!("{} {}", claimed.reply, claimed.points),
+                format!("{} {}", claimed.turn.reply, claimed.turn.points),
                 format!("{} {}", actual.turn.reply, actual.turn.points),
             );
         }
@@ -381,23 +302,6 @@ impl Summary {
             skills: Skill::ALL.map(|s| d.skill(s).percent),
         }
     }
-
-    fn of_facts(f: &DebriefFacts) -> Summary {
-        let skill = |s: Skill| {
-            f.skills
-                .iter()
-                .find(|x| x.skill == s)
-                .map_or(0, |x| x.percent.min(100))
-        };
-        Summary {
-            ending: f.ending.id.clone(),
-            ending_kind: f.ending.kind,
-            over_accommodated: f.over_accommodated,
-            respect: pillar(&f.respect.0),
-            sincerity: pillar(&f.sincerity.0),
-            skills: Skill::ALL.map(skill),
-        }
-    }
 }
 
 fn turn_rows_of_debrief(d: &Debrief) -> Vec<TurnRow> {
@@ -410,21 +314,6 @@ fn turn_rows_of_debrief(d: &Debrief) -> Vec<TurnRow> {
             reply: t.turn.reply.clone(),
             reply_text: t.turn.text.clone(),
             total: i64::from(t.turn.points.total()),
-            was_best: t.was_best,
-        })
-        .collect()
-}
-
-fn turn_rows_of_facts(f: &DebriefFacts) -> Vec<TurnRow> {
-    f.turns
-        .iter()
-        .map(|t| TurnRow {
-            number: t.number as i64,
-            node: t.node.clone(),
-            caller: t.caller.clone(),
-            reply: t.reply.clone(),
-            reply_text: t.text.clone(),
-            total: i64::from(t.points.total()),
             was_best: t.was_best,
         })
         .collect()

@@ -9,11 +9,11 @@ use std::sync::Arc;
 use tokio::sync::{Mutex, watch};
 
 use callsim_core::call::{Call, OptionView};
+use callsim_core::engine::Model;
+use callsim_core::scenario::Action;
 use callsim_core::wire::{
     MeterReading, PlayedTurn, VoteCount, VoteDebrief, VoteEnding, VoteOption, VoteView, VotedTurnReview,
 };
-use callsim_core::engine::Model;
-use callsim_core::scenario::Action;
 
 use super::store::{VoteRow, VoteSessionRow, VoteTurnRow};
 
@@ -343,10 +343,7 @@ impl Room {
                 }
             })
             .collect();
-        Some(VoteDebrief {
-            debrief: serde_json::to_value(&debrief).ok()?,
-            turns,
-        })
+        Some(VoteDebrief { debrief, turns })
     }
 
     /// The option texts of the turn being voted on, for the projector page.

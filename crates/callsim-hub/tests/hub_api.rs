@@ -5,8 +5,8 @@ mod hub_support;
 
 use std::collections::HashSet;
 
-use callsim_trainee::class::{ClientError, Mode, NewClass, Receipt};
 use callsim_hub::RunningHub;
+use callsim_trainee::class::{ClientError, Mode, NewClass, Receipt};
 use hub_support::*;
 use serde_json::{Value, json};
 
@@ -126,8 +126,8 @@ fn attempts(hub: &RunningHub) {
     // Forged scores: the replay disagrees, the hub says how.
     let honest = play(&reference, 8, first);
     let mut forged = upload_of(&honest);
-    forged.debrief["respect"]["percent"] = json!(100);
-    forged.debrief["respect"]["total"] = json!(honest.respect.best);
+    forged.debrief.respect.percent = 100;
+    forged.debrief.respect.total = honest.respect.best;
     let (status, code, message) = refused(c.upload(&ben.token, &forged));
     assert_eq!((status, code.as_str()), (422, "forged-scores"));
     assert!(

@@ -11,10 +11,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use callsim_trainee::class::{Mode, Receipt};
 use callsim_hub::RunningHub;
 use callsim_hub::sqlite::Sqlite;
 use callsim_hub::store::{Storage, Store};
+use callsim_trainee::class::{Mode, Receipt};
 use hub_support::*;
 
 const TRAINEES: usize = 40;

@@ -290,10 +290,7 @@ impl Watcher {
     /// wake-up: the game then calls [`ScenarioFolder::reload`] on its own thread.
     /// A watching error also calls it, so the game re-reads the folder
     /// rather than miss a change.
-    pub fn new(
-        dir: impl AsRef<Path>,
-        on_change: impl Fn() + Send + 'static,
-    ) -> Result<Watcher, FolderError> {
+    pub fn new(dir: impl AsRef<Path>, on_change: impl Fn() + Send + 'static) -> Result<Watcher, FolderError> {
         let dir = dir.as_ref().to_owned();
         let watch_error = |source| FolderError::Watch {
             dir: dir.clone(),
@@ -484,9 +481,12 @@ pub(crate) mod fixture {
     }
 
     pub(crate) fn parcel_model() -> Arc<Model> {
-        let loaded =
-            callsim_core::scenario::parse_str(&parcel("parcel", "A late parcel"), Path::new("parcel.ron"), None)
-                .unwrap_or_else(|e| panic!("the fixture loads:\n{}", e.render()));
+        let loaded = callsim_core::scenario::parse_str(
+            &parcel("parcel", "A late parcel"),
+            Path::new("parcel.ron"),
+            None,
+        )
+        .unwrap_or_else(|e| panic!("the fixture loads:\n{}", e.render()));
         Arc::new(Model::new(loaded.scenario).expect("the fixture compiles"))
     }
 }

@@ -25,9 +25,9 @@ use serde::{Deserialize, Serialize};
 
 use callsim_core::call::CallRecord;
 use callsim_core::debrief::Debrief;
+use callsim_core::locale::text::GAME_LANGUAGES;
 use callsim_core::points::Skill;
 use callsim_core::scenario::EndingKind;
-use callsim_core::locale::text::GAME_LANGUAGES;
 
 /// The database's file name inside the data folder.
 pub const DATABASE_FILE: &str = "progress.sqlite3";
@@ -850,8 +850,8 @@ mod tests {
     use std::time::Instant;
 
     use super::*;
-    use callsim_core::Call;
     use crate::folder::fixture::parcel_model;
+    use callsim_core::Call;
 
     /// A call through the test scenario (`library::fixture`) with this
     /// reply.

@@ -147,7 +147,8 @@ pub fn is_scenario_file(path: &FsPath) -> bool {
 }
 
 fn is_hidden(path: &FsPath) -> bool {
-    path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'))
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with('.'))
 }
 
 /// The scenario files under `dir`, its subfolders included, sorted by path.

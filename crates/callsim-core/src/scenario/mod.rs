@@ -5,8 +5,8 @@
 //! types; keep the two in step.
 
 mod load;
-pub mod validate;
 pub mod spans;
+pub mod validate;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -14,8 +14,8 @@ use std::fmt;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 
-use crate::points::Points;
 use crate::locale::text::Text;
+use crate::points::Points;
 
 pub use load::{
     LoadError, Loaded, is_scenario_file, load_file, load_folder, parse_str, resolve as resolve_findings,

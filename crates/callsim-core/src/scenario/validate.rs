@@ -9,9 +9,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::path::{Component, Path as FsPath};
 
 use crate::diagnostic::{Severity, did_you_mean};
+use crate::locale::text::{GAME_LANGUAGES, Text};
 use crate::scenario::spans::{Path, Seg};
 use crate::scenario::{Action, Condition, EndingKind, Scenario, Start, reply_kinds};
-use crate::locale::text::{GAME_LANGUAGES, Text};
 
 /// One problem, located by a path into the file.
 #[derive(Debug, Clone)]

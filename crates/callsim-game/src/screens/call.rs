@@ -13,12 +13,12 @@ use bevy_egui::egui::{self, Color32, Id, Key, Modifiers, RichText, TextStyle};
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 
 use super::{Screen, ScreenUi};
-use callsim_core::call::OptionView;
 use crate::face::{Expression, Mood, paint_face};
 use crate::session::{ChooseOption, LiveCall, OpenDebrief, ShowWholeLine, TakeOffHold, ToggleAccount};
 use crate::theme::{self, Look};
-use callsim_core::locale::labels::{Label, clock, reply_keys, t, tf};
 use callsim_core::call::Mode;
+use callsim_core::call::OptionView;
+use callsim_core::locale::labels::{Label, clock, reply_keys, t, tf};
 use callsim_core::scenario::Action;
 
 pub(super) fn plugin(app: &mut App) {

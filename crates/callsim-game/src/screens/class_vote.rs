@@ -11,11 +11,11 @@ use bevy_egui::egui::{self, Key, Modifiers, RichText};
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 
 use super::{Screen, ScreenUi, top_bar};
-use callsim_trainee::class::{VoteDebrief, VoteOption, VoteView};
 use crate::class::{CastClassVote, Class, LeaveClassVote, PlayClassTurn, VoteRole};
 use crate::records::Records;
 use crate::theme::{self, Look};
 use callsim_core::locale::labels::{Label, t, tf};
+use callsim_trainee::class::{VoteDebrief, VoteOption, VoteView};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(OnEnter(Screen::ClassVote), open);
@@ -254,18 +254,26 @@ fn turn(
 /// next to the best reply.
 fn review(ui: &mut egui::Ui, debrief: &VoteDebrief, texts: &HashMap<String, String>, lang: &str) {
     let text_of = |id: &str| texts.get(id).cloned().unwrap_or_else(|| id.to_owned());
-    let percent = |pillar: &str| debrief.debrief[pillar]["percent"].as_u64().unwrap_or(0);
+
     ui.horizontal(|ui| {
         ui.label(
-            RichText::new(format!("{} {}", t(lang, Label::Respect), percent("respect")))
-                .text_style(theme::subheading_style())
-                .color(theme::RESPECT),
+            RichText::new(format!(
+                "{} {}",
+                t(lang, Label::Respect),
+                debrief.debrief.respect.percent
+            ))
+            .text_style(theme::subheading_style())
+            .color(theme::RESPECT),
         );
         ui.add_space(20.0);
         ui.label(
-            RichText::new(format!("{} {}", t(lang, Label::Sincerity), percent("sincerity")))
-                .text_style(theme::subheading_style())
-                .color(theme::SINCERITY),
+            RichText::new(format!(
+                "{} {}",
+                t(lang, Label::Sincerity),
+                debrief.debrief.sincerity.percent
+            ))
+            .text_style(theme::subheading_style())
+            .color(theme::SINCERITY),
         );
     });
     theme::subheading(ui, t(lang, Label::ClassVotes));

@@ -8,10 +8,10 @@ use bevy_egui::egui::{self, Color32, Key, Modifiers, RichText, TextStyle};
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 
 use super::{FocusFirst, Screen, ScreenUi, top_bar};
-use callsim_core::debrief::{Debrief, TurnReview};
 use crate::records::Records;
 use crate::session::{LastCall, Navigate, ReplayCall, TryAgain};
 use crate::theme::{self, Look};
+use callsim_core::debrief::{Debrief, TurnReview};
 use callsim_core::locale::labels::{Label, clock, ending_label, skill_label, t, tf};
 use callsim_core::points::{Pillar, Points, Skill};
 use callsim_core::scenario::EndingKind;

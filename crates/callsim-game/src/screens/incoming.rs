@@ -11,8 +11,8 @@ use crate::face::{Mood, paint_face, paint_handset};
 use crate::records::Records;
 use crate::session::{AnswerCall, Navigate, NextCall};
 use crate::theme::{self, Look};
-use callsim_core::locale::labels::{Label, t};
 use callsim_core::call::Mode;
+use callsim_core::locale::labels::{Label, t};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(OnEnter(Screen::Incoming), open);

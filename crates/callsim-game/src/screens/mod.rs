@@ -99,8 +99,8 @@ pub fn top_bar_focused(
     focus: Option<&mut FocusFirst>,
 ) -> bool {
     use crate::theme::{self, Look};
-    use callsim_core::locale::labels::{Label, t, tf};
     use bevy_egui::egui::{Align, Key, Layout};
+    use callsim_core::locale::labels::{Label, t, tf};
     let lang = records.settings.language.as_str();
     let mut go_back = false;
     ui.horizontal(|ui| {

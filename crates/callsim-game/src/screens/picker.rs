@@ -11,14 +11,14 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 use super::{FocusFirst, Screen, ScreenUi, top_bar};
 use crate::class::Class;
 use crate::face::{Expression, paint_face};
-use callsim_trainee::folder::Scenarios;
 use crate::records::Records;
 use crate::session::{Navigate, PickScenario};
 use crate::theme::{self, Look};
 use callsim_core::locale::labels::{Label, t, tf};
-use callsim_trainee::folder::{Change, Entry};
-use callsim_core::scenario::Difficulty;
 use callsim_core::locale::text::GAME_LANGUAGES;
+use callsim_core::scenario::Difficulty;
+use callsim_trainee::folder::Scenarios;
+use callsim_trainee::folder::{Change, Entry};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(OnEnter(Screen::Picker), open);

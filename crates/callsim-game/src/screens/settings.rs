@@ -10,8 +10,8 @@ use crate::records::{Records, TextSize};
 use crate::session::{ChangeSettings, Navigate};
 use crate::sound::BUILT_WITH_SOUND;
 use crate::theme;
-use callsim_core::locale::labels::{Label, t, tf};
 use callsim_core::call::Mode;
+use callsim_core::locale::labels::{Label, t, tf};
 use callsim_core::locale::text::GAME_LANGUAGES;
 
 pub(super) fn plugin(app: &mut App) {

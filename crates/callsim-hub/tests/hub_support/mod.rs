@@ -5,12 +5,12 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use callsim_trainee::class::{AttemptUpload, HubClient, Mode, NewClass, attempt_of};
+use callsim_core::{Call, Debrief, Model};
 use callsim_hub::RunningHub;
 use callsim_hub::sqlite::Sqlite;
 use callsim_hub::store::{Storage, Store};
 use callsim_hub::verify::HubScenarios;
-use callsim_core::{Call, Debrief, Model};
+use callsim_trainee::class::{AttemptUpload, HubClient, Mode, NewClass, attempt_of};
 
 pub const REFERENCE: &str = "missing-bonus-number";
 
@@ -65,7 +65,7 @@ pub fn last_spoken(call: &Call) -> usize {
 }
 
 pub fn upload_of(debrief: &Debrief) -> AttemptUpload {
-    attempt_of(debrief).expect("a debrief serialises")
+    attempt_of(debrief)
 }
 
 pub fn sqlite_hub() -> RunningHub {
@@ -84,8 +84,7 @@ pub fn postgres_hub(test: &str) -> Option<RunningHub> {
         );
         return None;
     };
-    let pg =
-        callsim_hub::postgres::Postgres::connect(&url).expect("the test PostgreSQL server is reachable");
+    let pg = callsim_hub::postgres::Postgres::connect(&url).expect("the test PostgreSQL server is reachable");
     let store: Arc<dyn Storage> = Arc::new(Store { backend: pg });
     Some(RunningHub::start(store, library()).expect("the hub starts"))
 }

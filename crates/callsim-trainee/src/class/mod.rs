@@ -324,16 +324,16 @@ fn code_segment(code: &str) -> String {
 }
 
 /// The attempt a finished call makes, with a fresh id and the time now.
-pub fn attempt_of(debrief: &callsim_core::Debrief) -> Result<AttemptUpload, ClientError> {
-    Ok(AttemptUpload {
+pub fn attempt_of(debrief: &callsim_core::Debrief) -> AttemptUpload {
+    AttemptUpload {
         attempt_id: uuid::Uuid::new_v4().to_string(),
         scenario: debrief.scenario.clone(),
         seed: debrief.seed,
         language: debrief.language.clone(),
         choices: debrief.choices.clone(),
-        debrief: serde_json::to_value(debrief).map_err(|e| ClientError::Local(e.to_string()))?,
+        debrief: debrief.clone(),
         finished_at: now(),
-    })
+    }
 }
 
 /// Now as RFC 3339 in UTC.

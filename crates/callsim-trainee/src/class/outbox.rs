@@ -274,7 +274,7 @@ impl Outbox {
         let Some(m) = self.membership()? else {
             return Ok(None);
         };
-        let upload = attempt_of(debrief)?;
+        let upload = attempt_of(debrief);
         self.enqueue_upload(&m, &upload)?;
         Ok(Some(upload.attempt_id))
     }

@@ -1,0 +1,80 @@
+//! The hub's shared state: the store, the scenarios it knows, live class
+//! events and the vote rooms; what every request handler and page reads.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use tokio::sync::broadcast;
+
+use callsim_core::wire::{AssignedScenario, ClassInfo};
+
+use crate::display_join_code;
+use crate::error::*;
+use crate::store::{ClassRow, Storage, StoreError};
+use crate::verify::HubScenarios;
+use crate::vote::Rooms;
+
+/// The largest request body the hub reads. A long call's debrief with every
+/// turn's text in Chinese is well under 200 KiB.
+pub const BODY_LIMIT: usize = 512 * 1024;
+
+/// Something that changed in a class, for live pages.
+#[derive(Debug, Clone, Copy)]
+pub struct ClassEvent {
+    pub class_id: i64,
+}
+
+/// Everything a request handler needs.
+pub struct Hub {
+    pub store: Arc<dyn Storage>,
+    pub library: Arc<HubScenarios>,
+    pub events: broadcast::Sender<ClassEvent>,
+    pub rooms: Rooms,
+}
+
+impl Hub {
+    pub fn new(store: Arc<dyn Storage>, library: HubScenarios) -> Arc<Hub> {
+        let (events, _) = broadcast::channel(256);
+        Arc::new(Hub {
+            store,
+            library: Arc::new(library),
+            events,
+            rooms: Rooms::default(),
+        })
+    }
+
+    /// Runs a database call off the async threads.
+    pub async fn db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&dyn Storage) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let store = Arc::clone(&self.store);
+        tokio::task::spawn_blocking(move || f(store.as_ref()))
+            .await
+            .map_err(|e| ApiError::internal(format!("a database call failed: {e}")))?
+            .map_err(ApiError::from)
+    }
+
+    pub(crate) fn changed(&self, class_id: i64) {
+        // Nobody listening is fine.
+        let _ = self.events.send(ClassEvent { class_id });
+    }
+
+    pub fn class_info(&self, class: &ClassRow) -> ClassInfo {
+        ClassInfo {
+            name: class.name.clone(),
+            join_code: display_join_code(&class.join_code),
+            mode: class.mode,
+            scenarios: class
+                .scenarios
+                .iter()
+                .map(|id| AssignedScenario {
+                    id: id.clone(),
+                    title: self.library.title(id),
+                })
+                .collect(),
+        }
+    }
+}
+
+pub(crate) type Shared = State<Arc<Hub>>;
