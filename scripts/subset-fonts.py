@@ -37,8 +37,8 @@ WESTERN_RANGES = [
 
 def shipped_text():
     files = glob.glob(os.path.join(ROOT, "scenarios", "*.ron"))
-    files += glob.glob(os.path.join(ROOT, "src", "game", "**", "*.rs"), recursive=True)
-    files += [os.path.join(ROOT, "src", "i18n.rs")]
+    files += glob.glob(os.path.join(ROOT, "crates", "callsim-game", "src", "**", "*.rs"), recursive=True)
+    files += glob.glob(os.path.join(ROOT, "crates", "callsim-core", "src", "locale", "*.rs"))
     text = ""
     for f in files:
         with open(f, encoding="utf-8") as fh:

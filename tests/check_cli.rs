@@ -168,7 +168,7 @@ fn a_missing_file_is_a_clear_error() {
 
 #[test]
 fn a_folder_without_scenarios_is_an_error() {
-    let out = check(&["src/scenario"]);
+    let out = check(&["docs"]);
     assert_eq!(code(&out), 1, "{}", stdout(&out));
     assert!(
         stderr(&out).contains("error: no scenario files (`*.ron`) in"),

@@ -316,7 +316,7 @@ fn a_call_finished_in_a_class_reaches_the_hub_and_the_picker_puts_the_assignment
     let mut turns = 0;
     while !app.world().resource::<LiveCall>().call.is_over() {
         let options = app.world().resource::<LiveCall>().call.options().len();
-        app.send(game::ChooseOption(turns % options + 1));
+        app.send(callsim_game::ChooseOption(turns % options + 1));
         turns += 1;
         assert!(turns < 40, "the call never ended");
     }

@@ -42,8 +42,9 @@ fn fonts_cover_every_shipped_character() {
     let cjk = covered(&root.join(FONTS[2]));
     let mut sources = Vec::new();
     files(&root.join("scenarios"), "ron", &mut sources);
-    files(&root.join("src/game"), "rs", &mut sources);
-    sources.push(root.join("src/i18n.rs"));
+    files(&root.join("crates/callsim-game/src"), "rs", &mut sources);
+    // The core's sentences and the frame's labels, in every game language.
+    files(&root.join("crates/callsim-core/src/locale"), "rs", &mut sources);
     let mut missing = BTreeSet::new();
     for file in &sources {
         let text = std::fs::read_to_string(file).expect("UTF-8 text");

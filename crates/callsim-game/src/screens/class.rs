@@ -19,7 +19,7 @@ use crate::theme::{self, Look};
 use callsim_core::call::Mode;
 use callsim_core::locale::labels::{Label, t, tf};
 use callsim_trainee::folder::Entry;
-use callsim_trainee::folder::Scenarios;
+use crate::library::Scenarios;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(OnEnter(Screen::Class), open);
@@ -146,8 +146,8 @@ fn draw(
                                 ui.horizontal_wrapped(|ui| {
                                     theme::subheading(ui, &m.class.name);
                                     let mode = match m.class.mode {
-                                        callsim_trainee::class::Mode::Practice => Label::Practice,
-                                        callsim_trainee::class::Mode::Exam => Label::Exam,
+                                        callsim_core::call::Mode::Practice => Label::Practice,
+                                        callsim_core::call::Mode::Exam => Label::Exam,
                                     };
                                     theme::chip(ui, t(lang, mode), theme::ACCENT, theme::ACCENT_SOFT);
                                     theme::chip(ui, &m.class.join_code, theme::MUTED, theme::BACKGROUND);

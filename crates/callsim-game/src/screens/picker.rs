@@ -17,7 +17,7 @@ use crate::theme::{self, Look};
 use callsim_core::locale::labels::{Label, t, tf};
 use callsim_core::locale::text::GAME_LANGUAGES;
 use callsim_core::scenario::Difficulty;
-use callsim_trainee::folder::Scenarios;
+use crate::library::Scenarios;
 use callsim_trainee::folder::{Change, Entry};
 
 pub(super) fn plugin(app: &mut App) {

@@ -7,7 +7,7 @@ use std::path::Path;
 use bevy::prelude::*;
 use bevy::state::app::StatesPlugin;
 
-use callsim_game::{self, Launch, Screen};
+use callsim_game::{Launch, Screen};
 
 /// A game reading scenarios from `scenarios` and keeping its data in
 /// `data`, its first call on `seed`, after its first frame.
@@ -20,7 +20,7 @@ pub fn headless_game(scenarios: &Path, data: &Path, seed: u64) -> App {
         seed: Some(seed),
         ..default()
     });
-    app.add_plugins(game::plugin);
+    app.add_plugins(callsim_game::plugin);
     app.update();
     app
 }
