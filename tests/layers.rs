@@ -9,7 +9,19 @@ use std::process::Command;
 fn dependencies(krate: &str) -> BTreeSet<String> {
     let out = Command::new(env!("CARGO"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["tree", "--offline", "--locked", "-e", "normal", "--prefix", "none", "--format", "{p}", "-p", krate])
+        .args([
+            "tree",
+            "--offline",
+            "--locked",
+            "-e",
+            "normal",
+            "--prefix",
+            "none",
+            "--format",
+            "{p}",
+            "-p",
+            krate,
+        ])
         .output()
         .expect("cargo runs");
     assert!(
@@ -39,8 +51,18 @@ fn the_core_has_no_window_no_async_runtime_and_no_database() {
     assert_free_of(
         "callsim-core",
         &[
-            "bevy", "bevy_egui", "wgpu", "tokio", "axum", "rusqlite", "postgres", "ureq", "notify",
-            "callsim-trainee", "callsim-hub", "callsim-game",
+            "bevy",
+            "bevy_egui",
+            "wgpu",
+            "tokio",
+            "axum",
+            "rusqlite",
+            "postgres",
+            "ureq",
+            "notify",
+            "callsim-trainee",
+            "callsim-hub",
+            "callsim-game",
         ],
     );
 }
@@ -49,13 +71,25 @@ fn the_core_has_no_window_no_async_runtime_and_no_database() {
 fn the_trainee_side_has_no_window_and_no_server() {
     assert_free_of(
         "callsim-trainee",
-        &["bevy", "bevy_egui", "wgpu", "tokio", "axum", "postgres", "callsim-hub", "callsim-game"],
+        &[
+            "bevy",
+            "bevy_egui",
+            "wgpu",
+            "tokio",
+            "axum",
+            "postgres",
+            "callsim-hub",
+            "callsim-game",
+        ],
     );
 }
 
 #[test]
 fn the_hub_has_no_window_and_knows_nothing_of_the_game() {
-    assert_free_of("callsim-hub", &["bevy", "bevy_egui", "wgpu", "callsim-trainee", "callsim-game"]);
+    assert_free_of(
+        "callsim-hub",
+        &["bevy", "bevy_egui", "wgpu", "callsim-trainee", "callsim-game"],
+    );
 }
 
 #[test]

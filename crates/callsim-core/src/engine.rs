@@ -16,11 +16,7 @@ use crate::scenario::{Action, Condition, Ending, EndingKind, Scenario};
 /// repeat lands like the last counted one. Keeps the state space finite.
 pub const MAX_COUNTED_REPEATS: u8 = 6;
 
-/// The most meters a persona may have, and the most reply kinds a scenario
-/// may use. States keep both inline, so exploring a call allocates nothing
-/// per step; `validate` reports a scenario over either limit.
-pub const MAX_METERS: usize = 8;
-pub const MAX_KINDS: usize = 64;
+pub use crate::scenario::{MAX_KINDS, MAX_METERS};
 
 /// Meter values by meter index; entries past the persona's meters are 0.
 pub type Meters = [i32; MAX_METERS];

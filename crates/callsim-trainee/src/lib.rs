@@ -12,3 +12,4 @@
 pub mod class;
 pub mod folder;
 pub mod progress;
+pub mod schema;

@@ -21,6 +21,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use callsim_core::call::Mode;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
+
+use crate::schema::SchemaError;
 use serde::{Deserialize, Serialize};
 
 use callsim_core::call::CallRecord;
@@ -668,32 +670,16 @@ fn prepare(conn: &mut Connection, path: &Path) -> Result<(), ProgressError> {
     migrate(conn, path, MIGRATIONS.len())
 }
 
-/// Brings the schema up to version `target`, each step in the same
-/// transaction as its version bump, so a kill mid-migration leaves the
-/// file at the previous version.
+/// Brings the schema up to version `target` (see [`crate::schema`]).
 fn migrate(conn: &mut Connection, path: &Path, target: usize) -> Result<(), ProgressError> {
-    // Immediate: two copies of the game opening an old file at once take
-    // turns rather than both migrating.
-    let tx = conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)
-        .map_err(|e| damaged_or(e, path))?;
-    let found: i64 = tx
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(|e| damaged_or(e, path))?;
-    if found > SCHEMA_VERSION {
-        return Err(ProgressError::TooNew {
+    crate::schema::migrate(conn, MIGRATIONS, target).map_err(|e| match e {
+        SchemaError::TooNew { found, known } => ProgressError::TooNew {
             path: path.to_owned(),
             found,
-            known: SCHEMA_VERSION,
-        });
-    }
-    let from = usize::try_from(found).unwrap_or(0);
-    for (version, step) in (1i64..).zip(MIGRATIONS).take(target).skip(from) {
-        tx.execute_batch(step)?;
-        tx.pragma_update(None, "user_version", version)?;
-    }
-    tx.commit()?;
-    Ok(())
+            known,
+        },
+        SchemaError::Sqlite(e) => damaged_or(e, path),
+    })
 }
 
 fn damaged_or(e: rusqlite::Error, path: &Path) -> ProgressError {

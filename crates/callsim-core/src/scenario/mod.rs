@@ -4,6 +4,7 @@
 //! `docs/scenario-format.md` is the trainer-facing description of the same
 //! types; keep the two in step.
 
+mod lex;
 mod load;
 pub mod spans;
 pub mod validate;
@@ -21,6 +22,13 @@ pub use load::{
     LoadError, Loaded, is_scenario_file, load_file, load_folder, parse_str, resolve as resolve_findings,
     scenario_files,
 };
+
+/// The most meters a persona may have, and the most reply kinds a scenario
+/// may use: limits of the format, which `validate` reports. The engine keeps
+/// both inline in a call's state, so exploring a call allocates nothing per
+/// step.
+pub const MAX_METERS: usize = 8;
+pub const MAX_KINDS: usize = 64;
 
 /// One training call: the caller, what they say, what the trainee may reply,
 /// and how it can end.

@@ -10,6 +10,8 @@
 use std::fmt;
 use std::ops::Range;
 
+use super::lex::{Tok, Tokens};
+
 /// One step into a RON value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Seg {
@@ -98,7 +100,10 @@ pub enum Value {
 impl Spanned {
     /// Reads `src`. Never fails; unreadable text ends the value early.
     pub fn read(src: &str) -> Spanned {
-        let mut reader = Reader { src, pos: 0 };
+        let mut reader = Reader {
+            tokens: Tokens::read(src),
+            i: 0,
+        };
         reader.skip_attributes();
         reader.value()
     }
@@ -154,236 +159,118 @@ fn nth_key<'a>(entries: &'a [(Spanned, Spanned)], key: &str, n: usize) -> Option
         .nth(n)
 }
 
+/// A value reader over the lexer's tokens: the same tokens the loader
+/// explains syntax errors with, so the two can never disagree on where a
+/// string or a comment ends.
 struct Reader<'a> {
-    src: &'a str,
-    pos: usize,
+    tokens: Tokens<'a>,
+    i: usize,
 }
 
 impl Reader<'_> {
-    fn rest(&self) -> &str {
-        &self.src[self.pos..]
+    fn kind(&self) -> Option<Tok> {
+        self.tokens.get(self.i).map(|t| t.kind)
     }
 
-    fn peek(&self) -> Option<char> {
-        self.rest().chars().next()
+    fn span(&self, i: usize) -> Range<usize> {
+        self.tokens
+            .get(i)
+            .map_or(self.tokens.src.len()..self.tokens.src.len(), |t| t.span.clone())
     }
 
-    fn bump(&mut self) {
-        if let Some(c) = self.peek() {
-            self.pos += c.len_utf8();
+    /// Where the value that ends before token `i` ends.
+    fn end_before(&self, i: usize) -> usize {
+        match i.checked_sub(1) {
+            Some(last) => self.span(last).end,
+            None => 0,
         }
+    }
+
+    fn is(&self, c: char) -> bool {
+        self.kind() == Some(Tok::Punct(c))
     }
 
     fn eat(&mut self, c: char) -> bool {
-        if self.peek() == Some(c) {
-            self.bump();
-            true
-        } else {
-            false
+        let eaten = self.is(c);
+        if eaten {
+            self.i += 1;
         }
-    }
-
-    fn skip_trivia(&mut self) {
-        loop {
-            let rest = self.rest();
-            if let Some(c) = rest.chars().next().filter(|c| c.is_whitespace()) {
-                self.pos += c.len_utf8();
-            } else if rest.starts_with("//") {
-                self.pos += rest.find('\n').unwrap_or(rest.len());
-            } else if rest.starts_with("/*") {
-                self.skip_block_comment();
-            } else {
-                return;
-            }
-        }
-    }
-
-    fn skip_block_comment(&mut self) {
-        // RON block comments nest.
-        let mut depth = 0usize;
-        while !self.rest().is_empty() {
-            if self.rest().starts_with("/*") {
-                depth += 1;
-                self.pos += 2;
-            } else if self.rest().starts_with("*/") {
-                depth -= 1;
-                self.pos += 2;
-                if depth == 0 {
-                    return;
-                }
-            } else {
-                self.bump();
-            }
-        }
+        eaten
     }
 
     fn skip_attributes(&mut self) {
-        loop {
-            self.skip_trivia();
-            if !self.rest().starts_with("#!") {
-                return;
-            }
-            match self.rest().find(']') {
-                Some(end) => self.pos += end + 1,
-                None => self.pos = self.src.len(),
+        while self.is('#') && self.tokens.is(self.i + 1, '!') {
+            match (self.i..self.tokens.list.len()).find(|&j| self.tokens.is(j, ']')) {
+                Some(end) => self.i = end + 1,
+                None => self.i = self.tokens.list.len(),
             }
         }
-    }
-
-    fn ident(&mut self) -> Option<Range<usize>> {
-        let start = self.pos;
-        if self.rest().starts_with("r#") {
-            self.pos += 2;
-        }
-        while let Some(c) = self.peek() {
-            if c.is_alphanumeric() || c == '_' {
-                self.bump();
-            } else {
-                break;
-            }
-        }
-        (self.pos > start).then_some(start..self.pos)
     }
 
     fn value(&mut self) -> Spanned {
-        self.skip_trivia();
-        let start = self.pos;
-        let value = match self.peek() {
-            Some('"') => self.string(),
-            Some('r') if self.rest().starts_with("r\"") || self.rest().starts_with("r#\"") => {
-                self.raw_string()
+        let start_token = self.i;
+        let start = self.span(start_token).start;
+        let value = match self.kind() {
+            Some(Tok::Str { .. }) => {
+                self.i += 1;
+                Value::Str(string_content(self.tokens.text(start_token)).to_owned())
             }
-            Some('b') if self.rest().starts_with("b\"") => {
-                self.bump();
-                self.string()
-            }
-            Some('\'') => {
-                self.bump();
-                while let Some(c) = self.peek() {
-                    self.bump();
-                    if c == '\\' {
-                        self.bump();
-                    } else if c == '\'' {
-                        break;
-                    }
-                }
-                Value::Atom
-            }
-            Some('[') => {
-                self.bump();
+            Some(Tok::Punct('[')) => {
+                self.i += 1;
                 Value::List(self.items(']'))
             }
-            Some('{') => {
-                self.bump();
+            Some(Tok::Punct('{')) => {
+                self.i += 1;
                 self.map()
             }
-            Some('(') => self.parens(),
-            Some(c) if c.is_alphabetic() || c == '_' => {
-                self.ident();
-                self.skip_trivia();
-                if self.peek() == Some('(') {
-                    self.parens()
-                } else {
-                    Value::Atom
-                }
+            Some(Tok::Punct('(')) => self.parens(),
+            Some(Tok::Ident) => {
+                self.i += 1;
+                if self.is('(') { self.parens() } else { Value::Atom }
             }
+            // A number, a char, or something unreadable: one token.
             Some(_) => {
-                // A number (or something unreadable): take what a number can contain.
-                while let Some(c) = self.peek() {
-                    if c.is_alphanumeric() || matches!(c, '-' | '+' | '.' | '_') {
-                        self.bump();
-                    } else {
-                        break;
-                    }
-                }
-                if self.pos == start {
-                    self.bump();
-                }
+                self.i += 1;
                 Value::Atom
             }
             None => Value::Atom,
         };
         Spanned {
-            span: start..self.pos,
+            span: start..self.end_before(self.i).max(start),
             value,
-        }
-    }
-
-    fn string(&mut self) -> Value {
-        self.bump();
-        let content_start = self.pos;
-        while let Some(c) = self.peek() {
-            if c == '\\' {
-                self.bump();
-                self.bump();
-            } else if c == '"' {
-                let content = self.src[content_start..self.pos].to_owned();
-                self.bump();
-                return Value::Str(content);
-            } else {
-                self.bump();
-            }
-        }
-        Value::Str(self.src[content_start..].to_owned())
-    }
-
-    fn raw_string(&mut self) -> Value {
-        self.bump();
-        let mut hashes = 0;
-        while self.eat('#') {
-            hashes += 1;
-        }
-        self.eat('"');
-        let closing = format!("\"{}", "#".repeat(hashes));
-        let content_start = self.pos;
-        match self.rest().find(&closing) {
-            Some(end) => {
-                self.pos += end + closing.len();
-                Value::Str(self.src[content_start..content_start + end].to_owned())
-            }
-            None => {
-                self.pos = self.src.len();
-                Value::Str(self.src[content_start..].to_owned())
-            }
         }
     }
 
     /// After an optional name: `( … )`, a struct if it opens with `name:`.
     fn parens(&mut self) -> Value {
         self.eat('(');
-        self.skip_trivia();
-        let save = self.pos;
-        if let Some(name) = self.ident() {
-            self.skip_trivia();
-            if self.peek() == Some(':') && !self.rest().starts_with("::") {
-                self.pos = save;
-                let _ = name;
-                return self.fields();
-            }
+        let named_field = self.kind() == Some(Tok::Ident)
+            && self.tokens.is(self.i + 1, ':')
+            && !self.tokens.is(self.i + 2, ':');
+        if named_field {
+            self.fields()
+        } else {
+            Value::Tuple(self.items(')'))
         }
-        self.pos = save;
-        Value::Tuple(self.items(')'))
     }
 
     fn fields(&mut self) -> Value {
         let mut fields = Vec::new();
         loop {
-            self.skip_trivia();
-            if self.eat(')') || self.peek().is_none() {
+            if self.eat(')') || self.kind().is_none() {
                 break;
             }
-            let Some(name_span) = self.ident() else {
+            if self.kind() != Some(Tok::Ident) {
                 break;
-            };
-            self.skip_trivia();
+            }
+            let name_span = self.span(self.i);
+            self.i += 1;
             if !self.eat(':') {
                 break;
             }
             let value = self.value();
-            fields.push((self.src[name_span.clone()].to_owned(), name_span, value));
-            self.skip_trivia();
+            fields.push((self.tokens.src[name_span.clone()].to_owned(), name_span, value));
             if !self.eat(',') {
-                self.skip_trivia();
                 self.eat(')');
                 break;
             }
@@ -394,18 +281,15 @@ impl Reader<'_> {
     fn items(&mut self, close: char) -> Vec<Spanned> {
         let mut items = Vec::new();
         loop {
-            self.skip_trivia();
-            if self.eat(close) || self.peek().is_none() {
+            if self.eat(close) || self.kind().is_none() {
                 break;
             }
-            let before = self.pos;
+            let before = self.i;
             items.push(self.value());
-            if self.pos == before {
+            if self.i == before {
                 break;
             }
-            self.skip_trivia();
             if !self.eat(',') {
-                self.skip_trivia();
                 self.eat(close);
                 break;
             }
@@ -416,27 +300,39 @@ impl Reader<'_> {
     fn map(&mut self) -> Value {
         let mut entries = Vec::new();
         loop {
-            self.skip_trivia();
-            if self.eat('}') || self.peek().is_none() {
+            if self.eat('}') || self.kind().is_none() {
                 break;
             }
-            let before = self.pos;
+            let before = self.i;
             let key = self.value();
-            self.skip_trivia();
-            if !self.eat(':') || self.pos == before {
+            if !self.eat(':') || self.i == before {
                 break;
             }
             let value = self.value();
             entries.push((key, value));
-            self.skip_trivia();
             if !self.eat(',') {
-                self.skip_trivia();
                 self.eat('}');
                 break;
             }
         }
         Value::Map(entries)
     }
+}
+
+/// The text between a string token's quotes (escapes left as written):
+/// `"…"`, `b"…"` and raw `r#"…"#` alike, closed or not.
+fn string_content(token: &str) -> &str {
+    let body = token.strip_prefix('b').unwrap_or(token);
+    let (body, hashes) = match body.strip_prefix('r') {
+        Some(raw) => {
+            let hashes = raw.len() - raw.trim_start_matches('#').len();
+            (&raw[hashes..], hashes)
+        }
+        None => (body, 0),
+    };
+    let body = body.strip_prefix('"').unwrap_or(body);
+    let closing = format!("\"{}", "#".repeat(hashes));
+    body.strip_suffix(closing.as_str()).unwrap_or(body)
 }
 
 #[cfg(test)]

@@ -214,15 +214,15 @@ impl<'s> Validator<'s> {
     fn meters(&mut self) {
         let meters = &self.s.persona.meters;
         let at = root().field("persona").field("meters");
-        if meters.len() > crate::engine::MAX_METERS {
+        if meters.len() > super::MAX_METERS {
             self.push(
                 Finding::error(
                     "too-many",
-                    at.clone().index(crate::engine::MAX_METERS),
+                    at.clone().index(super::MAX_METERS),
                     format!(
                         "the persona has {} meters; at most {} are supported",
                         meters.len(),
-                        crate::engine::MAX_METERS
+                        super::MAX_METERS
                     ),
                 )
                 .help("fold meters that move together into one"),
@@ -667,7 +667,7 @@ impl<'s> Validator<'s> {
     fn replies(&mut self) {
         let s = self.s;
         let kinds = reply_kinds(s);
-        if kinds.len() > crate::engine::MAX_KINDS {
+        if kinds.len() > super::MAX_KINDS {
             self.push(
                 Finding::error(
                     "too-many",
@@ -675,7 +675,7 @@ impl<'s> Validator<'s> {
                     format!(
                         "the replies use {} kinds; at most {} are supported",
                         kinds.len(),
-                        crate::engine::MAX_KINDS
+                        super::MAX_KINDS
                     ),
                 )
                 .help("give replies that are the same move the same kind"),

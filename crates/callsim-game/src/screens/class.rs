@@ -13,13 +13,13 @@ use super::{FocusFirst, Screen, ScreenUi, top_bar};
 use crate::class::{
     Class, CreateClass, FollowClassVote, JoinClass, LeaveClass, StartClassVote, StopRunningClass,
 };
+use crate::library::Scenarios;
 use crate::records::Records;
 use crate::session::Navigate;
 use crate::theme::{self, Look};
 use callsim_core::call::Mode;
 use callsim_core::locale::labels::{Label, t, tf};
 use callsim_trainee::folder::Entry;
-use crate::library::Scenarios;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(OnEnter(Screen::Class), open);

@@ -11,13 +11,13 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 use super::{FocusFirst, Screen, ScreenUi, top_bar};
 use crate::class::Class;
 use crate::face::{Expression, paint_face};
+use crate::library::Scenarios;
 use crate::records::Records;
 use crate::session::{Navigate, PickScenario};
 use crate::theme::{self, Look};
 use callsim_core::locale::labels::{Label, t, tf};
 use callsim_core::locale::text::GAME_LANGUAGES;
 use callsim_core::scenario::Difficulty;
-use crate::library::Scenarios;
 use callsim_trainee::folder::{Change, Entry};
 
 pub(super) fn plugin(app: &mut App) {

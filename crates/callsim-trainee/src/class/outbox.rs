@@ -9,6 +9,8 @@ use std::sync::Mutex;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::schema::SchemaError;
+
 use super::{AttemptUpload, ClassInfo, ClientError, HubClient, Receipt, attempt_of};
 
 /// The class this PC's trainee has joined.
@@ -73,70 +75,55 @@ fn local(e: impl std::fmt::Display) -> ClientError {
     ClientError::Local(format!("the class outbox: {e}"))
 }
 
-const SCHEMA_VERSION: i64 = 2;
+/// The outbox file's schema, one step per version (see [`crate::schema`]).
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE membership (
+         id INTEGER PRIMARY KEY CHECK (id = 1),
+         hub TEXT NOT NULL,
+         trainee_id INTEGER NOT NULL,
+         name TEXT NOT NULL,
+         token TEXT NOT NULL,
+         class TEXT NOT NULL
+     );
+     CREATE TABLE outbox (
+         seq INTEGER PRIMARY KEY AUTOINCREMENT,
+         attempt_id TEXT NOT NULL UNIQUE,
+         hub TEXT NOT NULL,
+         token TEXT NOT NULL,
+         scenario TEXT NOT NULL,
+         body TEXT NOT NULL,
+         queued_at TEXT NOT NULL,
+         state TEXT NOT NULL CHECK (state IN ('waiting', 'sent', 'rejected')),
+         tries INTEGER NOT NULL DEFAULT 0,
+         last_error TEXT NOT NULL DEFAULT ''
+     );",
+    // 2: the class a facilitator runs from this PC.
+    "CREATE TABLE facilitation (
+         id INTEGER PRIMARY KEY CHECK (id = 1),
+         hub TEXT NOT NULL,
+         secret TEXT NOT NULL,
+         class TEXT NOT NULL,
+         results_url TEXT NOT NULL
+     );",
+];
 
 impl Outbox {
     /// Opens (or creates) the outbox file, e.g. `class-outbox.sqlite3` in
     /// the game's data folder.
     pub fn open(path: &Path) -> Result<Outbox, ClientError> {
-        let conn = Connection::open(path).map_err(|e| local(format!("{}: {e}", path.display())))?;
+        let mut conn = Connection::open(path).map_err(|e| local(format!("{}: {e}", path.display())))?;
         // FULL: an attempt the game was told is queued survives a power cut.
         conn.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;",
         )
         .map_err(local)?;
-        let version: i64 = conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(local)?;
-        if version < 1 {
-            conn.execute_batch(
-                "BEGIN;
-                 CREATE TABLE membership (
-                     id INTEGER PRIMARY KEY CHECK (id = 1),
-                     hub TEXT NOT NULL,
-                     trainee_id INTEGER NOT NULL,
-                     name TEXT NOT NULL,
-                     token TEXT NOT NULL,
-                     class TEXT NOT NULL
-                 );
-                 CREATE TABLE outbox (
-                     seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                     attempt_id TEXT NOT NULL UNIQUE,
-                     hub TEXT NOT NULL,
-                     token TEXT NOT NULL,
-                     scenario TEXT NOT NULL,
-                     body TEXT NOT NULL,
-                     queued_at TEXT NOT NULL,
-                     state TEXT NOT NULL CHECK (state IN ('waiting', 'sent', 'rejected')),
-                     tries INTEGER NOT NULL DEFAULT 0,
-                     last_error TEXT NOT NULL DEFAULT ''
-                 );
-                 PRAGMA user_version = 1;
-                 COMMIT;",
-            )
-            .map_err(local)?;
-        }
-        if version < 2 {
-            conn.execute_batch(
-                "BEGIN;
-                 CREATE TABLE facilitation (
-                     id INTEGER PRIMARY KEY CHECK (id = 1),
-                     hub TEXT NOT NULL,
-                     secret TEXT NOT NULL,
-                     class TEXT NOT NULL,
-                     results_url TEXT NOT NULL
-                 );
-                 PRAGMA user_version = 2;
-                 COMMIT;",
-            )
-            .map_err(local)?;
-        }
-        if version > SCHEMA_VERSION {
-            return Err(local(format!(
-                "{} was written by a newer callsim (schema {version})",
+        crate::schema::migrate(&mut conn, MIGRATIONS, MIGRATIONS.len()).map_err(|e| match e {
+            SchemaError::TooNew { found, .. } => local(format!(
+                "{} was written by a newer callsim (schema {found})",
                 path.display()
-            )));
-        }
+            )),
+            SchemaError::Sqlite(e) => local(format!("{}: {e}", path.display())),
+        })?;
         Ok(Outbox {
             conn: Mutex::new(conn),
             sending: Mutex::new(()),
