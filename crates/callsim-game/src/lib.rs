@@ -44,6 +44,7 @@ pub use session::{
     OpenDebrief, PickScenario, Quit, ReplayCall, ShowWholeLine, SignIn, TakeOffHold, TryAgain,
 };
 pub use sound::{BUILT_WITH_SOUND, Cue, Sound, SoundCue};
+pub use tour::{OPTIONAL_PICTURES, PICTURES};
 
 /// How this run was launched (`callsim` with no subcommand): folders, and
 /// what to do first. The binary's command line flattens these options, so

