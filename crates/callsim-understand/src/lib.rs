@@ -343,3 +343,35 @@ pub fn default_model_dir() -> PathBuf {
         .join("..")
         .join(relative)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_encoder_can_be_shared_between_threads() {
+        fn shareable<T: Send + Sync>() {}
+        shareable::<Encoder>();
+        shareable::<Embedding>();
+        shareable::<ModelError>();
+    }
+
+    #[test]
+    fn cosine_of_zero_vectors_is_zero() {
+        let zero = Embedding::from_array([0.0; DIM]);
+        let mut one = [0.0; DIM];
+        one[3] = 1.0;
+        let one = Embedding::from_array(one);
+        assert_eq!(zero.cosine(&one), 0.0);
+        assert_eq!(one.cosine(&one), 1.0);
+    }
+
+    #[test]
+    fn the_default_model_dir_is_the_model_folder() {
+        let dir = default_model_dir();
+        assert!(
+            dir.ends_with(Path::new("assets").join("model").join(MODEL_DIR_NAME))
+                || std::env::var_os("CALLSIM_MODEL_DIR").is_some()
+        );
+    }
+}
