@@ -68,8 +68,17 @@ impl Objective {
     }
 
     pub fn of(self, p: Points) -> i32 {
+        // Saturating: a path's total is a sum over many edges, and traits
+        // can scale one reply's points towards i32's limits.
         let [u, a, e, s] = self.0;
-        u * p.understanding + a * p.acknowledgement + e * p.emotion + s * p.assistance
+        [
+            (u, p.understanding),
+            (a, p.acknowledgement),
+            (e, p.emotion),
+            (s, p.assistance),
+        ]
+        .into_iter()
+        .fold(0i32, |sum, (w, v)| sum.saturating_add(w.saturating_mul(v)))
     }
 }
 
@@ -158,13 +167,9 @@ impl Graph {
     pub fn values(&self, objective: Objective, best: bool) -> Vec<i32> {
         let mut values = vec![0; self.states.len()];
         for &s in &self.order {
-            let options = self.edges[s].iter().map(|e| {
-                objective.of(e.points)
-                    + match e.to {
-                        To::State(t) => values[t],
-                        To::Ending(_) => 0,
-                    }
-            });
+            let options = self.edges[s]
+                .iter()
+                .map(|e| self.edge_value(e, objective, &values));
             values[s] = if best { options.max() } else { options.min() }.unwrap_or(0);
         }
         values
@@ -198,11 +203,10 @@ impl Graph {
     }
 
     pub fn edge_value(&self, e: &Edge, objective: Objective, values: &[i32]) -> i32 {
-        objective.of(e.points)
-            + match e.to {
-                To::State(t) => values[t],
-                To::Ending(_) => 0,
-            }
+        objective.of(e.points).saturating_add(match e.to {
+            To::State(t) => values[t],
+            To::Ending(_) => 0,
+        })
     }
 }
 

@@ -557,7 +557,9 @@ impl Model {
             rules.extend(reply.traits.iter().map(|&index| RuleApplied::Trait { index }));
         }
         for (m, change) in &reply.effects {
-            meters[*m] += scale(*change, reply.effect_scale);
+            // Saturating: traits multiply, so a valid file can scale an
+            // effect past i32; the clamp below brings the meter back in range.
+            meters[*m] = meters[*m].saturating_add(scale(*change, reply.effect_scale));
         }
 
         let earlier = state.kind_uses[reply.kind];
@@ -575,8 +577,11 @@ impl Model {
                     p
                 }
             });
-            points.understanding += rule.understanding * i32::from(earlier);
-            meters[self.anger] += rule.anger * i32::from(earlier);
+            points.understanding = points
+                .understanding
+                .saturating_add(rule.understanding.saturating_mul(i32::from(earlier)));
+            meters[self.anger] =
+                meters[self.anger].saturating_add(rule.anger.saturating_mul(i32::from(earlier)));
             rules.push(RuleApplied::Repetition {
                 kind: self.kinds[reply.kind].clone(),
                 times: earlier + 1,
@@ -599,10 +604,10 @@ impl Model {
                     f64::from(rule.repeat).powi(i32::from(state.holds)) * f64::from(reply.effect_scale);
                 let anger = round(minutes * f64::from(rule.anger_per_minute) * factor);
                 let trust = round(minutes * f64::from(rule.trust_per_minute) * factor);
-                meters[self.anger] += anger;
-                meters[self.trust] += trust;
+                meters[self.anger] = meters[self.anger].saturating_add(anger);
+                meters[self.trust] = meters[self.trust].saturating_add(trust);
                 next.holds = state.holds.saturating_add(1).min(MAX_COUNTED_REPEATS);
-                seconds += held;
+                seconds = seconds.saturating_add(held);
                 rules.push(RuleApplied::Hold {
                     seconds: held,
                     anger,

@@ -104,16 +104,18 @@ impl Points {
         }
     }
 
+    // Sums saturate: a file's points are bounded (validate::MAX_CHANGE),
+    // but traits multiply them and a path adds many up.
     pub fn respect(self) -> i32 {
-        self.understanding + self.acknowledgement
+        self.understanding.saturating_add(self.acknowledgement)
     }
 
     pub fn sincerity(self) -> i32 {
-        self.emotion + self.assistance
+        self.emotion.saturating_add(self.assistance)
     }
 
     pub fn total(self) -> i32 {
-        self.respect() + self.sincerity()
+        self.respect().saturating_add(self.sincerity())
     }
 
     pub fn is_zero(self) -> bool {
@@ -135,10 +137,10 @@ impl Add for Points {
     type Output = Points;
     fn add(self, o: Points) -> Points {
         Points::new(
-            self.understanding + o.understanding,
-            self.acknowledgement + o.acknowledgement,
-            self.emotion + o.emotion,
-            self.assistance + o.assistance,
+            self.understanding.saturating_add(o.understanding),
+            self.acknowledgement.saturating_add(o.acknowledgement),
+            self.emotion.saturating_add(o.emotion),
+            self.assistance.saturating_add(o.assistance),
         )
     }
 }
@@ -166,7 +168,8 @@ pub fn percent(value: i32, worst: i32, best: i32) -> u8 {
     if best <= worst {
         return 100;
     }
-    let share = f64::from(value - worst) / f64::from(best - worst);
+    // In f64: `best - worst` can exceed i32.
+    let share = (f64::from(value) - f64::from(worst)) / (f64::from(best) - f64::from(worst));
     // Clamped, so the cast cannot truncate.
     (share * 100.0).round().clamp(0.0, 100.0) as u8
 }

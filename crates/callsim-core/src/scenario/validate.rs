@@ -69,6 +69,40 @@ impl Finding {
 /// Meters every persona must have: the engine's rules move them.
 pub const REQUIRED_METERS: [&str; 2] = ["anger", "trust"];
 
+/// The largest change a file may write: a reply's points per sub-skill, a
+/// meter effect, the rules' points and per-minute or per-repeat costs. Far
+/// beyond any real design (points run -3 to +4), and small enough that no
+/// sum over a call can overflow.
+pub const MAX_CHANGE: i32 = 1000;
+/// The widest a meter's `min` and `max` may reach, either side of 0.
+pub const MAX_METER_VALUE: i32 = 100_000;
+/// The largest weight a caller's line may have.
+pub const MAX_WEIGHT: u32 = 1000;
+/// The longest a hold, a reply or the free part of a hold may be: an hour.
+pub const MAX_SECONDS: u32 = 3600;
+/// The most replies `max_turns` may allow.
+pub const MAX_TURNS: u32 = 1000;
+
+/// The id the engine gives its own hang-up choice in records, debriefs and
+/// replays (`call::OptionView`, `analysis::PathStep`): an authored reply of
+/// this name would be replayed as the built-in hang-up, or the other way.
+pub const RESERVED_REPLY_ID: &str = "hang_up";
+
+/// The ids of the engine's own endings (`engine::EndingRef::{HungUp,
+/// GaveUp}`), what each is, and a name to suggest instead.
+pub const RESERVED_ENDING_IDS: [(&str, &str, &str); 2] = [
+    (
+        "hung_up",
+        "the engine's own ending when the trainee hangs up",
+        "agent_hung_up",
+    ),
+    (
+        "gave_up",
+        "the engine's own ending when the call runs past `max_turns`",
+        "caller_gave_up",
+    ),
+];
+
 /// Checks `scenario`; `base_dir` is its folder, for asset paths.
 pub fn validate(scenario: &Scenario, base_dir: Option<&FsPath>) -> Vec<Finding> {
     let mut v = Validator {
@@ -202,12 +236,15 @@ impl<'s> Validator<'s> {
                 }),
             );
         }
-        if s.max_turns == 0 {
-            self.push(Finding::error(
-                "out-of-range",
-                root().field("max_turns"),
-                "`max_turns` must be at least 1",
-            ));
+        if s.max_turns == 0 || s.max_turns > MAX_TURNS {
+            self.push(
+                Finding::error(
+                    "out-of-range",
+                    root().field("max_turns"),
+                    format!("`max_turns` is {}, outside 1 to {MAX_TURNS}", s.max_turns),
+                )
+                .help("leave it out for 40; a call rarely needs more than a few dozen replies"),
+            );
         }
     }
 
@@ -244,14 +281,42 @@ impl<'s> Validator<'s> {
         }
         for (i, m) in meters.iter().enumerate() {
             let mp = at.clone().index(i);
+            let wide = [("min", m.min), ("max", m.max)]
+                .into_iter()
+                .find(|(_, v)| !(-MAX_METER_VALUE..=MAX_METER_VALUE).contains(v));
+            if let Some((field, value)) = wide {
+                self.push(
+                    Finding::error(
+                        "out-of-range",
+                        mp.clone().field(field),
+                        format!(
+                            "meter `{}` has {field} {value}, outside -{MAX_METER_VALUE} to {MAX_METER_VALUE}",
+                            m.id
+                        ),
+                    )
+                    .help("meters usually run from 0 to 100: leave `min` and `max` out for that"),
+                );
+                continue;
+            }
             if m.min >= m.max {
+                let help = if m.min > m.max {
+                    format!(
+                        "`max` must be greater than `min`: did you mean min: {}, max: {}?",
+                        m.max, m.min
+                    )
+                } else {
+                    "`max` must be greater than `min`".to_owned()
+                };
                 self.push(
                     Finding::error(
                         "out-of-range",
                         mp.clone().field("max"),
-                        format!("meter `{}` has min {} and max {}", m.id, m.min, m.max),
+                        format!(
+                            "meter `{}` has min {} and max {}: it has no range to move in",
+                            m.id, m.min, m.max
+                        ),
                     )
-                    .help("`max` must be greater than `min`"),
+                    .help(help),
                 );
                 continue;
             }
@@ -333,11 +398,36 @@ impl<'s> Validator<'s> {
                 "ending",
             );
         }
+        for (i, e) in s.endings.iter().enumerate() {
+            if let Some((_, what, instead)) = RESERVED_ENDING_IDS.iter().find(|(id, ..)| *id == e.id) {
+                self.push(
+                    Finding::error(
+                        "reserved-id",
+                        root().field("endings").index(i).field("id"),
+                        format!("the ending id `{}` is reserved for {what}", e.id),
+                    )
+                    .help(format!(
+                        "rename it, e.g. \"{instead}\", and every `next`, `ending` and threshold that names it"
+                    )),
+                );
+            }
+        }
         for (n, node) in s.nodes.iter().enumerate() {
             let mut seen = BTreeSet::new();
             for (r, reply) in node.replies.iter().enumerate() {
                 let at = reply_path(n, r).field("id");
-                if reply.id.trim().is_empty() {
+                if reply.id == RESERVED_REPLY_ID {
+                    self.push(
+                        Finding::error(
+                            "reserved-id",
+                            at,
+                            format!("the reply id `{RESERVED_REPLY_ID}` is reserved for the built-in hang-up"),
+                        )
+                        .help(
+                            "rename it, e.g. \"say_goodbye\": records name the built-in hang-up `hang_up`, so a reply of that name would be replayed as it",
+                        ),
+                    );
+                } else if reply.id.trim().is_empty() {
                     self.push(Finding::error("empty-text", at, "this reply has an empty id"));
                 } else if !seen.insert(reply.id.as_str()) {
                     self.push(
@@ -389,14 +479,14 @@ impl<'s> Validator<'s> {
             for (l, line) in node.says.iter().enumerate() {
                 let lp = node_path(n).field("says").index(l);
                 self.conditions(&line.when, lp.clone().field("when"));
-                if line.weight == 0 {
+                if line.weight == 0 || line.weight > MAX_WEIGHT {
                     self.push(
                         Finding::error(
                             "out-of-range",
                             lp.field("weight"),
-                            "a line's weight must be at least 1",
+                            format!("a line's weight is {}, outside 1 to {MAX_WEIGHT}", line.weight),
                         )
-                        .help("leave `weight` out for 1; higher makes the line more likely"),
+                        .help("leave `weight` out for 1; 2 makes the line twice as likely as a line of weight 1"),
                     );
                 }
             }
@@ -498,6 +588,97 @@ impl<'s> Validator<'s> {
                 .help("a later hold should cost at least as much as the first: use 1.0 or more"),
             );
         }
+        self.rule_numbers();
+    }
+
+    /// The numbers of `rules` and `policy` that add to points and meters.
+    fn rule_numbers(&mut self) {
+        let s = self.s;
+        let rules = root().field("rules");
+        self.points(
+            s.rules.hang_up.points,
+            rules.clone().field("hang_up").field("points"),
+        );
+        self.points(
+            s.rules.over_accommodation.points,
+            rules.clone().field("over_accommodation").field("points"),
+        );
+        self.points(
+            s.policy.transfer.misuse,
+            root().field("policy").field("transfer").field("misuse"),
+        );
+        let rep = rules.clone().field("repetition");
+        self.change(
+            s.rules.repetition.understanding,
+            rep.clone().field("understanding"),
+        );
+        self.change(s.rules.repetition.anger, rep.field("anger"));
+        let hold = rules.field("hold");
+        self.change(
+            s.rules.hold.anger_per_minute,
+            hold.clone().field("anger_per_minute"),
+        );
+        self.change(
+            s.rules.hold.trust_per_minute,
+            hold.clone().field("trust_per_minute"),
+        );
+        self.seconds(
+            s.rules.hold.free_seconds,
+            0,
+            hold.field("free_seconds"),
+            "the free part of a hold",
+        );
+    }
+
+    /// Each sub-skill of `points` within ±[`MAX_CHANGE`].
+    fn points(&mut self, points: crate::points::Points, at: Path) {
+        for skill in crate::points::Skill::ALL {
+            let value = points.get(skill);
+            if value.unsigned_abs() > MAX_CHANGE.unsigned_abs() {
+                self.push(
+                    Finding::error(
+                        "out-of-range",
+                        at.clone().field(skill.name()),
+                        format!(
+                            "{value} points of {} is outside -{MAX_CHANGE} to {MAX_CHANGE}",
+                            skill.name()
+                        ),
+                    )
+                    .help(
+                        "points per sub-skill usually run from -3 to +4; the debrief scales totals to 0-100",
+                    ),
+                );
+            }
+        }
+    }
+
+    /// A change a rule makes, within ±[`MAX_CHANGE`].
+    fn change(&mut self, value: i32, at: Path) {
+        if value.unsigned_abs() > MAX_CHANGE.unsigned_abs() {
+            let field = at.0.last().map(at_name).unwrap_or_default();
+            self.push(
+                Finding::error(
+                    "out-of-range",
+                    at,
+                    format!("`{field}` is {value}, outside -{MAX_CHANGE} to {MAX_CHANGE}"),
+                )
+                .help("leave it out for the default, or use a change of the size of a reply's effects"),
+            );
+        }
+    }
+
+    /// A time in seconds from `least` to [`MAX_SECONDS`].
+    fn seconds(&mut self, value: u32, least: u32, at: Path, what: &str) {
+        if value < least || value > MAX_SECONDS {
+            self.push(
+                Finding::error(
+                    "out-of-range",
+                    at,
+                    format!("{what} of {value} seconds is outside {least} to {MAX_SECONDS} (an hour)"),
+                )
+                .help("write the time in seconds, e.g. 60 for a minute"),
+            );
+        }
     }
 
     fn target(&mut self, id: &str, at: Path) {
@@ -555,9 +736,12 @@ impl<'s> Validator<'s> {
         }
     }
 
-    fn meter_ref(&mut self, meter: &str, at: Path) -> Option<(i32, i32)> {
+    /// The range of meter `meter`, or `None` (reported) if there is no such
+    /// meter. A meter whose own range is broken (`min` not below `max`) has
+    /// its error already; references to it are not measured against it.
+    fn meter_ref(&mut self, meter: &str, at: Path) -> Option<Option<(i32, i32)>> {
         match self.s.persona.meters.iter().find(|m| m.id == meter) {
-            Some(m) => Some((m.min, m.max)),
+            Some(m) => Some((m.min < m.max).then_some((m.min, m.max))),
             None => {
                 let ids = self.meter_ids();
                 self.push(
@@ -578,7 +762,7 @@ impl<'s> Validator<'s> {
     fn condition(&mut self, c: &Condition, at: Path) {
         match c {
             Condition::AtLeast(meter, value) | Condition::AtMost(meter, value) => {
-                if let Some((min, max)) = self.meter_ref(meter, at.clone().index(0))
+                if let Some(Some((min, max))) = self.meter_ref(meter, at.clone().index(0))
                     && (*value < min || *value > max)
                 {
                     let (test, always) = match c {
@@ -648,9 +832,21 @@ impl<'s> Validator<'s> {
                 );
             }
             *count += 1;
-            if let Some((min, max)) = self.meter_ref(meter, at.clone().key_name(meter)) {
-                let span = max - min;
-                if change.abs() > span {
+            if change.unsigned_abs() > MAX_CHANGE.unsigned_abs() {
+                self.push(
+                    Finding::error(
+                        "out-of-range",
+                        at.clone().key(meter),
+                        format!("a change of {change} to `{meter}` is outside -{MAX_CHANGE} to {MAX_CHANGE}"),
+                    )
+                    .help("a change of 10 to 30 is a big reaction on a meter from 0 to 100"),
+                );
+                continue;
+            }
+            if let Some(Some((min, max))) = self.meter_ref(meter, at.clone().key_name(meter)) {
+                // In i64: the width of an i32 range does not fit an i32.
+                let span = i64::from(max) - i64::from(min);
+                if i64::from(*change).abs() > span {
                     self.push(
                         Finding::error(
                             "out-of-range",
@@ -756,10 +952,18 @@ impl<'s> Validator<'s> {
                         .help("add `note: \"…\"`: one line saying why these points"),
                     );
                 }
+                self.points(reply.points, rp.clone().field("points"));
+                self.seconds(reply.seconds, 0, rp.clone().field("seconds"), "a reply");
                 match reply.action {
                     Action::Hold { seconds: 0 } => self.push(
                         Finding::error("out-of-range", rp.clone().field("action"), "a hold of 0 seconds")
                             .help("write e.g. Hold(seconds: 60), or use `Say`"),
+                    ),
+                    Action::Hold { seconds } => self.seconds(
+                        seconds,
+                        1,
+                        rp.clone().field("action").index(0).field("seconds"),
+                        "a hold",
                     ),
                     Action::EndCall => self.end_call(node.done, &reply.next, rp.clone().field("next")),
                     _ => {}
@@ -1025,6 +1229,14 @@ impl<'s> Validator<'s> {
                 );
             }
         }
+    }
+}
+
+/// A field's name as written, for messages.
+fn at_name(seg: &Seg) -> String {
+    match seg {
+        Seg::Field(name) | Seg::Key(name) | Seg::KeyName(name) | Seg::NthKeyName(name, _) => name.clone(),
+        Seg::Index(i) => i.to_string(),
     }
 }
 

@@ -1,0 +1,273 @@
+//! Regression tests, each named after a defect a trainer's file could once
+//! cause: a panic, a silent wrong answer, a message that did not help. Each
+//! failed on the code before its fix.
+
+use std::path::Path;
+
+use callsim_core::diagnostic::Diagnostic;
+use callsim_core::scenario::{LoadError, Loaded, load_folder, parse_str};
+
+/// A small valid scenario with pieces replaced: each `(from, to)` pair is
+/// applied once, in order, to the text below.
+const BASE: &str = r#"Scenario(
+    id: "t", title: "T", summary: "S", difficulty: Easy, source: "test",
+    languages: ["en"],
+    persona: (
+        name: "Caller", description: "Someone.",
+        meters: [
+            (id: "anger", min: 0, max: 100, start: 50),
+            (id: "trust", min: 0, max: 100, start: 50),
+        ],
+    ),
+    thresholds: [(when: [AtLeast("anger", 100)], ending: "gone")],
+    start: "a",
+    nodes: [
+        (id: "a", says: [(text: "Hello.")], replies: [
+            (id: "help", text: "Let me help.", kind: "help", points: (assistance: 2),
+             effects: {"anger": -10}, note: "Helping.", next: "b"),
+            (id: "bye", text: "Bye.", kind: "end", action: EndCall,
+             points: (emotion: -2), note: "Rude.", next: "cut_off"),
+        ]),
+        (id: "b", done: true, says: [(text: "Thanks.")], replies: [
+            (id: "close", text: "Goodbye!", kind: "close", action: EndCall,
+             points: (emotion: 1), note: "Warm.", next: "good"),
+        ]),
+    ],
+    endings: [
+        (id: "good", kind: Resolved, title: "Good", debrief: "Well done."),
+        (id: "cut_off", kind: AgentHungUp, title: "Cut off", debrief: "You hung up."),
+        (id: "gone", kind: CallerHungUp, title: "Gone", debrief: "He hung up."),
+    ],
+)"#;
+
+fn source(edits: &[(&str, &str)]) -> String {
+    let mut src = BASE.to_owned();
+    for (from, to) in edits {
+        assert!(src.contains(from), "the base scenario has no `{from}`");
+        src = src.replacen(from, to, 1);
+    }
+    src
+}
+
+fn load(edits: &[(&str, &str)]) -> Result<Loaded, LoadError> {
+    parse_str(&source(edits), Path::new("t.ron"), None)
+}
+
+/// The errors a file gives, each as `line:column message (help)`.
+fn errors(edits: &[(&str, &str)]) -> Vec<Diagnostic> {
+    match load(edits) {
+        Ok(_) => panic!("the scenario loaded, but an error was expected"),
+        Err(e) => e.diagnostics.into_iter().filter(Diagnostic::is_error).collect(),
+    }
+}
+
+fn the_error(edits: &[(&str, &str)]) -> Diagnostic {
+    let mut all = errors(edits);
+    assert_eq!(all.len(), 1, "expected one error, got {all:#?}");
+    all.remove(0)
+}
+
+#[test]
+fn the_base_scenario_loads_clean() {
+    let loaded = load(&[]).unwrap_or_else(|e| panic!("{}", e.render()));
+    assert!(loaded.warnings.is_empty(), "{:#?}", loaded.warnings);
+}
+
+// A. `min` above `max` with a condition on the meter called `i32::clamp`
+// with its bounds backwards, which panics.
+#[test]
+fn meter_min_above_max_with_a_condition_is_an_error_not_a_panic() {
+    let e = the_error(&[("min: 0, max: 100, start: 50", "min: 100, max: 0, start: 50")]);
+    assert_eq!(e.code, "out-of-range");
+    assert_eq!(
+        e.message,
+        "meter `anger` has min 100 and max 0: it has no range to move in"
+    );
+    assert_eq!(
+        e.help.as_deref(),
+        Some("`max` must be greater than `min`: did you mean min: 0, max: 100?")
+    );
+    assert_eq!((e.line, e.column), (7, 42), "{e}");
+}
+
+#[test]
+fn meter_min_equal_to_max_with_an_effect_is_one_error() {
+    let e = the_error(&[("min: 0, max: 100, start: 50", "min: 50, max: 50, start: 50")]);
+    assert_eq!(
+        e.message,
+        "meter `anger` has min 50 and max 50: it has no range to move in"
+    );
+}
+
+#[test]
+fn a_folder_with_one_min_above_max_file_loads_the_rest() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    std::fs::write(dir.path().join("a-good.ron"), source(&[])).expect("written");
+    std::fs::write(
+        dir.path().join("b-backwards.ron"),
+        source(&[("min: 0, max: 100, start: 50", "min: 100, max: 0, start: 50")]),
+    )
+    .expect("written");
+    std::fs::write(
+        dir.path().join("c-good.ron"),
+        source(&[("id: \"t\"", "id: \"t2\"")]),
+    )
+    .expect("written");
+    let loads = load_folder(dir.path()).expect("the folder can be listed");
+    let verdicts: Vec<bool> = loads.iter().map(Result::is_ok).collect();
+    assert_eq!(verdicts, [true, false, true]);
+    let Err(bad) = &loads[1] else { unreachable!() };
+    assert!(
+        bad.headline().contains("b-backwards.ron:7:42"),
+        "{}",
+        bad.headline()
+    );
+}
+
+// B. A reply named `hang_up` was recorded as the built-in hang-up: replay
+// chose the authored reply, and the hub rejected an honest upload.
+#[test]
+fn reply_id_hang_up_is_reserved_for_the_built_in_hang_up() {
+    let e = the_error(&[("(id: \"bye\"", "(id: \"hang_up\"")]);
+    assert_eq!(e.code, "reserved-id");
+    assert_eq!(
+        e.message,
+        "the reply id `hang_up` is reserved for the built-in hang-up"
+    );
+    assert!(
+        e.help.as_deref().is_some_and(|h| h.starts_with("rename it")),
+        "{e}"
+    );
+    assert_eq!((e.line, e.column), (17, 18), "{e}");
+}
+
+#[test]
+fn ending_ids_of_the_engines_own_endings_are_reserved() {
+    for (id, what) in [
+        ("hung_up", "the engine's own ending when the trainee hangs up"),
+        (
+            "gave_up",
+            "the engine's own ending when the call runs past `max_turns`",
+        ),
+    ] {
+        let e = the_error(&[
+            ("next: \"cut_off\"", &format!("next: \"{id}\"")),
+            ("(id: \"cut_off\"", &format!("(id: \"{id}\"")),
+        ]);
+        assert_eq!(e.code, "reserved-id");
+        assert_eq!(e.message, format!("the ending id `{id}` is reserved for {what}"));
+        assert!(
+            e.help.as_deref().is_some_and(|h| h.starts_with("rename it")),
+            "{e}"
+        );
+    }
+}
+
+// C. Numbers wrapped silently in release: a hold costing i32::MAX anger left
+// the meter at 0, weights that wrapped made the caller say nothing, and a
+// range check printed "use a change from --1 to -1".
+#[test]
+fn a_hold_rule_costing_i32_max_anger_is_an_error() {
+    let e = the_error(&[(
+        "    start: \"a\",",
+        "    rules: (hold: (anger_per_minute: 2147483647)),\n    start: \"a\",",
+    )]);
+    assert_eq!(e.code, "out-of-range");
+    assert_eq!(
+        e.message,
+        "`anger_per_minute` is 2147483647, outside -1000 to 1000"
+    );
+    assert!(e.help.is_some());
+}
+
+#[test]
+fn line_weights_that_would_wrap_are_an_error() {
+    let all = errors(&[(
+        "(text: \"Hello.\")",
+        "(text: \"Hello.\", weight: 4294967295), (text: \"Hi.\", weight: 1)",
+    )]);
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert_eq!(all[0].message, "a line's weight is 4294967295, outside 1 to 1000");
+}
+
+#[test]
+fn an_effect_on_a_meter_with_no_range_does_not_print_a_double_minus() {
+    let all = errors(&[("min: 0, max: 100, start: 50", "min: 0, max: -1, start: 0")]);
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert!(all.iter().all(|e| !e.to_string().contains("--")), "{all:#?}");
+}
+
+#[test]
+fn a_meter_from_i32_min_to_i32_max_is_an_error_not_an_overflow() {
+    let e = the_error(&[(
+        "min: 0, max: 100, start: 50",
+        "min: -2147483648, max: 2147483647, start: 50",
+    )]);
+    assert_eq!(
+        e.message,
+        "meter `anger` has min -2147483648, outside -100000 to 100000"
+    );
+}
+
+#[test]
+fn effects_points_and_seconds_beyond_their_bounds_are_errors() {
+    let all = errors(&[
+        ("effects: {\"anger\": -10}", "effects: {\"anger\": -5000}"),
+        (
+            "points: (assistance: 2)",
+            "points: (assistance: 2, emotion: 2000000000)",
+        ),
+        (
+            "kind: \"end\", action: EndCall,",
+            "kind: \"end\", action: EndCall, seconds: 100000,",
+        ),
+        (
+            "(id: \"close\",",
+            "(id: \"hold\", text: \"Hold on.\", kind: \"hold\", action: Hold(seconds: 99999), points: (assistance: 1), note: \"A hold.\", next: \"b\"),\n            (id: \"close\",",
+        ),
+        ("    start: \"a\",", "    max_turns: 100000,\n    start: \"a\","),
+    ]);
+    let messages: Vec<&str> = all.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "`max_turns` is 100000, outside 1 to 1000",
+            "2000000000 points of emotion is outside -1000 to 1000",
+            "a change of -5000 to `anger` is outside -1000 to 1000",
+            "a reply of 100000 seconds is outside 0 to 3600 (an hour)",
+            "a hold of 99999 seconds is outside 1 to 3600 (an hour)",
+        ]
+    );
+}
+
+/// Traits multiply: ten traits of 10.0 on one kind scale an effect
+/// of 100 by 10^10, past i32. The meter must end at its max, not wrap to its min.
+#[test]
+fn traits_multiplying_an_effect_past_i32_saturate_the_meter() {
+    let traits: Vec<String> = (0..10)
+        .map(|i| format!("(name: \"T{i}\", kinds: [\"help\"], effects: 10.0, points: 10.0)"))
+        .collect();
+    let src = source(&[
+        (
+            "        ],\n    ),",
+            &format!("        ],\n        traits: [{}],\n    ),", traits.join(", ")),
+        ),
+        ("effects: {\"anger\": -10}", "effects: {\"anger\": 100}"),
+        (
+            "points: (assistance: 2)",
+            "points: (assistance: 1000, emotion: 1000)",
+        ),
+    ]);
+    let loaded = parse_str(&src, Path::new("t.ron"), None).unwrap_or_else(|e| panic!("{}", e.render()));
+    let model = std::sync::Arc::new(callsim_core::Model::new(loaded.scenario).expect("compiles"));
+    let analysis = callsim_core::analysis::analyze(&model);
+    assert!(analysis.scale.sincerity.best > 0, "{:?}", analysis.scale);
+    let mut call = callsim_core::Call::start(model, 1, "en");
+    let step = call.choose_id("help").expect("offered");
+    // Anger 50 + a huge change: at its max, which is the threshold.
+    assert_eq!(step.turn.meters[0].after, 100);
+    assert_eq!(step.turn.points.assistance, i32::MAX);
+    let debrief = call.debrief().expect("the call is over");
+    // The best play saturates at i32::MAX: this call played it.
+    assert_eq!(debrief.sincerity.percent, 100, "{:?}", debrief.sincerity);
+}
