@@ -1,7 +1,7 @@
 //! The hub's data in an embedded SQLite file: the default, nothing to install.
 
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Mutex, PoisonError};
 
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, params_from_iter};
@@ -101,10 +101,11 @@ impl Tx for SqliteTx<'_> {
 
 impl Backend for Sqlite {
     fn transaction<T>(&self, f: impl FnOnce(&mut dyn Tx) -> Result<T, StoreError>) -> Result<T, StoreError> {
-        let mut conn = self
-            .conn
-            .lock()
-            .map_err(|_| StoreError::Database("a previous database call panicked".into()))?;
+        // A panic inside an earlier transaction rolled it back as it
+        // unwound (the transaction's drop); the connection is fine, so a
+        // poisoned lock is taken as it is rather than failing every later
+        // request until the hub restarts.
+        let mut conn = self.conn.lock().unwrap_or_else(PoisonError::into_inner);
         let tx = conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(db)?;
@@ -115,5 +116,33 @@ impl Backend for Sqlite {
 
     fn kind(&self) -> &'static str {
         "sqlite"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_inside_a_transaction_rolls_it_back_and_the_hub_goes_on() {
+        let db = Sqlite::in_memory().expect("opens");
+        let crashed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _: Result<(), StoreError> = db.transaction(|tx| {
+                tx.execute(
+                    "INSERT INTO classes (join_code, name, mode, secret_hash, created_at) VALUES ($1, 'Monday', 'practice', 'h', 'now')",
+                    &["K7MQ2P".into()],
+                )?;
+                panic!("a bug halfway through a request");
+            });
+        }));
+        assert!(crashed.is_err());
+        assert!(db.conn.is_poisoned());
+        let count = db
+            .transaction(|tx| tx.query_one("SELECT COUNT(*) FROM classes", &[]))
+            .expect("the next request still reaches the database")
+            .expect("a row")
+            .int(0)
+            .expect("a number");
+        assert_eq!(count, 0, "the half-done transaction was rolled back");
     }
 }

@@ -20,7 +20,9 @@ pub enum ClientError {
     /// The hub could not be reached, or failed on its side (5xx): the same
     /// request may work later.
     Unreachable(String),
-    /// The hub refused the request (4xx): sending it again will not help.
+    /// The hub answered the request with a 4xx and its reason. Whether
+    /// sending it again can help depends on the code: see
+    /// [`ClientError::refuses_for_good`].
     Refused {
         status: u16,
         code: String,
@@ -30,10 +32,34 @@ pub enum ClientError {
     Local(String),
 }
 
+/// The hub's codes for an attempt it refuses for what the attempt itself
+/// is: sending the same attempt again can never succeed. Any other refusal
+/// (an unknown token after the hub's database was reset, a wrong address
+/// answering 404, a scenario the hub does not have yet) may pass later.
+pub const FINAL_REFUSALS: &[&str] = &[
+    "forged-scores",
+    "debrief-mismatch",
+    "replay-failed",
+    "unfinished-call",
+    "attempt-conflict",
+    "invalid-attempt",
+    "invalid-attempt-id",
+    "invalid-time",
+    "invalid-score",
+    "invalid-language",
+    "class-closed",
+];
+
 impl ClientError {
     /// Whether trying the same request later may work.
     pub fn is_retryable(&self) -> bool {
         matches!(self, ClientError::Unreachable(_))
+    }
+
+    /// Whether the hub refused the request for what it is, so that sending
+    /// it again can never succeed (one of [`FINAL_REFUSALS`]).
+    pub fn refuses_for_good(&self) -> bool {
+        matches!(self, ClientError::Refused { code, .. } if FINAL_REFUSALS.contains(&code.as_str()))
     }
 }
 
@@ -164,9 +190,13 @@ impl HubClient {
                 }
             });
         }
+        // Something answered, but not as a callsim hub does: another
+        // server at this address, a captive portal. Worth trying again once
+        // the address or the network is right.
         let value = serde_json::from_str(&text).map_err(|e| {
-            ClientError::Local(format!(
-                "the hub's answer to {path} is not what this game expects: {e}"
+            ClientError::Unreachable(format!(
+                "{} answered {path} with something other than a callsim hub's answer (is the address right?): {e}",
+                self.base
             ))
         })?;
         Ok((status, value))

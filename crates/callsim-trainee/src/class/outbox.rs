@@ -5,7 +5,7 @@
 //! facilitator runs from it.
 
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -43,10 +43,14 @@ pub struct Waiting {
     pub scenario: String,
     pub queued_at: String,
     pub tries: i64,
-    /// Why the last try failed.
+    /// Why it waits, for the class screen: the hub's reason when it
+    /// refused, why the hub could not be reached, or that the hub answered
+    /// as no callsim hub would (a wrong address). Empty before the first try.
     pub last_error: String,
-    /// The hub refused it for good (e.g. scores that do not replay); it
-    /// stays here for the trainee to see and is not sent again.
+    /// The hub refused it for good, for what the attempt itself is (one of
+    /// [`super::FINAL_REFUSALS`]: scores that do not replay, an id sent
+    /// with another body, ...); it stays here for the trainee to see and is
+    /// not sent again. Any other failure keeps it waiting.
     pub rejected: bool,
 }
 
@@ -105,6 +109,10 @@ const MIGRATIONS: &[&str] = &[
          class TEXT NOT NULL,
          results_url TEXT NOT NULL
      );",
+    // 3: games before this one set aside an attempt on any refusal (a hub
+    // whose database was reset answering 401, a wrong address answering
+    // 404); try them all again, and the hub refuses the truly bad ones anew.
+    "UPDATE outbox SET state = 'waiting' WHERE state = 'rejected';",
 ];
 
 impl Outbox {
@@ -130,10 +138,11 @@ impl Outbox {
         })
     }
 
-    fn conn(&self) -> Result<std::sync::MutexGuard<'_, Connection>, ClientError> {
-        self.conn
-            .lock()
-            .map_err(|_| local("a previous outbox call panicked"))
+    fn conn(&self) -> Result<MutexGuard<'_, Connection>, ClientError> {
+        // A panic while the lock was held leaves the connection as good as
+        // before: an unfinished statement is dropped and SQLite keeps the
+        // file consistent. Going on beats a class screen stuck until restart.
+        Ok(self.conn.lock().unwrap_or_else(PoisonError::into_inner))
     }
 
     /// Joins a class on `hub` and remembers it for the next runs of the game.
@@ -321,14 +330,15 @@ impl Outbox {
             .map_err(local)
     }
 
-    /// Sends the waiting attempts, oldest first. Stops at the first that
-    /// cannot reach the hub (the rest wait for the next call); an attempt
-    /// the hub refuses is set aside and the others go on.
+    /// Sends the waiting attempts, oldest first. An attempt the hub refuses
+    /// for good ([`ClientError::refuses_for_good`]) is set aside and the
+    /// others go on; one it refuses for now over its content (a 422, e.g. a
+    /// scenario the hub does not have yet) waits and the others go on; any
+    /// other failure (no hub, a 5xx, a 401 from a hub that no longer knows
+    /// the trainee, an address that is no hub) stops the round, every
+    /// attempt left keeping that reason for the class screen.
     pub fn send_pending(&self) -> Result<SendReport, ClientError> {
-        let _one_sender = self
-            .sending
-            .lock()
-            .map_err(|_| local("a previous send panicked"))?;
+        let _one_sender = self.sending.lock().unwrap_or_else(PoisonError::into_inner);
         let queued: Vec<(String, String, String, String)> = {
             let conn = self.conn()?;
             let mut stmt = conn
@@ -358,23 +368,40 @@ impl Outbox {
                         Receipt::AlreadyRecorded => report.already_there += 1,
                     }
                 }
-                Err(e) if e.is_retryable() => {
-                    conn.execute(
-                        "UPDATE outbox SET tries = tries + 1, last_error = ?2 WHERE attempt_id = ?1",
-                        params![id, e.to_string()],
-                    )
-                    .map_err(local)?;
-                    report.waiting = queued.len() - i;
-                    report.unreachable = Some(e.to_string());
-                    break;
-                }
-                Err(e) => {
+                Err(e) if e.refuses_for_good() => {
                     conn.execute(
                         "UPDATE outbox SET state = 'rejected', tries = tries + 1, last_error = ?2 WHERE attempt_id = ?1",
                         params![id, e.to_string()],
                     )
                     .map_err(local)?;
                     report.rejected.push((id.clone(), e.to_string()));
+                }
+                Err(e @ ClientError::Refused { status: 422, .. }) => {
+                    conn.execute(
+                        "UPDATE outbox SET tries = tries + 1, last_error = ?2 WHERE attempt_id = ?1",
+                        params![id, e.to_string()],
+                    )
+                    .map_err(local)?;
+                    report.waiting += 1;
+                }
+                Err(e) => {
+                    let why = e.to_string();
+                    conn.execute(
+                        "UPDATE outbox SET tries = tries + 1, last_error = ?2 WHERE attempt_id = ?1",
+                        params![id, why],
+                    )
+                    .map_err(local)?;
+                    // The rest were not tried: the same reason holds them back.
+                    for (rest, ..) in &queued[i + 1..] {
+                        conn.execute(
+                            "UPDATE outbox SET last_error = ?2 WHERE attempt_id = ?1",
+                            params![rest, why],
+                        )
+                        .map_err(local)?;
+                    }
+                    report.waiting += queued.len() - i;
+                    report.unreachable = Some(why);
+                    break;
                 }
             }
         }
@@ -469,5 +496,51 @@ mod tests {
             "the queued call still waits"
         );
         assert_eq!(outbox.facilitation().expect("reads"), None);
+    }
+
+    #[test]
+    fn a_panic_while_the_outbox_is_held_does_not_lock_it_until_restart() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let outbox = Outbox::open(&dir.path().join("outbox.sqlite3")).expect("opens");
+        std::thread::scope(|s| {
+            let crashed = s.spawn(|| {
+                let _conn = outbox.conn.lock();
+                let _sending = outbox.sending.lock();
+                panic!("a bug while the outbox is held");
+            });
+            assert!(crashed.join().is_err());
+        });
+        assert!(outbox.conn.is_poisoned() && outbox.sending.is_poisoned());
+        let running = Facilitation {
+            hub: "http://10.0.0.5:7878".into(),
+            secret: "s3cret".into(),
+            class: class("Monday intake"),
+            results_url: "http://10.0.0.5:7878/class/K7P2QX".into(),
+        };
+        outbox.run_class(&running).expect("still stores");
+        assert_eq!(outbox.facilitation().expect("still reads"), Some(running));
+        assert_eq!(outbox.pending().expect("still counts"), 0);
+        assert_eq!(outbox.send_pending().expect("still sends"), SendReport::default());
+    }
+
+    #[test]
+    fn attempts_an_older_game_set_aside_are_tried_again() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("outbox.sqlite3");
+        {
+            let mut conn = Connection::open(&path).expect("opens");
+            crate::schema::migrate(&mut conn, &MIGRATIONS[..2], 2).expect("the schema before");
+            conn.execute(
+                "INSERT INTO outbox (attempt_id, hub, token, scenario, body, queued_at, state, tries, last_error)
+                 VALUES ('a1', 'http://hub', 'tok', 'dinner-time-call', '{}', '2026-11-20T10:00:00Z', 'rejected', 1,
+                         'this trainee token is not known to the hub; join the class again')",
+                [],
+            )
+            .expect("set aside on a 401");
+        }
+        let outbox = Outbox::open(&path).expect("opens");
+        assert_eq!(outbox.pending().expect("counts"), 1);
+        let waiting = outbox.waiting().expect("reads");
+        assert!(!waiting[0].rejected);
     }
 }
