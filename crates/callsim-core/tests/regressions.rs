@@ -271,3 +271,153 @@ fn traits_multiplying_an_effect_past_i32_saturate_the_meter() {
     // The best play saturates at i32::MAX: this call played it.
     assert_eq!(debrief.sincerity.percent, 100, "{:?}", debrief.sincerity);
 }
+
+// G. Issue 11: `action: Hold(30)` printed ron's own "Found invalid std
+// identifier "30", try the raw identifier r#30 instead", with no help.
+#[test]
+fn hold_with_unnamed_seconds_says_how_to_write_it() {
+    let e = the_error(&[("kind: \"help\",", "kind: \"help\", action: Hold(30),")]);
+    assert_eq!(e.message, "`Hold` takes its length by name");
+    assert_eq!(e.help.as_deref(), Some("write `Hold(seconds: 30)`"));
+    assert_eq!((e.line, e.column), (15, 75), "{e}");
+}
+
+/// ron's own wording ("Expected …", "identifier", "r#") never reaches a
+/// trainer, and every syntax message has a help line.
+#[test]
+fn raw_ron_messages_never_reach_the_trainer() {
+    let cases: &[&[(&str, &str)]] = &[
+        &[("kind: \"help\",", "kind: \"help\", action: Hold(30),")],
+        &[("kind: \"help\",", "kind: \"help\", action: Transfer(30),")],
+        &[("kind: \"help\",", "kind: \"help\", action: Say(\"x\"),")],
+        &[("kind: \"help\",", "kind: \"help\", when: [Checked(1)],")],
+        &[("(text: \"Hello.\")", "(text: \"Hello.\", weight: 0b102)")],
+        &[("(text: \"Hello.\")", "(text: \"Hello.\", weight: 1_000_)")],
+        &[("Scenario(", "#![enable(no_such_thing)]\nScenario(")],
+        &[("Scenario(", "#![enable(implicit_some)\nScenario(")],
+        &[("Scenario(", "#!x\nScenario(")],
+        &[(
+            "    languages: [\"en\"],",
+            "    languages: [\"en\"], tags: [r#\"x\"],",
+        )],
+        &[("    start: \"a\",", "    start: 'a',")],
+        &[(
+            "    start: \"a\",",
+            "    start: \"a\", rules: (hold: (repeat: 1._5)),",
+        )],
+    ];
+    for edits in cases {
+        let src = source(edits);
+        let Err(err) = parse_str(&src, Path::new("t.ron"), None) else {
+            continue;
+        };
+        for d in err.diagnostics {
+            let shown = d.to_string();
+            assert!(
+                !shown.contains("Expected")
+                    && !shown.contains("identifier")
+                    && !shown.contains("r#")
+                    && d.help.is_some(),
+                "{edits:?}: {shown}"
+            );
+        }
+    }
+}
+
+// H. Issue 11: `languages: ["en", "cn"]` was only a warning, suggesting
+// nothing useful; `cn` is China's country code, Chinese is `zh`.
+#[test]
+fn language_cn_is_an_error_suggesting_zh() {
+    let all = errors(&[("languages: [\"en\"]", "languages: [\"en\", \"cn\"]")]);
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert_eq!(all[0].message, "`cn` is not a language code");
+    assert_eq!(
+        all[0].help.as_deref(),
+        Some("write \"zh\": `cn` is the country code of China")
+    );
+}
+
+#[test]
+fn language_codes_are_checked_against_iso_639_1() {
+    let verdict = |lang: &str| -> (bool, Option<String>) {
+        let edits = [("languages: [\"en\"]", format!("languages: [\"en\", \"{lang}\"]"))];
+        let edits: Vec<(&str, &str)> = edits.iter().map(|(a, b)| (*a, b.as_str())).collect();
+        let diagnostics = match load(&edits) {
+            Ok(l) => l.warnings,
+            Err(e) => e.diagnostics,
+        };
+        let d = diagnostics
+            .into_iter()
+            .find(|d| d.code == "unknown-language")
+            .unwrap_or_else(|| panic!("`{lang}`: no unknown-language finding"));
+        (d.is_error(), d.help)
+    };
+    assert_eq!(
+        verdict("jp"),
+        (
+            true,
+            Some("write \"ja\": `jp` is the country code of Japan".into())
+        )
+    );
+    assert_eq!(
+        verdict("zh-CN"),
+        (
+            true,
+            Some("write \"zh\": the game's languages are plain two-letter codes, without the region".into())
+        )
+    );
+    assert!(verdict("english").0);
+    assert!(verdict("xq").0);
+    // A real language the game has no interface in: texts can still be in it.
+    assert!(!verdict("fr").0);
+}
+
+// F. More than 64 `once` replies was reported at 1:1 with no help (the
+// engine's bit set refused it after validation had passed).
+#[test]
+fn the_65th_once_reply_is_pointed_at_with_the_limit() {
+    let extra: String = (0..65)
+        .map(|i| {
+            format!(
+                "\n            (id: \"r{i}\", text: \"x\", kind: \"k\", once: true, points: (emotion: 1), note: \"n\", next: \"b\"),"
+            )
+        })
+        .collect();
+    let e = the_error(&[("replies: [", &format!("replies: [{extra}"))]);
+    assert_eq!(e.code, "too-many");
+    assert_eq!(
+        e.message,
+        "reply `r64` is the 65th reply marked `once`; at most 64 are supported"
+    );
+    assert!(e.help.is_some());
+    // Line 14 opens node `a`; r0 is on line 15, so r64 on 79.
+    assert_eq!((e.line, e.column), (79, 53), "{e}");
+}
+
+#[test]
+fn the_65th_node_named_by_visited_is_pointed_at_with_the_limit() {
+    let nodes: String = (0..65)
+        .map(|i| {
+            format!(
+                "\n        (id: \"n{i}\", says: [(text: \"x\")], replies: [(id: \"go\", text: \"x\", kind: \"help\", points: (emotion: 1), note: \"n\", next: \"b\")]),"
+            )
+        })
+        .collect();
+    let tests: Vec<String> = (0..65).map(|i| format!("NotVisited(\"n{i}\")")).collect();
+    let e = the_error(&[
+        ("    nodes: [", &format!("    nodes: [{nodes}")),
+        (
+            "kind: \"help\", points: (assistance: 2)",
+            &format!(
+                "kind: \"help\", when: [{}], points: (assistance: 2)",
+                tests.join(", ")
+            ),
+        ),
+    ]);
+    assert_eq!(e.code, "too-many");
+    assert!(
+        e.message
+            .starts_with("`n64` is the 65th node named by `Visited` or `NotVisited`"),
+        "{e}"
+    );
+}

@@ -549,13 +549,97 @@ impl Place<'_> {
                 "check that every opening bracket has its closing one".to_owned(),
             ),
             RonError::Message(m) => self.custom(here, m),
-            other => explained(
-                "syntax",
-                self.span(here),
-                other.to_string().replace("Expected", "expected"),
-                None,
-            ),
+            other => self.rare(here, other),
         }
+    }
+
+    /// The ron errors a trainer meets rarely, each in words: ron's own text
+    /// ("Found invalid std identifier …, try the raw identifier r#30") only
+    /// puzzles someone who does not write Rust.
+    fn rare(&self, here: usize, err: &RonError) -> Explained {
+        let text = self.text(here);
+        let span = self.span(here);
+        // `Name(` just before: the details of an action or condition.
+        let variant = here
+            .checked_sub(2)
+            .filter(|&n| self.tokens.is_ident(n) && self.tokens.is(n + 1, '('))
+            .map(|n| self.text(n));
+        let (code, message, help) = match err {
+            RonError::SuggestRawIdentifier(_) | RonError::InvalidIdentifier(_) => match variant {
+                Some("Hold") => (
+                    "wrong-type",
+                    "`Hold` takes its length by name".to_owned(),
+                    format!("write `Hold(seconds: {text})`"),
+                ),
+                Some(name) => (
+                    "wrong-type",
+                    format!("`{name}` takes its details by name, not `{}`", shorten(text)),
+                    "write them as `name: value`".to_owned(),
+                ),
+                None => (
+                    "syntax",
+                    format!("`{}` is not a name", shorten(text)),
+                    "names are letters, digits and `_`, starting with a letter; text goes in double quotes"
+                        .to_owned(),
+                ),
+            },
+            RonError::ExpectedUnit => match here.checked_sub(1).filter(|&n| self.tokens.is(n, '(')) {
+                Some(open) if open > 0 && self.tokens.is_ident(open - 1) => {
+                    let name = self.text(open - 1);
+                    (
+                        "wrong-type",
+                        format!("`{name}` takes nothing in brackets"),
+                        format!("write `{name}` alone"),
+                    )
+                }
+                _ => (
+                    "wrong-type",
+                    format!("expected nothing here, found {}", self.tokens.describe(here)),
+                    "remove it".to_owned(),
+                ),
+            },
+            RonError::ExpectedOption | RonError::ExpectedOptionEnd => (
+                "wrong-type",
+                format!("expected a value or `None`, found {}", self.tokens.describe(here)),
+                "write the value itself, e.g. ending: \"agent_hung_up\"".to_owned(),
+            ),
+            RonError::ExpectedChar | RonError::ExpectedByteLiteral => (
+                "wrong-type",
+                format!(
+                    "expected a single character, found {}",
+                    self.tokens.describe(here)
+                ),
+                "text goes in double quotes: \"…\"".to_owned(),
+            ),
+            RonError::FloatUnderscore
+            | RonError::UnderscoreAtBeginning
+            | RonError::InvalidIntegerDigit { .. } => (
+                "syntax",
+                format!("`{}` is not a number RON can read", shorten(text)),
+                "write digits only, e.g. 1000 or 1.5: no `_`, spaces or thousands separators".to_owned(),
+            ),
+            RonError::ExpectedAttribute | RonError::ExpectedAttributeEnd | RonError::NoSuchExtension(_) => (
+                "syntax",
+                "`#!` starts a RON setting, and this one is not one callsim knows".to_owned(),
+                "a scenario needs no settings: remove this line".to_owned(),
+            ),
+            RonError::UnclosedLineComment => (
+                "syntax",
+                "the file ends inside a `//` comment".to_owned(),
+                "add a line break at the end of the file".to_owned(),
+            ),
+            RonError::Utf8Error(_) => (
+                "unreadable-file",
+                "the file is not UTF-8 text here".to_owned(),
+                "save it as UTF-8 text (most editors offer this under \"Save as\")".to_owned(),
+            ),
+            _ => (
+                "syntax",
+                format!("unexpected {} here", self.tokens.describe(here)),
+                "check this line for a missing comma, quote or bracket".to_owned(),
+            ),
+        };
+        explained(code, span, message, help)
     }
 
     /// A string that ran past the end of its line because its closing

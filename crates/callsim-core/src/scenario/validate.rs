@@ -80,6 +80,10 @@ pub const MAX_METER_VALUE: i32 = 100_000;
 pub const MAX_WEIGHT: u32 = 1000;
 /// The longest a hold, a reply or the free part of a hold may be: an hour.
 pub const MAX_SECONDS: u32 = 3600;
+/// The most replies marked `once`, and the most nodes `Visited` or
+/// `NotVisited` may name: the engine keeps each as one bit of a `u64`.
+pub const MAX_ONCE: usize = 64;
+pub const MAX_VISITED: usize = 64;
 /// The most replies `max_turns` may allow.
 pub const MAX_TURNS: u32 = 1000;
 
@@ -108,6 +112,7 @@ pub fn validate(scenario: &Scenario, base_dir: Option<&FsPath>) -> Vec<Finding> 
     let mut v = Validator {
         s: scenario,
         out: Vec::new(),
+        visited: BTreeSet::new(),
     };
     v.metadata();
     v.meters();
@@ -126,6 +131,8 @@ pub fn validate(scenario: &Scenario, base_dir: Option<&FsPath>) -> Vec<Finding> 
 struct Validator<'s> {
     s: &'s Scenario,
     out: Vec<Finding>,
+    /// Nodes named by `Visited` or `NotVisited`, each once.
+    visited: BTreeSet<&'s str>,
 }
 
 fn root() -> Path {
@@ -203,16 +210,35 @@ impl<'s> Validator<'s> {
                     .help(format!("remove this second \"{lang}\"")),
                 );
             }
-            if !known.contains(&lang.as_str()) {
+            if known.contains(&lang.as_str()) {
+                continue;
+            }
+            if let Some((code, why)) = language_mistake(lang) {
+                self.push(
+                    Finding::error("unknown-language", at, format!("`{lang}` is not a language code"))
+                        .help(format!("write \"{code}\": {why}")),
+                );
+            } else if ISO_639_1.contains(&lang.as_str()) {
                 self.push(
                     Finding::warning(
                         "unknown-language",
                         at,
                         format!("the game has no interface in `{lang}`"),
                     )
-                    .help(
-                        suggest(lang, known.iter().copied())
-                            .unwrap_or_else(|| format!("the game speaks {}", known.join(", "))),
+                    .help(format!(
+                        "the texts can be in `{lang}`, but the game's own words will be in {}",
+                        known.join(", ")
+                    )),
+                );
+            } else {
+                self.push(
+                    Finding::error("unknown-language", at, format!("`{lang}` is not a language code")).help(
+                        suggest(lang, known.iter().copied()).unwrap_or_else(|| {
+                            format!(
+                                "write a two-letter ISO 639-1 code; the game speaks {}",
+                                known.join(", ")
+                            )
+                        }),
                     ),
                 );
             }
@@ -753,13 +779,13 @@ impl<'s> Validator<'s> {
         }
     }
 
-    fn conditions(&mut self, conditions: &[Condition], at: Path) {
+    fn conditions(&mut self, conditions: &'s [Condition], at: Path) {
         for (i, c) in conditions.iter().enumerate() {
             self.condition(c, at.clone().index(i));
         }
     }
 
-    fn condition(&mut self, c: &Condition, at: Path) {
+    fn condition(&mut self, c: &'s Condition, at: Path) {
         match c {
             Condition::AtLeast(meter, value) | Condition::AtMost(meter, value) => {
                 if let Some(Some((min, max))) = self.meter_ref(meter, at.clone().index(0))
@@ -784,6 +810,22 @@ impl<'s> Validator<'s> {
                 }
             }
             Condition::Visited(node) | Condition::NotVisited(node) => {
+                if self.s.node(node).is_some()
+                    && self.visited.insert(node.as_str())
+                    && self.visited.len() == MAX_VISITED + 1
+                {
+                    self.push(
+                        Finding::error(
+                            "too-many",
+                            at.clone().index(0),
+                            format!(
+                                "`{node}` is the {}th node named by `Visited` or `NotVisited`; at most {MAX_VISITED} are supported",
+                                MAX_VISITED + 1
+                            ),
+                        )
+                        .help("test fewer nodes: one node that every path of interest passes through often does"),
+                    );
+                }
                 if self.s.node(node).is_none() {
                     let ids: Vec<&str> = self.node_ids().collect();
                     let help = if self.s.ending(node).is_some() {
@@ -876,6 +918,26 @@ impl<'s> Validator<'s> {
                 )
                 .help("give replies that are the same move the same kind"),
             );
+        }
+        let mut once = 0;
+        for (n, node) in s.nodes.iter().enumerate() {
+            for (r, reply) in node.replies.iter().enumerate() {
+                once += usize::from(reply.once);
+                if reply.once && once == MAX_ONCE + 1 {
+                    self.push(
+                        Finding::error(
+                            "too-many",
+                            reply_path(n, r).field("once"),
+                            format!(
+                                "reply `{}` is the {}th reply marked `once`; at most {MAX_ONCE} are supported",
+                                reply.id,
+                                MAX_ONCE + 1
+                            ),
+                        )
+                        .help("drop `once` where the call cannot come back to the reply anyway, or use a `NotVisited` condition"),
+                    );
+                }
+            }
         }
         for (n, node) in s.nodes.iter().enumerate() {
             if node.says.is_empty() {
@@ -1066,7 +1128,9 @@ impl<'s> Validator<'s> {
                     );
                 }
             }
-            for lang in declared {
+            // A declared code that is no language has its error already;
+            // a missing text per text in it would bury that.
+            for lang in declared.iter().filter(|l| is_language_code(l)) {
                 if !text.has(lang, &s.default_language) {
                     missing.entry(lang).or_default().push(at.clone());
                 }
@@ -1228,6 +1292,64 @@ impl<'s> Validator<'s> {
                         .help("the call would go round in circles: send one reply to an ending or to a node that reaches one"),
                 );
             }
+        }
+    }
+}
+
+/// ISO 639-1: the two-letter language codes.
+const ISO_639_1: [&str; 183] = [
+    "aa", "ab", "ae", "af", "ak", "am", "an", "ar", "as", "av", "ay", "az", "ba", "be", "bg", "bi", "bm",
+    "bn", "bo", "br", "bs", "ca", "ce", "ch", "co", "cr", "cs", "cu", "cv", "cy", "da", "de", "dv", "dz",
+    "ee", "el", "en", "eo", "es", "et", "eu", "fa", "ff", "fi", "fj", "fo", "fr", "fy", "ga", "gd", "gl",
+    "gn", "gu", "gv", "ha", "he", "hi", "ho", "hr", "ht", "hu", "hy", "hz", "ia", "id", "ie", "ig", "ii",
+    "ik", "io", "is", "it", "iu", "ja", "jv", "ka", "kg", "ki", "kj", "kk", "kl", "km", "kn", "ko", "kr",
+    "ks", "ku", "kv", "kw", "ky", "la", "lb", "lg", "li", "ln", "lo", "lt", "lu", "lv", "mg", "mh", "mi",
+    "mk", "ml", "mn", "mr", "ms", "mt", "my", "na", "nb", "nd", "ne", "ng", "nl", "nn", "no", "nr", "nv",
+    "ny", "oc", "oj", "om", "or", "os", "pa", "pi", "pl", "ps", "pt", "qu", "rm", "rn", "ro", "ru", "rw",
+    "sa", "sc", "sd", "se", "sg", "si", "sk", "sl", "sm", "sn", "so", "sq", "sr", "ss", "st", "su", "sv",
+    "sw", "ta", "te", "tg", "th", "ti", "tk", "tl", "tn", "to", "tr", "ts", "tt", "tw", "ty", "ug", "uk",
+    "ur", "uz", "ve", "vi", "vo", "wa", "wo", "xh", "yi", "yo", "za", "zh", "zu",
+];
+
+/// Whether `code` is a language: one of the game's, or any ISO 639-1 code.
+fn is_language_code(code: &str) -> bool {
+    GAME_LANGUAGES.iter().any(|(c, _)| *c == code) || ISO_639_1.contains(&code)
+}
+
+/// A code a trainer may write for a language that is not its code: a
+/// country code (`cn`, `jp`), a region tag (`zh-CN`), or the language's
+/// name. The code meant, and why. Only mistakes that are not themselves
+/// a language code are listed: `ch` (Chamorro) and `kr` (Kanuri) are.
+fn language_mistake(written: &str) -> Option<(&'static str, String)> {
+    let lower = written.trim().to_lowercase();
+    let country = |code: &'static str, country: &str| {
+        Some((code, format!("`{written}` is the country code of {country}")))
+    };
+    match lower.as_str() {
+        "cn" => country("zh", "China"),
+        "hk" => Some(("zh", format!("`{written}` is a region; Chinese is `zh`"))),
+        "jp" => country("ja", "Japan"),
+        "ua" => country("uk", "Ukraine"),
+        "dk" => country("da", "Denmark"),
+        "gr" => country("el", "Greece"),
+        "cz" => country("cs", "the Czech Republic"),
+        "us" | "gb" => Some(("en", format!("`{written}` is a country; English is `en`"))),
+        "mx" => Some(("es", format!("`{written}` is a country; Spanish is `es`"))),
+        "english" => Some(("en", "languages are written as codes".to_owned())),
+        "chinese" | "mandarin" | "中文" | "汉语" => {
+            Some(("zh", "languages are written as codes".to_owned()))
+        }
+        "russian" | "русский" => Some(("ru", "languages are written as codes".to_owned())),
+        "spanish" | "español" | "espanol" => Some(("es", "languages are written as codes".to_owned())),
+        "japanese" => Some(("ja", "languages are written as codes".to_owned())),
+        _ => {
+            // A region tag: `zh-CN`, `en_US`, `es-419`.
+            let (base, _) = lower.split_once(['-', '_'])?;
+            let code = ISO_639_1.iter().find(|c| **c == base)?;
+            Some((
+                code,
+                "the game's languages are plain two-letter codes, without the region".to_owned(),
+            ))
         }
     }
 }
