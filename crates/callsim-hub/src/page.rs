@@ -259,7 +259,6 @@ fn cell(c: &Counted) -> Markup {
         br;
         small class=(if c.success { "good" } else { "bad" }) { (c.ending_kind) @if c.over_accommodated { " · gave in" } }
         small { " · " (c.attempts) @if c.attempts == 1 { " attempt" } @else { " attempts" } }
-        @if !c.verified { small.bad { " · unchecked" } }
     }
 }
 
@@ -325,6 +324,26 @@ fn render_results(
                         Mode::Practice => "Each cell shows the trainee's best attempt: R = respect, S = sincerity, 0-100.",
                         Mode::Exam => "Each cell shows the trainee's first attempt: R = respect, S = sincerity, 0-100.",
                     } }
+                }
+            }
+            @if !r.unchecked.is_empty() {
+                section #unchecked {
+                    h2 { "Unchecked attempts (" (r.unchecked.len()) ")" }
+                    p.muted { "The hub has no copy of these scenarios to replay the calls with, so their scores are the game's word: they count in no cell and no average above." }
+                    table {
+                        thead { tr { th { "Trainee" } th { "Scenario" } th { "Claimed" } th { "Ending" } th { "Finished" } } }
+                        tbody {
+                            @for u in &r.unchecked {
+                                tr data-attempt=(u.attempt_id) {
+                                    td { (u.trainee) }
+                                    td { (u.scenario) }
+                                    td { span.score.r { "R " (u.respect) } " " span.score.s { "S " (u.sincerity) } }
+                                    td { (u.ending) small { " (" (u.ending_kind) ")" } }
+                                    td { small { (u.finished_at) } }
+                                }
+                            }
+                        }
+                    }
                 }
             }
             section #averages {

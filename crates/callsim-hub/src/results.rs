@@ -1,6 +1,8 @@
 //! A class's results, worked out from the stored attempts: who joined, who
 //! finished what with which scores, the class's averages per sub-skill, and
-//! for each scenario the turn the class found hardest.
+//! for each scenario the turn the class found hardest. Only attempts the hub
+//! checked by replay count; unchecked ones (practice mode, a scenario the
+//! hub does not have) are listed apart and left out of every average.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,7 +22,25 @@ pub struct ClassResults {
     pub trainees: Vec<TraineeResults>,
     /// Over every counted attempt of every scenario.
     pub average: Option<Averages>,
+    /// Every attempt the hub holds, checked or not.
     pub attempts: usize,
+    /// Attempts the hub could not check by replay, oldest first: their
+    /// figures are the game's claim, so they count in no cell or average.
+    pub unchecked: Vec<UncheckedAttempt>,
+}
+
+/// An attempt kept without a check, as the game reported it.
+#[derive(Debug, Clone, Serialize)]
+pub struct UncheckedAttempt {
+    pub attempt_id: String,
+    pub trainee_id: i64,
+    pub trainee: String,
+    pub scenario: String,
+    pub respect: u8,
+    pub sincerity: u8,
+    pub ending: String,
+    pub ending_kind: String,
+    pub finished_at: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -32,8 +52,8 @@ pub struct TraineeResults {
     pub scenarios: Vec<Option<Counted>>,
 }
 
-/// The attempt that counts for a trainee on a scenario: their best in
-/// practice, their first in an exam.
+/// The attempt that counts for a trainee on a scenario: their best checked
+/// attempt in practice, their first in an exam.
 #[derive(Debug, Clone, Serialize)]
 pub struct Counted {
     pub attempt_id: String,
@@ -46,7 +66,6 @@ pub struct Counted {
     pub ending_kind: String,
     pub success: bool,
     pub over_accommodated: bool,
-    pub verified: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -135,6 +154,23 @@ pub fn class_results(
     tallies: &[ReplyTally],
     library: &HubScenarios,
 ) -> ClassResults {
+    let (attempts, unchecked): (Vec<&AttemptRow>, Vec<&AttemptRow>) =
+        attempts.iter().partition(|a| a.verified);
+    let names: BTreeMap<i64, &str> = trainees.iter().map(|t| (t.id, t.name.as_str())).collect();
+    let unchecked: Vec<UncheckedAttempt> = unchecked
+        .into_iter()
+        .map(|a| UncheckedAttempt {
+            attempt_id: a.id.clone(),
+            trainee_id: a.trainee_id,
+            trainee: names.get(&a.trainee_id).copied().unwrap_or_default().to_owned(),
+            scenario: a.scenario.clone(),
+            respect: a.respect.percent,
+            sincerity: a.sincerity.percent,
+            ending: a.ending.clone(),
+            ending_kind: a.ending_kind.clone(),
+            finished_at: a.finished_at.clone(),
+        })
+        .collect();
     let mut columns: Vec<String> = class.scenarios.clone();
     let extra: BTreeSet<&String> = attempts
         .iter()
@@ -144,7 +180,7 @@ pub fn class_results(
     columns.extend(extra.into_iter().cloned());
 
     let mut by_pair: BTreeMap<(i64, &str), Vec<&AttemptRow>> = BTreeMap::new();
-    for a in attempts {
+    for &a in &attempts {
         by_pair
             .entry((a.trainee_id, a.scenario.as_str()))
             .or_default()
@@ -170,7 +206,6 @@ pub fn class_results(
             ending_kind: pick.ending_kind.clone(),
             success: pick.success,
             over_accommodated: pick.over_accommodated,
-            verified: pick.verified,
         })
     };
 
@@ -189,7 +224,7 @@ pub fn class_results(
         .enumerate()
         .map(|(i, id)| {
             let cells = || trainees.iter().filter_map(|t| t.scenarios[i].as_ref());
-            let played: Vec<&AttemptRow> = attempts.iter().filter(|a| &a.scenario == id).collect();
+            let played: Vec<&AttemptRow> = attempts.iter().copied().filter(|a| &a.scenario == id).collect();
             ScenarioResults {
                 id: id.clone(),
                 title: library.title(id).unwrap_or_else(|| id.clone()),
@@ -207,7 +242,8 @@ pub fn class_results(
         average: Averages::of(trainees.iter().flat_map(|t| t.scenarios.iter().flatten())),
         scenarios,
         trainees,
-        attempts: attempts.len(),
+        attempts: attempts.len() + unchecked.len(),
+        unchecked,
     }
 }
 

@@ -295,6 +295,7 @@ pub trait Storage: Send + Sync {
     /// A class's attempts, oldest first.
     fn class_attempts(&self, class_id: i64) -> Result<Vec<AttemptRow>, StoreError>;
     fn trainee_attempts(&self, trainee_id: i64) -> Result<Vec<AttemptRow>, StoreError>;
+    /// How often each reply was chosen where, over the class's checked attempts.
     fn reply_tallies(&self, class_id: i64) -> Result<Vec<ReplyTally>, StoreError>;
     fn open_vote(&self, session: &VoteSessionRow) -> Result<VoteSessionRow, StoreError>;
     fn vote_session(&self, id: i64) -> Result<Option<VoteSessionRow>, StoreError>;
@@ -587,7 +588,7 @@ impl<B: Backend> Storage for Store<B> {
             tx.query(
                 "SELECT a.scenario_id, t.node, t.reply, t.total, COUNT(*), SUM(CASE WHEN t.was_best THEN 1 ELSE 0 END), MIN(t.reply_text), MIN(t.caller) \
                  FROM attempt_turns t JOIN attempts a ON a.id = t.attempt_id \
-                 WHERE a.class_id = $1 \
+                 WHERE a.class_id = $1 AND a.verified \
                  GROUP BY a.scenario_id, t.node, t.reply, t.total \
                  ORDER BY a.scenario_id, t.node, t.reply, t.total",
                 &[class_id.into()],

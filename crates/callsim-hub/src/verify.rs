@@ -9,7 +9,7 @@ use std::sync::Arc;
 use callsim_core::call::{Call, CallRecord};
 use callsim_core::debrief::{Debrief, Score};
 use callsim_core::engine::Model;
-use callsim_core::points::Skill;
+use callsim_core::points::{Pillar, Skill};
 use callsim_core::scenario::{EndingKind, Scenario, load_folder};
 use callsim_core::wire::AttemptUpload;
 
@@ -124,6 +124,7 @@ pub fn verify_attempt(
             ));
         }
     }
+    check_figures(facts)?;
     let finished_at = super::parse_time(&upload.finished_at).ok_or_else(|| {
         reject(
             "invalid-time",
@@ -179,6 +180,84 @@ pub fn verify_attempt(
         },
         turns,
     })
+}
+
+/// Refuses a debrief whose figures no call can have: a percentage above
+/// 100, a total outside its best and worst, a percentage its total does
+/// not give, a sub-skill missing or twice, pillars that are not the sums
+/// of their sub-skills, turns whose points do not add up to the totals.
+/// Every upload is held to this, checked by replay or not: an unchecked
+/// attempt's figures are the game's word, but not any word.
+pub fn check_figures(d: &Debrief) -> Result<(), Rejection> {
+    let invalid = |message: String| Err(reject("invalid-score", message));
+    let score = |what: &str, s: &Score| -> Result<(), Rejection> {
+        if s.percent > 100 {
+            return invalid(format!("the {what} percentage is {}; it is 0-100", s.percent));
+        }
+        if s.worst > s.best || s.total < s.worst || s.total > s.best {
+            return invalid(format!(
+                "the {what} total {} is not between its worst {} and best {}",
+                s.total, s.worst, s.best
+            ));
+        }
+        let expected = callsim_core::points::percent(s.total, s.worst, s.best);
+        if s.percent != expected {
+            return invalid(format!(
+                "the {what} percentage is {}, but a total of {} between {} and {} is {expected}",
+                s.percent, s.total, s.worst, s.best
+            ));
+        }
+        Ok(())
+    };
+    score("respect", &d.respect)?;
+    score("sincerity", &d.sincerity)?;
+    for skill in Skill::ALL {
+        let found = d.skills.iter().filter(|s| s.skill == skill).count();
+        if found != 1 {
+            return invalid(format!(
+                "the debrief has the sub-skill {} {found} times; it has each once",
+                skill.name()
+            ));
+        }
+    }
+    if d.skills.len() != Skill::ALL.len() {
+        return invalid(format!(
+            "the debrief has {} sub-skills; there are 4",
+            d.skills.len()
+        ));
+    }
+    for s in &d.skills {
+        score(s.skill.name(), &s.score)?;
+        let from_turns: i64 = d
+            .turns
+            .iter()
+            .map(|t| i64::from(t.turn.points.get(s.skill)))
+            .sum();
+        if from_turns != i64::from(s.score.total) {
+            return invalid(format!(
+                "the turns' {} points add up to {from_turns}, but the debrief says {}",
+                s.skill.name(),
+                s.score.total
+            ));
+        }
+    }
+    for (pillar, name, total) in [
+        (Pillar::Respect, "respect", d.respect.total),
+        (Pillar::Sincerity, "sincerity", d.sincerity.total),
+    ] {
+        let sum: i64 = d
+            .skills
+            .iter()
+            .filter(|s| s.skill.pillar() == pillar)
+            .map(|s| i64::from(s.score.total))
+            .sum();
+        if sum != i64::from(total) {
+            return invalid(format!(
+                "the {name} total is {total}, but its sub-skills add up to {sum}"
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn replay(model: &Arc<Model>, upload: &AttemptUpload) -> Result<Debrief, Rejection> {

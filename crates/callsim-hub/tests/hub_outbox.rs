@@ -153,7 +153,9 @@ fn only_the_hubs_refusal_of_the_attempt_itself_sets_it_aside() {
     let m = outbox.join(&c, &code, "Ana").expect("joins");
 
     let mut forged = a_call(1);
-    forged.debrief.respect.percent = forged.debrief.respect.percent.wrapping_add(1) % 101;
+    let respect = &mut forged.debrief.respect;
+    respect.worst = respect.total;
+    respect.percent = callsim_core::points::percent(respect.total, respect.worst, respect.best);
     // In an exam, a scenario the hub lacks is refused for now: the
     // facilitator may add it, so the attempt waits and does not hold up
     // the ones behind it.
