@@ -76,6 +76,7 @@ pub fn check_loaded(loaded: Loaded) -> FileReport {
         }),
     }
     warnings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.span.start.cmp(&b.span.start)));
+    crate::diagnostic::cap(&mut warnings, &file.display().to_string());
     FileReport {
         file,
         source,

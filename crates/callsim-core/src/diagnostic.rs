@@ -117,6 +117,44 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// The most diagnostics reported for one file; a line after them counts
+/// the rest. Past a few hundred nobody reads on: the first ones, fixed,
+/// often take many of the others with them.
+pub const MAX_REPORTED: usize = 200;
+
+/// Keeps the first [`MAX_REPORTED`] of `diagnostics` (sorted, errors
+/// first) and adds one that counts the rest.
+pub fn cap(diagnostics: &mut Vec<Diagnostic>, file: &str) {
+    if diagnostics.len() <= MAX_REPORTED {
+        return;
+    }
+    let rest = diagnostics.split_off(MAX_REPORTED);
+    let errors = rest.iter().filter(|d| d.is_error()).count();
+    let warnings = rest.len() - errors;
+    let count = |n: usize, what: &str| match n {
+        0 => None,
+        1 => Some(format!("1 more {what}")),
+        n => Some(format!("{n} more {what}s")),
+    };
+    let counted: Vec<String> = [count(errors, "error"), count(warnings, "warning")]
+        .into_iter()
+        .flatten()
+        .collect();
+    diagnostics.push(Diagnostic {
+        severity: if errors > 0 {
+            Severity::Error
+        } else {
+            Severity::Warning
+        },
+        ..Diagnostic::whole_file(
+            "too-many-problems",
+            file,
+            format!("{} not shown", counted.join(" and ")),
+            format!("fix the first {MAX_REPORTED} and check again: one mistake often causes many messages"),
+        )
+    });
+}
+
 /// Keeps a span inside `source` and on character boundaries.
 fn clamp_span(source: &str, span: Range<usize>) -> Range<usize> {
     let mut start = span.start.min(source.len());
@@ -138,6 +176,32 @@ pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let column = 1 + before[line_start..].chars().count();
     (line, column)
+}
+
+/// [`line_column`] of many offsets at once, in one pass over `source`
+/// whatever their number: a file with thousands of problems is not read
+/// from its start for each one.
+pub fn line_columns(source: &str, offsets: &[usize]) -> Vec<(usize, usize)> {
+    let mut order: Vec<usize> = (0..offsets.len()).collect();
+    order.sort_by_key(|&i| offsets[i]);
+    let mut out = vec![(1, 1); offsets.len()];
+    // Where the walk is: a byte offset on a character boundary, its line
+    // and column.
+    let (mut at, mut line, mut column) = (0usize, 1usize, 1usize);
+    for i in order {
+        let target = clamp_span(source, offsets[i]..offsets[i]).start;
+        for c in source[at..target].chars() {
+            if c == '\n' {
+                line += 1;
+                column = 1;
+            } else {
+                column += 1;
+            }
+        }
+        at = at.max(target);
+        out[i] = (line, column);
+    }
+    out
 }
 
 /// Byte offset of a 1-based line and character column in `source`.
@@ -185,6 +249,14 @@ mod tests {
         let x = src.find('x').expect("x is there");
         assert_eq!(line_column(src, x), (2, 3));
         assert_eq!(offset_of(src, 2, 3), x);
+    }
+
+    #[test]
+    fn many_offsets_at_once_agree_with_one_at_a_time() {
+        let src = "ab\n你好x\n\nlast line é\n";
+        let offsets: Vec<usize> = (0..=src.len()).rev().collect();
+        let one_by_one: Vec<(usize, usize)> = offsets.iter().map(|&o| line_column(src, o)).collect();
+        assert_eq!(line_columns(src, &offsets), one_by_one);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use ron::extensions::Extensions;
 use super::Scenario;
 use super::lex::{Tok, Tokens, shorten};
 use super::spans::Spanned;
-use crate::diagnostic::{Diagnostic, Severity, did_you_mean, line_column, offset_of};
+use crate::diagnostic::{Diagnostic, Severity, did_you_mean, line_column, line_columns, offset_of};
 use crate::scenario::validate::{self, Finding};
 
 /// A scenario that loaded, perhaps with warnings.
@@ -78,6 +78,7 @@ pub fn parse_str(source: &str, file: &FsPath, base_dir: Option<&FsPath>) -> Resu
     let findings = validate::validate(&scenario, base_dir);
     let mut diagnostics = resolve(&findings, source, &name);
     diagnostics.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.span.start.cmp(&b.span.start)));
+    crate::diagnostic::cap(&mut diagnostics, &name);
     if diagnostics.iter().any(Diagnostic::is_error) {
         Err(LoadError {
             diagnostics,
@@ -184,22 +185,22 @@ pub fn resolve(findings: &[Finding], source: &str, file: &str) -> Vec<Diagnostic
         return Vec::new();
     }
     let tree = Spanned::read(source);
+    let spans: Vec<Range<usize>> = findings.iter().map(|f| tree.find(&f.at)).collect();
+    let starts: Vec<usize> = spans.iter().map(|s| s.start).collect();
     findings
         .iter()
-        .map(|f| {
-            let span = tree.find(&f.at);
-            let (line, column) = line_column(source, span.start);
-            Diagnostic {
-                severity: f.severity,
-                code: f.code,
-                message: f.message.clone(),
-                file: file.to_owned(),
-                line,
-                column,
-                span,
-                label: f.label.clone(),
-                help: f.help.clone(),
-            }
+        .zip(spans)
+        .zip(line_columns(source, &starts))
+        .map(|((f, span), (line, column))| Diagnostic {
+            severity: f.severity,
+            code: f.code,
+            message: f.message.clone(),
+            file: file.to_owned(),
+            line,
+            column,
+            span,
+            label: f.label.clone(),
+            help: f.help.clone(),
         })
         .collect()
 }

@@ -113,6 +113,7 @@ pub fn validate(scenario: &Scenario, base_dir: Option<&FsPath>) -> Vec<Finding> 
         s: scenario,
         out: Vec::new(),
         visited: BTreeSet::new(),
+        suggestions_left: 4 * crate::diagnostic::MAX_REPORTED,
     };
     v.metadata();
     v.meters();
@@ -133,6 +134,8 @@ struct Validator<'s> {
     out: Vec<Finding>,
     /// Nodes named by `Visited` or `NotVisited`, each once.
     visited: BTreeSet<&'s str>,
+    /// How many more "did you mean" searches may be made.
+    suggestions_left: usize,
 }
 
 fn root() -> Path {
@@ -151,25 +154,35 @@ fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Opt
     did_you_mean(word, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 
-/// "did you mean …?" when a candidate is close, else the names there are
-/// (`what` is their plural, e.g. "nodes").
-fn suggest_or_list(word: &str, candidates: &[&str], what: &str) -> String {
-    suggest(word, candidates.iter().copied()).unwrap_or_else(|| match candidates {
-        [] => format!("this scenario has no {what} yet"),
-        few if few.len() <= 8 => format!(
-            "the {what} are {}",
-            few.iter()
-                .map(|c| format!("`{c}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        _ => format!("it must be one of the {what} declared in this file"),
-    })
-}
-
 impl<'s> Validator<'s> {
     fn push(&mut self, finding: Finding) {
         self.out.push(finding);
+    }
+
+    /// "did you mean …?" when a candidate is close, else the names there
+    /// are (`what` is their plural, e.g. "nodes").
+    fn suggest_or_list(&mut self, word: &str, candidates: &[&str], what: &str) -> String {
+        // A suggestion compares the word with every candidate: past a
+        // budget (a file with thousands of broken references) only the
+        // list is given, so checking stays linear. References are checked
+        // in file order, so the first findings, the ones shown, keep theirs.
+        let suggestion = if self.suggestions_left > 0 {
+            self.suggestions_left -= 1;
+            suggest(word, candidates.iter().copied())
+        } else {
+            None
+        };
+        suggestion.unwrap_or_else(|| match candidates {
+            [] => format!("this scenario has no {what} yet"),
+            few if few.len() <= 8 => format!(
+                "the {what} are {}",
+                few.iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            _ => format!("it must be one of the {what} declared in this file"),
+        })
     }
 
     fn metadata(&mut self) {
@@ -490,7 +503,7 @@ impl<'s> Validator<'s> {
             let help = if s.ending(&s.start).is_some() {
                 "the call must start at a node, not an ending".to_owned()
             } else {
-                suggest_or_list(&s.start, &node_ids, "nodes")
+                self.suggest_or_list(&s.start, &node_ids, "nodes")
             };
             self.push(
                 Finding::error(
@@ -708,15 +721,16 @@ impl<'s> Validator<'s> {
     }
 
     fn target(&mut self, id: &str, at: Path) {
-        let targets = self.target_ids();
-        if !targets.contains(&id) {
+        if self.s.node(id).is_none() && self.s.ending(id).is_none() {
+            let targets = self.target_ids();
+            let help = self.suggest_or_list(id, &targets, "nodes and endings");
             self.push(
                 Finding::error(
                     "unknown-target",
                     at,
                     format!("no node or ending is called `{id}`"),
                 )
-                .help(suggest_or_list(id, &targets, "nodes and endings")),
+                .help(help),
             );
         }
     }
@@ -728,7 +742,7 @@ impl<'s> Validator<'s> {
                 let help = if self.s.node(id).is_some() {
                     format!("`{id}` is a node; this must name an ending")
                 } else {
-                    suggest_or_list(id, &endings, "endings")
+                    self.suggest_or_list(id, &endings, "endings")
                 };
                 self.push(
                     Finding::error("unknown-ending", at, format!("no ending is called `{id}`")).help(help),
@@ -755,9 +769,9 @@ impl<'s> Validator<'s> {
 
     fn kind_ref(&mut self, kind: &str, kinds: &[&str], at: Path) {
         if !kinds.contains(&kind) {
+            let help = self.suggest_or_list(kind, kinds, "reply kinds");
             self.push(
-                Finding::error("unknown-kind", at, format!("no reply has the kind `{kind}`"))
-                    .help(suggest_or_list(kind, kinds, "reply kinds")),
+                Finding::error("unknown-kind", at, format!("no reply has the kind `{kind}`")).help(help),
             );
         }
     }
@@ -770,9 +784,10 @@ impl<'s> Validator<'s> {
             Some(m) => Some((m.min < m.max).then_some((m.min, m.max))),
             None => {
                 let ids = self.meter_ids();
+                let help = self.suggest_or_list(meter, &ids, "meters");
                 self.push(
                     Finding::error("unknown-meter", at, format!("the persona has no meter `{meter}`"))
-                        .help(suggest_or_list(meter, &ids, "meters")),
+                        .help(help),
                 );
                 None
             }
@@ -831,7 +846,7 @@ impl<'s> Validator<'s> {
                     let help = if self.s.ending(node).is_some() {
                         format!("`{node}` is an ending; `Visited` and `NotVisited` name nodes")
                     } else {
-                        suggest_or_list(node, &ids, "nodes")
+                        self.suggest_or_list(node, &ids, "nodes")
                     };
                     self.push(
                         Finding::error("unknown-node", at.index(0), format!("no node is called `{node}`"))
