@@ -130,12 +130,14 @@ async fn upload_attempt(
             format!("attempt_id `{}` is not a UUID", upload.attempt_id),
         ));
     }
-    if upload.choices.len() > 1000 || upload.scenario.len() > 200 || upload.language.len() > 35 {
+    if upload.choices.len() > 1000 || upload.scenario.len() > 200 {
         return Err(ApiError::unprocessable(
             "invalid-attempt",
             "the attempt is implausibly large",
         ));
     }
+    // The debrief's own language must match it (checked with the rest).
+    validate_language(&upload.language)?;
     let class = class_of(&hub, &trainee).await?;
     let library = Arc::clone(&hub.library);
     let require_replay = class.mode == callsim_core::wire::Mode::Exam;

