@@ -14,6 +14,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod export;
+pub mod names;
 pub mod page;
 pub mod postgres;
 pub mod results;

@@ -15,27 +15,10 @@ use crate::store::{AttemptRow, ClassRow, TraineeRow, VoteSessionRow};
 use crate::vote::{Room, Viewer, VoteError};
 use crate::{new_join_code, new_secret, secret_hash};
 
+/// A typed name in its one form (`crate::names::normalise`), or the 422
+/// that says what is wrong with it.
 pub(crate) fn validate_name(what: &str, name: &str, max: usize) -> Result<String, ApiError> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(ApiError::unprocessable(
-            "empty-name",
-            format!("the {what} is empty"),
-        ));
-    }
-    if name.chars().count() > max {
-        return Err(ApiError::unprocessable(
-            "name-too-long",
-            format!("the {what} is longer than {max} characters"),
-        ));
-    }
-    if name.chars().any(char::is_control) {
-        return Err(ApiError::unprocessable(
-            "invalid-name",
-            format!("the {what} contains control characters"),
-        ));
-    }
-    Ok(name.to_owned())
+    crate::names::normalise(what, name, max).map_err(|e| ApiError::unprocessable(e.code, e.message))
 }
 
 /// `language` if it reads as a language tag (`crate::is_language_tag`).

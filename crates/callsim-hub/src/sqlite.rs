@@ -6,7 +6,7 @@ use std::sync::{Mutex, PoisonError};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, params_from_iter};
 
-use super::store::{Backend, Migration, Row, StoreError, Tx, Value, migrate, schema_v1};
+use super::store::{Backend, Migration, Row, SCHEMA_V2, StoreError, Tx, Value, migrate, schema_v1};
 
 /// One connection behind a lock: SQLite writes one transaction at a time
 /// anyway, and a class's traffic is small.
@@ -19,11 +19,18 @@ fn db(e: rusqlite::Error) -> StoreError {
 }
 
 pub fn migrations() -> Vec<Migration> {
-    vec![Migration {
-        version: 1,
-        name: "classes, trainees, attempts, vote sessions",
-        sql: schema_v1("INTEGER PRIMARY KEY"),
-    }]
+    vec![
+        Migration {
+            version: 1,
+            name: "classes, trainees, attempts, vote sessions",
+            sql: schema_v1("INTEGER PRIMARY KEY"),
+        },
+        Migration {
+            version: 2,
+            name: "trainees' names compared by their key",
+            sql: SCHEMA_V2.to_owned(),
+        },
+    ]
 }
 
 impl Sqlite {
@@ -144,5 +151,41 @@ mod tests {
             .int(0)
             .expect("a number");
         assert_eq!(count, 0, "the half-done transaction was rolled back");
+    }
+
+    #[test]
+    fn a_name_that_joined_before_names_had_keys_still_collides_ignoring_case() {
+        use crate::store::{Storage, Store};
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("hub.sqlite3");
+        {
+            let old = Sqlite {
+                conn: Mutex::new(Connection::open(&path).expect("opens")),
+            };
+            migrate(&old, &migrations()[..1], None).expect("the first schema");
+            old.transaction(|tx| {
+                tx.execute(
+                    "INSERT INTO classes (id, join_code, name, mode, secret_hash, created_at) VALUES (1, 'K7MQ2P', 'Monday', 'practice', 'h', 'now')",
+                    &[],
+                )?;
+                tx.execute(
+                    "INSERT INTO trainees (class_id, name, token_hash, joined_at) VALUES (1, 'Alice', 'x', 'now')",
+                    &[],
+                )
+            })
+            .expect("Alice joined under the first schema");
+        }
+        let store = Store {
+            backend: Sqlite::open(&path).expect("opens and migrates"),
+        };
+        assert!(matches!(
+            store.add_trainee(1, "ALICE", "y"),
+            Err(StoreError::Conflict(_))
+        ));
+        store.add_trainee(1, "Bob", "z").expect("Bob joins");
+        assert!(matches!(
+            store.add_trainee(1, "BOB", "w"),
+            Err(StoreError::Conflict(_))
+        ));
     }
 }

@@ -454,10 +454,23 @@ impl<B: Backend> Storage for Store<B> {
 
     fn add_trainee(&self, class_id: i64, name: &str, token_hash: &str) -> Result<TraineeRow, StoreError> {
         let joined_at = super::now();
+        let key = crate::names::key(name);
+        let taken = || StoreError::Conflict(format!("someone called {name} has already joined this class"));
         self.backend.transaction(|tx| {
+            // Trainees who joined before names had keys are compared here;
+            // the unique index on (class_id, name_key) covers the rest, two
+            // joins at once included.
+            for old in tx.query(
+                "SELECT name FROM trainees WHERE class_id = $1 AND name_key = ''",
+                &[class_id.into()],
+            )? {
+                if crate::names::key(&old.text(0)?) == key {
+                    return Err(taken());
+                }
+            }
             let row = tx.query_one(
-                "INSERT INTO trainees (class_id, name, token_hash, joined_at) VALUES ($1, $2, $3, $4) ON CONFLICT (class_id, name) DO NOTHING RETURNING id",
-                &[class_id.into(), name.into(), token_hash.into(), (&joined_at).into()],
+                "INSERT INTO trainees (class_id, name, name_key, token_hash, joined_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id",
+                &[class_id.into(), name.into(), (&key).into(), token_hash.into(), (&joined_at).into()],
             )?;
             match row {
                 Some(row) => Ok(TraineeRow {
@@ -466,7 +479,7 @@ impl<B: Backend> Storage for Store<B> {
                     name: name.to_owned(),
                     joined_at: joined_at.clone(),
                 }),
-                None => Err(StoreError::Conflict(format!("someone called {name} has already joined this class"))),
+                None => Err(taken()),
             }
         })
     }
@@ -725,6 +738,12 @@ impl<B: Backend> Storage for Store<B> {
         })
     }
 }
+
+/// Version 2: trainees' names compared by their key (`crate::names::key`),
+/// so `ALICE` cannot join beside `Alice`. Rows from before keep an empty
+/// key and are compared in `add_trainee`.
+pub const SCHEMA_V2: &str = "ALTER TABLE trainees ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
+    CREATE UNIQUE INDEX trainees_name_key ON trainees (class_id, name_key) WHERE name_key <> ''";
 
 /// The schema, written once: the two databases differ only in how a table
 /// numbers its rows, filled in per backend.

@@ -55,6 +55,19 @@ fn classes_and_joining(hub: &RunningHub) {
 
     let (status, code, _) = refused(c.join(&join_code, "Ana"));
     assert_eq!((status, code.as_str()), (409, "name-taken"));
+    // Names are compared in one form, ignoring case: no second Ana that
+    // looks the same on the projector.
+    for look_alike in ["ANA", "ana", "Ａｎａ", "  Ana\u{00A0}"] {
+        let (status, code, _) = refused(c.join(&join_code, look_alike));
+        assert_eq!((status, code.as_str()), (409, "name-taken"), "{look_alike:?}");
+    }
+    for hidden in ["An\u{200B}a", "\u{202E}anA", "Ana\u{2067}", "\u{FEFF}Bo"] {
+        let (status, code, message) = refused(c.join(&join_code, hidden));
+        assert_eq!((status, code.as_str()), (422, "invalid-name"), "{hidden:?}");
+        assert!(message.contains("invisible"), "{message}");
+    }
+    let bea = c.join(&join_code, "Ｂｅａ").expect("Bea joins");
+    assert_eq!(bea.name, "Bea", "kept in its NFKC form");
     let (status, code, _) = refused(c.join(&join_code, "   "));
     assert_eq!((status, code.as_str()), (422, "empty-name"));
 
@@ -70,7 +83,7 @@ fn classes_and_joining(hub: &RunningHub) {
             .iter()
             .map(|t| t.name.as_str())
             .collect::<Vec<_>>(),
-        ["Ana"]
+        ["Ana", "Bea"]
     );
     // A trainee's token is not the facilitator's secret, and no secret is no access.
     let (status, code, _) = refused(c.class_overview(&ana.token, &join_code));
