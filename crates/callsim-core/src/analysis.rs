@@ -14,8 +14,14 @@ use serde::Serialize;
 use crate::engine::{Choice, EndingRef, Model, Outcome, State};
 use crate::points::{Pillar, Points, Skill};
 
-/// Exploration stops past this many states, and says so.
+/// Exploration stops past this many states, and says so. For `analyze`
+/// this is over every starting mood together.
 pub const MAX_STATES: usize = 400_000;
+
+/// `analyze` stops exploring past this much time, and says so: `check` of
+/// any file returns in seconds. Only `analyze` has a clock; a debrief's
+/// exploration must be the same on every machine (the hub replays it).
+pub const MAX_TIME: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Where an edge leads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,8 +89,20 @@ impl Objective {
 }
 
 impl Graph {
-    /// Explores every state reachable from `start`.
+    /// Explores every state reachable from `start`, up to [`MAX_STATES`].
     pub fn explore(model: &Model, start: State) -> Graph {
+        Graph::explore_within(model, start, MAX_STATES, None)
+    }
+
+    /// Explores the states reachable from `start` until `max_states` are
+    /// known or `deadline` has passed; `truncated` says whether it stopped.
+    pub fn explore_within(
+        model: &Model,
+        start: State,
+        max_states: usize,
+        deadline: Option<std::time::Instant>,
+    ) -> Graph {
+        let mut full = max_states <= 1;
         let mut graph = Graph {
             states: vec![start.clone()],
             edges: vec![Vec::new()],
@@ -103,12 +121,16 @@ impl Graph {
                     Outcome::Ended(e) => To::Ending(e),
                     Outcome::Continue(next) => match graph.index.get(&next) {
                         Some(&j) => To::State(j),
-                        None if graph.states.len() >= MAX_STATES => {
+                        None if full => {
                             graph.truncated = true;
                             continue;
                         }
                         None => {
                             let j = graph.states.len();
+                            // The clock is read now and then: it costs more than a step.
+                            full = j + 1 >= max_states
+                                || (j.is_multiple_of(1024)
+                                    && deadline.is_some_and(|d| std::time::Instant::now() >= d));
                             graph.index.insert(next.clone(), j);
                             graph.states.push(next);
                             graph.edges.push(Vec::new());
@@ -330,8 +352,16 @@ pub enum Problem {
     },
     /// The longest path is longer than `max_turns`.
     TooLong { turns: usize, max_turns: u32 },
-    /// Too many states to explore them all.
-    Truncated { states: usize },
+    /// Too many states to explore them all, or too little time: `states`
+    /// explored from `starts_explored` of `starts` starting moods; the
+    /// persona has `meters_in_range` meters that start in a range.
+    Truncated {
+        states: usize,
+        starts_explored: usize,
+        starts: usize,
+        meters_in_range: usize,
+        out_of_time: bool,
+    },
 }
 
 /// What `callsim analyze` reports.
@@ -439,8 +469,20 @@ pub fn analyze(model: &Model) -> Analysis {
     let mut worst_path = None;
     let mut typical_scale = None;
 
+    let deadline = std::time::Instant::now() + MAX_TIME;
+    let start_count = starts.len();
+    let mut starts_explored = 0;
+    let mut truncated = false;
     for (n, start) in starts.into_iter().enumerate() {
-        let graph = Graph::explore(model, model.start_state(start));
+        // The typical start always; the corners while states and time last.
+        let budget = MAX_STATES.saturating_sub(states);
+        if n > 0 && (budget == 0 || std::time::Instant::now() >= deadline) {
+            truncated = true;
+            break;
+        }
+        let graph = Graph::explore_within(model, model.start_state(start), budget.max(1), Some(deadline));
+        starts_explored += 1;
+        truncated |= graph.truncated;
         states += graph.states.len();
         let this = Scale::of(&graph);
         scale = Some(scale.map_or(this, |s| s.merge(this)));
@@ -471,14 +513,6 @@ pub fn analyze(model: &Model) -> Analysis {
                 },
             );
         }
-        if graph.truncated {
-            push_once(
-                &mut problems,
-                Problem::Truncated {
-                    states: graph.states.len(),
-                },
-            );
-        }
         longest = longest.max(longest_path(&graph));
         if n == 0 {
             typical_scale = Some(this);
@@ -501,6 +535,20 @@ pub fn analyze(model: &Model) -> Analysis {
             best_path = Some(best);
             worst_path = Some(follow(model, &graph, Objective::TOTAL, false));
         }
+    }
+    if truncated {
+        problems.push(Problem::Truncated {
+            states,
+            starts_explored,
+            starts: start_count,
+            meters_in_range: s
+                .persona
+                .meters
+                .iter()
+                .filter(|m| m.start.low() != m.start.high())
+                .count(),
+            out_of_time: std::time::Instant::now() >= deadline,
+        });
     }
     let endings: BTreeSet<String> = ending_refs.into_iter().map(|e| ending_id(model, e)).collect();
     for (n, node) in s.nodes.iter().enumerate() {

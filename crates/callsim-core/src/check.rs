@@ -209,13 +209,37 @@ pub fn soundness(model: &Model, analysis: &Analysis) -> Vec<Finding> {
                 format!("a path takes {turns} replies, more than `max_turns` ({max_turns}); the caller gives up first"),
                 format!("raise `max_turns` to at least {turns}"),
             ),
-            Problem::Truncated { states } => Finding::new(
-                Severity::Warning,
-                "too-many-states",
-                Path::root().field("nodes"),
-                format!("more than {states} states: the analysis stopped before exploring them all"),
-                "use fewer `once` replies and Visited conditions, or coarser meter steps",
-            ),
+            Problem::Truncated {
+                states,
+                starts_explored,
+                starts,
+                meters_in_range,
+                out_of_time,
+            } => {
+                let stopped = if *out_of_time {
+                    format!("the analysis ran out of time after {states} states")
+                } else {
+                    format!("the analysis stopped at {states} states")
+                };
+                let (at, message, help) = if *meters_in_range > 0 {
+                    (
+                        Path::root().field("persona").field("meters"),
+                        format!(
+                            "{stopped}, from {starts_explored} of {starts} starting moods: {meters_in_range} meter{} start in a range, so every corner of the ranges is a start to explore (2^{meters_in_range} = {}), and each different meter value is a different state",
+                            if *meters_in_range == 1 { "" } else { "s" },
+                            1u64 << (*meters_in_range).min(63)
+                        ),
+                        "give most meters a fixed start (e.g. start: 50) rather than a range, and move meters in coarser steps (by 5 or 10) so fewer values are reached",
+                    )
+                } else {
+                    (
+                        Path::root().field("nodes"),
+                        format!("{stopped}, before exploring them all"),
+                        "use fewer `once` replies and Visited conditions, or move meters in coarser steps (by 5 or 10)",
+                    )
+                };
+                Finding::new(Severity::Warning, "too-many-states", at, message, help)
+            }
         });
     }
     for id in &analysis.unreachable_endings {

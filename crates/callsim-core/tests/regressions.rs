@@ -457,3 +457,54 @@ fn sixteen_thousand_errors_in_a_big_file_are_reported_fast_and_capped() {
     // the start of the file; about 3 s now, most of it parsing.
     assert!(took.as_secs_f64() < 10.0, "reporting took {took:?}");
 }
+
+// D. A 1 KB file with 8 meters each starting in a range took `check` 417 s:
+// 257 starting moods (every corner of the ranges, and the middle), each
+// explored up to 400,000 states.
+#[test]
+fn eight_meters_starting_in_ranges_are_checked_in_seconds_and_say_why_not_fully() {
+    let meters = ["anger", "trust", "m3", "m4", "m5", "m6", "m7", "m8"];
+    let declared: Vec<String> = meters
+        .iter()
+        .map(|m| format!("(id: \"{m}\", start: (10, 90))"))
+        .collect();
+    let up: Vec<String> = meters[2..].iter().map(|m| format!("\"{m}\": 1")).collect();
+    let down: Vec<String> = meters[2..].iter().map(|m| format!("\"{m}\": -1")).collect();
+    let src = format!(
+        r#"Scenario(
+    id: "wide", title: "Wide", summary: "Eight meters.", difficulty: Easy, source: "test",
+    persona: (name: "C", description: "D.", meters: [{}]),
+    start: "a",
+    nodes: [
+        (id: "a", says: [(text: "Hm.")], replies: [
+            (id: "up", text: "Up.", kind: "up", points: (emotion: 1), effects: {{"anger": 1, {}}}, note: "n", next: "a"),
+            (id: "down", text: "Down.", kind: "down", points: (emotion: 1), effects: {{"trust": -1, {}}}, note: "n", next: "a"),
+            (id: "end", text: "Bye.", kind: "end", action: EndCall, points: (assistance: 1), note: "n", next: "done"),
+        ]),
+    ],
+    endings: [(id: "done", kind: AgentHungUp, title: "T", debrief: "D.")],
+)"#,
+        declared.join(", "),
+        up.join(", "),
+        down.join(", ")
+    );
+    assert!(src.len() < 2000, "a small file: {} bytes", src.len());
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let file = dir.path().join("wide.ron");
+    std::fs::write(&file, &src).expect("written");
+    let started = std::time::Instant::now();
+    let report = callsim_core::check::check_file(&file);
+    let took = started.elapsed();
+    assert!(took.as_secs_f64() < 30.0, "check took {took:?}");
+    let d = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "too-many-states")
+        .unwrap_or_else(|| panic!("no too-many-states finding: {:#?}", report.diagnostics));
+    assert!(d.message.contains("8 meters start in a range"), "{d}");
+    assert!(d.message.contains("256"), "{d}");
+    assert!(
+        d.help.as_deref().is_some_and(|h| h.contains("fixed start")),
+        "{d}"
+    );
+}
