@@ -6,7 +6,7 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -57,6 +57,7 @@ pub fn routes() -> Router<Arc<Hub>> {
                 "no such API endpoint; see docs/class-hub.md",
             )
         })
+        .layer(axum::middleware::from_fn(json_errors))
 }
 
 async fn create_class(
@@ -192,7 +193,7 @@ async fn my_attempts(
 async fn my_attempt(
     State(hub): Shared,
     Trainee(trainee): Trainee,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<StoredAttempt>, ApiError> {
     let attempt = hub.db(move |s| s.attempt(&id)).await?.ok_or_else(|| {
         ApiError::new(
@@ -290,7 +291,7 @@ async fn open_vote(
 async fn current_vote(
     State(hub): Shared,
     headers: HeaderMap,
-    Path(code): Path<String>,
+    ApiPath(code): ApiPath<String>,
 ) -> Result<Json<VoteView>, ApiError> {
     let class = class_by_code(&hub, &code).await?;
     let class_id = class.id;
@@ -319,8 +320,8 @@ struct Wait {
 async fn vote_view(
     State(hub): Shared,
     headers: HeaderMap,
-    Path(id): Path<i64>,
-    Query(wait): Query<Wait>,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(wait): ApiQuery<Wait>,
 ) -> Result<Json<VoteView>, ApiError> {
     let session = session_of(&hub, id).await?;
     let viewer = vote_viewer(&hub, &headers, &session).await?;
@@ -338,7 +339,7 @@ async fn vote_view(
 async fn vote_events(
     State(hub): Shared,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let session = session_of(&hub, id).await?;
     let viewer = vote_viewer(&hub, &headers, &session).await?;
@@ -363,7 +364,7 @@ async fn vote_events(
 async fn cast_vote(
     State(hub): Shared,
     headers: HeaderMap,
-    Path((id, turn)): Path<(i64, usize)>,
+    ApiPath((id, turn)): ApiPath<(i64, usize)>,
     Body(vote): Body<CastVote>,
 ) -> Result<Json<VoteView>, ApiError> {
     let session = session_of(&hub, id).await?;
@@ -391,7 +392,7 @@ async fn cast_vote(
 async fn play_turn(
     State(hub): Shared,
     headers: HeaderMap,
-    Path((id, turn)): Path<(i64, usize)>,
+    ApiPath((id, turn)): ApiPath<(i64, usize)>,
     Body(req): Body<PlayTurn>,
 ) -> Result<Json<VoteView>, ApiError> {
     let session = session_of(&hub, id).await?;
@@ -410,7 +411,7 @@ async fn play_turn(
 async fn vote_debrief(
     State(hub): Shared,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<callsim_core::wire::VoteDebrief>, ApiError> {
     let session = session_of(&hub, id).await?;
     vote_viewer(&hub, &headers, &session).await?;
