@@ -98,6 +98,11 @@ pub enum Command {
         /// The scenarios the hub checks attempts against and plays class votes with.
         #[arg(long, default_value = "scenarios")]
         scenarios: PathBuf,
+        /// A key needed to create classes (the API and the home page's form);
+        /// also read from CALLSIM_ORGANISER_KEY. Without one, anyone who can
+        /// reach the hub can create classes.
+        #[arg(long)]
+        organiser_key: Option<String>,
     },
 }
 
@@ -138,11 +143,17 @@ pub fn run(command: Command) -> ExitCode {
             database,
             data,
             scenarios,
+            organiser_key,
         } => callsim_hub::serve(callsim_hub::HubConfig {
             addr,
             database,
             data,
             scenarios,
+            settings: callsim_hub::state::HubSettings {
+                organiser_key: organiser_key
+                    .or_else(|| std::env::var("CALLSIM_ORGANISER_KEY").ok())
+                    .filter(|key| !key.trim().is_empty()),
+            },
         }),
     };
     match result {

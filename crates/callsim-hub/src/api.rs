@@ -65,7 +65,7 @@ async fn create_class(
     headers: HeaderMap,
     Body(new): Body<NewClass>,
 ) -> Result<Response, ApiError> {
-    let created = create(&hub, &headers, new).await?;
+    let created = create(&hub, &headers, bearer(&headers), new).await?;
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 

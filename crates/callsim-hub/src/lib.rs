@@ -46,6 +46,19 @@ pub struct HubConfig {
     pub database: Option<String>,
     pub data: PathBuf,
     pub scenarios: PathBuf,
+    /// Who may do what beyond the defaults (an organiser key, ...).
+    pub settings: state::HubSettings,
+}
+
+/// The warning `callsim serve` prints when anyone on the network could
+/// create classes: it listens beyond loopback with no organiser key.
+pub fn exposure_warning(addr: SocketAddr, settings: &state::HubSettings) -> Option<String> {
+    (!addr.ip().is_loopback() && settings.organiser_key.is_none()).then(|| {
+        format!(
+            "warning: listening on {addr} with no organiser key: anyone who can reach this hub can create classes; \
+             start it with --organiser-key KEY (or CALLSIM_ORGANISER_KEY=KEY)"
+        )
+    })
 }
 
 /// Opens the database the configuration names.
@@ -98,9 +111,12 @@ pub fn serve(config: HubConfig) -> Result<(), String> {
             if library.len() == 1 { "" } else { "s" },
             config.scenarios.display()
         );
+        if let Some(warning) = exposure_warning(addr, &config.settings) {
+            eprintln!("{warning}");
+        }
         // The line tests and scripts wait for before they connect.
         println!("ready");
-        let app = routes::router(state::Hub::new(store, library));
+        let app = routes::router(state::Hub::with_settings(store, library, &config.settings));
         axum::serve(listener, app)
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
@@ -121,6 +137,15 @@ pub struct RunningHub {
 impl RunningHub {
     /// Starts a hub on a free loopback port with `store` and `library`.
     pub fn start(store: Arc<dyn Storage>, library: HubScenarios) -> Result<RunningHub, String> {
+        RunningHub::start_with(store, library, state::HubSettings::default())
+    }
+
+    /// [`RunningHub::start`] with `settings` (an organiser key, ...).
+    pub fn start_with(
+        store: Arc<dyn Storage>,
+        library: HubScenarios,
+        settings: state::HubSettings,
+    ) -> Result<RunningHub, String> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -135,7 +160,7 @@ impl RunningHub {
                 let Ok(listener) = TcpListener::from_std(std_listener) else {
                     return;
                 };
-                let app = routes::router(state::Hub::new(store, library));
+                let app = routes::router(state::Hub::with_settings(store, library, &settings));
                 let _ = axum::serve(listener, app)
                     .with_graceful_shutdown(async {
                         let _ = rx.await;
@@ -254,6 +279,21 @@ pub fn is_language_tag(tag: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hub_beyond_loopback_without_an_organiser_key_warns() {
+        let open = state::HubSettings::default();
+        let keyed = state::HubSettings {
+            organiser_key: Some("k".into()),
+        };
+        let room: SocketAddr = "0.0.0.0:7878".parse().expect("an address");
+        let local: SocketAddr = "127.0.0.1:7878".parse().expect("an address");
+        let warning = exposure_warning(room, &open).expect("a warning");
+        assert!(warning.contains("--organiser-key"), "{warning}");
+        assert_eq!(exposure_warning(room, &keyed), None);
+        assert_eq!(exposure_warning(local, &open), None);
+        assert!(exposure_warning("[::]:7878".parse().expect("an address"), &open).is_some());
+    }
 
     #[test]
     fn language_tags_are_letters_digits_and_hyphens() {

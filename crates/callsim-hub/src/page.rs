@@ -113,6 +113,9 @@ fn page(title: &str, body: Markup) -> Html<String> {
 fn error_page(e: ApiError) -> Response {
     let status = e.status;
     let hint = match status {
+        _ if e.code.contains("organiser-key") => {
+            "Ask whoever started this hub (callsim serve --organiser-key) for its organiser key."
+        }
         StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
             "Open the results link you were given when the class was created (it carries the facilitator's key)."
         }
@@ -151,6 +154,9 @@ async fn home(State(hub): State<Arc<Hub>>) -> Html<String> {
                     label { input type="radio" name="mode" value="practice" checked; " practice" } " "
                     label { input type="radio" name="mode" value="exam"; " exam" }
                 }
+                @if hub.organiser_key_hash.is_some() {
+                    p { label { "Organiser key " input type="password" name="organiser_key" required autocomplete="off"; } }
+                }
                 p { button type="submit" { "Create class" } }
             }
         },
@@ -177,7 +183,8 @@ async fn create_class_form(
             .and_then(|m| Mode::parse(m))
             .unwrap_or(Mode::Practice),
     };
-    match crate::services::create(&hub, &headers, new).await {
+    let key = form.get("organiser_key").map(String::as_str);
+    match crate::services::create(&hub, &headers, key, new).await {
         Ok(created) => Redirect::to(&created.results_url).into_response(),
         Err(e) => error_page(e),
     }

@@ -47,8 +47,15 @@ pub fn base_url(headers: &HeaderMap) -> String {
     format!("http://{host}")
 }
 
-/// Creates a class from `new`, with a fresh join code and facilitator secret.
-pub async fn create(hub: &Hub, headers: &HeaderMap, new: NewClass) -> Result<ClassCreated, ApiError> {
+/// Creates a class from `new`, with a fresh join code and facilitator
+/// secret, if `organiser_key` is the hub's (when it has one).
+pub async fn create(
+    hub: &Hub,
+    headers: &HeaderMap,
+    organiser_key: Option<&str>,
+    new: NewClass,
+) -> Result<ClassCreated, ApiError> {
+    hub.check_organiser(organiser_key)?;
     let name = validate_name("class name", &new.name, 100)?;
     if new.scenarios.is_empty() || new.scenarios.len() > 50 {
         return Err(ApiError::unprocessable(

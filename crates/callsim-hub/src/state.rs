@@ -24,23 +24,59 @@ pub struct ClassEvent {
     pub class_id: i64,
 }
 
+/// What `callsim serve` was told beyond where its data and scenarios are.
+#[derive(Debug, Clone, Default)]
+pub struct HubSettings {
+    /// When set, creating a class needs it (`--organiser-key`): the API as
+    /// `Authorization: Bearer KEY`, the home page's form in its field.
+    pub organiser_key: Option<String>,
+}
+
 /// Everything a request handler needs.
 pub struct Hub {
     pub store: Arc<dyn Storage>,
     pub library: Arc<HubScenarios>,
     pub events: broadcast::Sender<ClassEvent>,
     pub rooms: Rooms,
+    /// The organiser key's SHA-256, when the hub has one.
+    pub organiser_key_hash: Option<String>,
 }
 
 impl Hub {
     pub fn new(store: Arc<dyn Storage>, library: HubScenarios) -> Arc<Hub> {
+        Hub::with_settings(store, library, &HubSettings::default())
+    }
+
+    pub fn with_settings(store: Arc<dyn Storage>, library: HubScenarios, settings: &HubSettings) -> Arc<Hub> {
         let (events, _) = broadcast::channel(256);
         Arc::new(Hub {
             store,
             library: Arc::new(library),
             events,
             rooms: Rooms::default(),
+            organiser_key_hash: settings.organiser_key.as_deref().map(crate::secret_hash),
         })
+    }
+
+    /// Whether `given` may create a class: anyone when the hub has no
+    /// organiser key, otherwise only its holder.
+    pub fn check_organiser(&self, given: Option<&str>) -> Result<(), ApiError> {
+        let Some(expected) = &self.organiser_key_hash else {
+            return Ok(());
+        };
+        match given.map(str::trim).filter(|g| !g.is_empty()) {
+            None => Err(ApiError::new(
+                axum::http::StatusCode::UNAUTHORIZED,
+                "organiser-key-required",
+                "this hub creates classes only with its organiser key (ask whoever started `callsim serve`), sent as Authorization: Bearer <key>",
+            )),
+            Some(g) if crate::secret_hash(g) == *expected => Ok(()),
+            Some(_) => Err(ApiError::new(
+                axum::http::StatusCode::FORBIDDEN,
+                "wrong-organiser-key",
+                "this is not the hub's organiser key",
+            )),
+        }
     }
 
     /// Runs a database call off the async threads.

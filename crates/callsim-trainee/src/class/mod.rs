@@ -96,13 +96,16 @@ pub enum Auth<'a> {
     Trainee(&'a str),
     /// A class's facilitator secret from `create_class`.
     Facilitator(&'a str),
+    /// The hub's organiser key (`callsim serve --organiser-key`), which
+    /// creating a class needs on a hub that has one.
+    Organiser(&'a str),
 }
 
 impl<'a> Auth<'a> {
     fn header(self) -> Option<&'a str> {
         match self {
             Auth::None => None,
-            Auth::Trainee(s) | Auth::Facilitator(s) => Some(s),
+            Auth::Trainee(s) | Auth::Facilitator(s) | Auth::Organiser(s) => Some(s),
         }
     }
 }
@@ -220,6 +223,16 @@ impl HubClient {
     /// hub shows it only once.
     pub fn create_class(&self, class: &NewClass) -> Result<ClassCreated, ClientError> {
         self.send(Method::POST, "/classes", Auth::None, class)
+    }
+
+    /// [`HubClient::create_class`] on a hub started with an organiser key
+    /// (refused `organiser-key-required` without it).
+    pub fn create_class_with_key(
+        &self,
+        organiser_key: &str,
+        class: &NewClass,
+    ) -> Result<ClassCreated, ClientError> {
+        self.send(Method::POST, "/classes", Auth::Organiser(organiser_key), class)
     }
 
     /// A trainee joins with the join code the facilitator shows.
