@@ -39,6 +39,7 @@ pub fn routes() -> Router<Arc<Hub>> {
         .route("/classes/{code}/results.csv", get(results_csv))
         .route("/classes/{code}/xapi", get(results_xapi))
         .route("/classes/{code}/events", get(class_events))
+        .route("/classes/{code}/close", post(close_class))
         .route("/classes/{code}/votes", post(open_vote))
         .route("/classes/{code}/votes/current", get(current_vote))
         .route("/join", post(join))
@@ -88,9 +89,64 @@ async fn class_overview(
     }))
 }
 
-async fn join(State(hub): Shared, Body(req): Body<JoinRequest>) -> Result<Response, ApiError> {
+/// What a closed class answers a join or a new attempt.
+fn class_closed(closed_at: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::GONE,
+        "class-closed",
+        format!("the facilitator closed this class at {closed_at}; it takes no more trainees or attempts"),
+    )
+}
+
+/// The facilitator closes the class: no joins, no new attempts.
+async fn close_class(
+    State(hub): Shared,
+    Facilitator(class): Facilitator,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let closed = close(&hub, &class).await?;
+    Ok(Json(serde_json::json!({
+        "class": hub.class_info(&closed),
+        "closed_at": closed.closed_at,
+    })))
+}
+
+async fn join(
+    State(hub): Shared,
+    ClientAddress(address): ClientAddress,
+    Body(req): Body<JoinRequest>,
+) -> Result<Response, ApiError> {
     let name = validate_name("name", &req.name, 60)?;
-    let class = class_by_code(&hub, &req.join_code).await?;
+    let now = std::time::Instant::now();
+    if let Some(address) = address
+        && let Err(wait) = hub.failed_joins.check(address, now)
+    {
+        let seconds = wait.as_secs().max(1);
+        return Err(ApiError {
+            retry_after: Some(seconds),
+            ..ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too-many-join-attempts",
+                format!(
+                    "too many wrong join codes from this computer; check the code with your facilitator and try again in {} minute(s)",
+                    seconds.div_ceil(60)
+                ),
+            )
+        });
+    }
+    let class = match class_by_code(&hub, &req.join_code).await {
+        Ok(class) => class,
+        Err(e) => {
+            if let Some(address) = address
+                && e.code == "wrong-join-code"
+            {
+                hub.failed_joins.record(address, now);
+            }
+            return Err(e);
+        }
+    };
+    if let Some(closed_at) = &class.closed_at {
+        return Err(class_closed(closed_at));
+    }
     let token = new_secret("t");
     let hash = secret_hash(&token);
     let class_id = class.id;
@@ -140,6 +196,26 @@ async fn upload_attempt(
     // The debrief's own language must match it (checked with the rest).
     validate_language(&upload.language)?;
     let class = class_of(&hub, &trainee).await?;
+    if let Some(closed_at) = &class.closed_at {
+        // A re-send of an attempt the hub has (its answer was lost) is
+        // still acknowledged; only new attempts are refused.
+        let id = upload.attempt_id.clone();
+        let body = serde_json::to_string(&upload).map_err(|e| ApiError::internal(e.to_string()))?;
+        return match hub.db(move |s| s.attempt(&id)).await? {
+            Some(kept) if kept.trainee_id == trainee.id && kept.body == body => Ok((
+                StatusCode::OK,
+                Json(AttemptReceipt {
+                    attempt_id: kept.id,
+                    receipt: Receipt::AlreadyRecorded,
+                    verified: kept.verified,
+                    respect: kept.respect.percent,
+                    sincerity: kept.sincerity.percent,
+                }),
+            )
+                .into_response()),
+            _ => Err(class_closed(closed_at)),
+        };
+    }
     let library = Arc::clone(&hub.library);
     let require_replay = class.mode == callsim_core::wire::Mode::Exam;
     let (trainee_id, class_id) = (trainee.id, class.id);

@@ -158,3 +158,20 @@ impl FromRequestParts<Arc<Hub>> for Trainee {
         trainee(hub, &parts.headers).await.map(Trainee)
     }
 }
+
+/// The address the request came from, when the hub was served with it
+/// (`callsim serve` and `RunningHub` are).
+pub struct ClientAddress(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddress(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|info| info.0.ip()),
+        ))
+    }
+}

@@ -200,6 +200,7 @@ mod tests {
             secret_hash: String::new(),
             scenarios: Vec::new(),
             created_at: "2026-12-01T09:00:00.000000Z".into(),
+            closed_at: None,
         };
         let trainee = TraineeRow {
             id: 7,

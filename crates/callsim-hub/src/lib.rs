@@ -14,6 +14,7 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod export;
+pub mod join_limit;
 pub mod names;
 pub mod page;
 pub mod postgres;
@@ -117,7 +118,7 @@ pub fn serve(config: HubConfig) -> Result<(), String> {
         // The line tests and scripts wait for before they connect.
         println!("ready");
         let app = routes::router(state::Hub::with_settings(store, library, &config.settings));
-        axum::serve(listener, app)
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
             })
@@ -161,7 +162,7 @@ impl RunningHub {
                     return;
                 };
                 let app = routes::router(state::Hub::with_settings(store, library, &settings));
-                let _ = axum::serve(listener, app)
+                let _ = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
                     .with_graceful_shutdown(async {
                         let _ = rx.await;
                     })

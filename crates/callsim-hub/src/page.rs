@@ -31,6 +31,7 @@ pub fn routes() -> Router<Arc<Hub>> {
         .route("/", get(home))
         .route("/classes", post(create_class_form))
         .route("/class/{code}", get(results_page))
+        .route("/class/{code}/close", post(close_form))
         .route("/class/{code}/votes", post(open_vote_form))
         .route("/class/{code}/vote/{id}", get(vote_page))
         .route("/class/{code}/vote/{id}/play", post(play_form))
@@ -239,10 +240,23 @@ async fn results_page(
         &hub,
         &results,
         &data.class.join_code,
+        data.class.closed_at.as_deref(),
         &base_url(&headers),
         latest.as_ref(),
     )
     .into_response()
+}
+
+/// The results page's *Close the class* button.
+async fn close_form(State(hub): State<Arc<Hub>>, facilitator: Result<Facilitator, ApiError>) -> Response {
+    let class = match facilitator {
+        Ok(Facilitator(class)) => class,
+        Err(e) => return error_page(e),
+    };
+    match crate::services::close(&hub, &class).await {
+        Ok(_) => Redirect::to(&format!("/class/{}", class.join_code)).into_response(),
+        Err(e) => error_page(e),
+    }
 }
 
 fn pct(v: f64) -> String {
@@ -291,6 +305,7 @@ fn render_results(
     hub: &Hub,
     r: &ClassResults,
     code: &str,
+    closed_at: Option<&str>,
     base: &str,
     latest: Option<&VoteSessionRow>,
 ) -> Html<String> {
@@ -298,9 +313,19 @@ fn render_results(
     let body = html! {
         header {
             h1 { (r.class.name) }
-            p.join {
-                "Join code " strong #join-code { (r.class.join_code) }
-                " · hub " (base) " · " (r.class.mode.name()) " mode"
+            @match closed_at {
+                None => {
+                    p.join {
+                        "Join code " strong #join-code { (r.class.join_code) }
+                        " · hub " (base) " · " (r.class.mode.name()) " mode"
+                    }
+                }
+                Some(at) => {
+                    p.join #closed {
+                        "Closed at " (at) ": no more trainees join and no new attempts count"
+                        " · hub " (base) " · " (r.class.mode.name()) " mode"
+                    }
+                }
             }
         }
         main #results {
@@ -401,6 +426,15 @@ fn render_results(
                     }
                     " in " select name="language" { @for l in ["en", "zh", "ru", "es"] { option value=(l) { (l) } } }
                     " " button type="submit" { "Start a class vote" }
+                }
+            }
+            @if closed_at.is_none() {
+                section #close {
+                    h2 { "End of the class" }
+                    form method="post" action=(format!("/class/{code}/close")) {
+                        "Closing the class retires its join code: nobody else joins and no new attempt is taken. The results stay. "
+                        button type="submit" { "Close the class" }
+                    }
                 }
             }
             footer {

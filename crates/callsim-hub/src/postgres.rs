@@ -6,7 +6,9 @@ use postgres::{Config, NoTls};
 use r2d2::Pool;
 use r2d2_postgres::PostgresConnectionManager;
 
-use super::store::{Backend, Migration, Row, SCHEMA_V2, StoreError, Tx, Value, migrate, schema_v1};
+use super::store::{
+    Backend, Migration, Row, SCHEMA_V2, SCHEMA_V3, StoreError, Tx, Value, migrate, schema_v1,
+};
 
 pub struct Postgres {
     /// Always `Some` until dropped.
@@ -38,6 +40,11 @@ pub fn migrations() -> Vec<Migration> {
             version: 2,
             name: "trainees' names compared by their key",
             sql: SCHEMA_V2.to_owned(),
+        },
+        Migration {
+            version: 3,
+            name: "a class can be closed",
+            sql: SCHEMA_V3.to_owned(),
         },
     ]
 }

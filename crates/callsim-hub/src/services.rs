@@ -85,6 +85,7 @@ pub async fn create(
         secret_hash: secret_hash(&secret),
         scenarios,
         created_at: crate::now(),
+        closed_at: None,
     };
     // A taken code (rare with 887 million) just draws another.
     let mut created = None;
@@ -106,6 +107,20 @@ pub async fn create(
         results_url: format!("{}/class/{}?key={secret}", base_url(headers), class.join_code),
         facilitator_secret: secret,
     })
+}
+
+/// Closes `class` (a second close keeps the first time) and returns it as now stored.
+pub async fn close(hub: &Hub, class: &ClassRow) -> Result<ClassRow, ApiError> {
+    let id = class.id;
+    let closed = hub
+        .db(move |s| {
+            s.close_class(id, &crate::now())?;
+            s.class_by_id(id)
+        })
+        .await?
+        .ok_or_else(|| ApiError::internal(format!("class {id} is missing")))?;
+    hub.changed(id);
+    Ok(closed)
 }
 
 pub(crate) async fn class_of(hub: &Hub, trainee: &TraineeRow) -> Result<ClassRow, ApiError> {

@@ -6,7 +6,9 @@ use std::sync::{Mutex, PoisonError};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, params_from_iter};
 
-use super::store::{Backend, Migration, Row, SCHEMA_V2, StoreError, Tx, Value, migrate, schema_v1};
+use super::store::{
+    Backend, Migration, Row, SCHEMA_V2, SCHEMA_V3, StoreError, Tx, Value, migrate, schema_v1,
+};
 
 /// One connection behind a lock: SQLite writes one transaction at a time
 /// anyway, and a class's traffic is small.
@@ -29,6 +31,11 @@ pub fn migrations() -> Vec<Migration> {
             version: 2,
             name: "trainees' names compared by their key",
             sql: SCHEMA_V2.to_owned(),
+        },
+        Migration {
+            version: 3,
+            name: "a class can be closed",
+            sql: SCHEMA_V3.to_owned(),
         },
     ]
 }

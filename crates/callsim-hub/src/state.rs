@@ -40,6 +40,8 @@ pub struct Hub {
     pub rooms: Rooms,
     /// The organiser key's SHA-256, when the hub has one.
     pub organiser_key_hash: Option<String>,
+    /// Each address's recent wrong join codes.
+    pub failed_joins: crate::join_limit::FailedJoins,
 }
 
 impl Hub {
@@ -55,6 +57,7 @@ impl Hub {
             events,
             rooms: Rooms::default(),
             organiser_key_hash: settings.organiser_key.as_deref().map(crate::secret_hash),
+            failed_joins: Default::default(),
         })
     }
 

@@ -181,6 +181,8 @@ pub struct ClassRow {
     pub secret_hash: String,
     pub scenarios: Vec<String>,
     pub created_at: String,
+    /// When the facilitator closed it: no joins and no new attempts since.
+    pub closed_at: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -284,6 +286,8 @@ pub trait Storage: Send + Sync {
     fn create_class(&self, class: &ClassRow) -> Result<ClassRow, StoreError>;
     fn class_by_code(&self, join_code: &str) -> Result<Option<ClassRow>, StoreError>;
     fn class_by_id(&self, id: i64) -> Result<Option<ClassRow>, StoreError>;
+    /// Closes the class at `at`; closing a closed class keeps its first time.
+    fn close_class(&self, id: i64, at: &str) -> Result<(), StoreError>;
     /// Adds a trainee; `Conflict` when the name is taken in that class.
     fn add_trainee(&self, class_id: i64, name: &str, token_hash: &str) -> Result<TraineeRow, StoreError>;
     fn trainee_by_token(&self, token_hash: &str) -> Result<Option<TraineeRow>, StoreError>;
@@ -314,7 +318,7 @@ pub struct Store<B: Backend> {
     pub backend: B,
 }
 
-const CLASS_COLUMNS: &str = "id, join_code, name, mode, secret_hash, created_at";
+const CLASS_COLUMNS: &str = "id, join_code, name, mode, secret_hash, created_at, closed_at";
 const ATTEMPT_COLUMNS: &str = "id, trainee_id, class_id, scenario_id, seed, language, body, verified, ending_id, ending_kind, over_accommodated, success, respect, respect_raw, respect_worst, respect_best, sincerity, sincerity_raw, sincerity_worst, sincerity_best, understanding, acknowledgement, emotion, assistance, finished_at, received_at";
 
 fn class_row(tx: &mut dyn Tx, row: &Row) -> Result<ClassRow, StoreError> {
@@ -337,6 +341,7 @@ fn class_row(tx: &mut dyn Tx, row: &Row) -> Result<ClassRow, StoreError> {
         secret_hash: row.text(4)?,
         scenarios,
         created_at: row.text(5)?,
+        closed_at: Some(row.text(6)?).filter(|at| !at.is_empty()),
     })
 }
 
@@ -449,6 +454,16 @@ impl<B: Backend> Storage for Store<B> {
                 Some(row) => class_row(tx, &row).map(Some),
                 None => Ok(None),
             }
+        })
+    }
+
+    fn close_class(&self, id: i64, at: &str) -> Result<(), StoreError> {
+        self.backend.transaction(|tx| {
+            tx.execute(
+                "UPDATE classes SET closed_at = $1 WHERE id = $2 AND closed_at = ''",
+                &[at.into(), id.into()],
+            )
+            .map(|_| ())
         })
     }
 
@@ -744,6 +759,9 @@ impl<B: Backend> Storage for Store<B> {
 /// key and are compared in `add_trainee`.
 pub const SCHEMA_V2: &str = "ALTER TABLE trainees ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
     CREATE UNIQUE INDEX trainees_name_key ON trainees (class_id, name_key) WHERE name_key <> ''";
+
+/// Version 3: a class the facilitator closed (empty while open).
+pub const SCHEMA_V3: &str = "ALTER TABLE classes ADD COLUMN closed_at TEXT NOT NULL DEFAULT ''";
 
 /// The schema, written once: the two databases differ only in how a table
 /// numbers its rows, filled in per backend.

@@ -123,3 +123,162 @@ fn a_hub_without_an_organiser_key_lets_anyone_create_a_class() {
     let home = r.body_mut().read_to_string().expect("html");
     assert!(!home.contains("organiser_key"), "no key field");
 }
+
+/// A request with its status, headers of interest and JSON body.
+fn send(
+    method: &str,
+    url: &str,
+    auth: Option<&str>,
+    body: &serde_json::Value,
+) -> (u16, Option<String>, serde_json::Value) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let mut request = ureq::http::Request::builder()
+        .method(method)
+        .uri(url)
+        .header("Content-Type", "application/json");
+    if let Some(a) = auth {
+        request = request.header("Authorization", format!("Bearer {a}"));
+    }
+    let mut response = agent
+        .run(
+            request
+                .body(serde_json::to_vec(body).expect("json"))
+                .expect("a request"),
+        )
+        .expect("the hub answers");
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let status = response.status().as_u16();
+    let text = response.body_mut().read_to_string().unwrap_or_default();
+    (
+        status,
+        retry_after,
+        serde_json::from_str(&text).unwrap_or_default(),
+    )
+}
+
+#[test]
+fn wrong_join_codes_are_limited_per_address() {
+    let hub = sqlite_hub();
+    let c = client(&hub);
+    let (code, _) = class(&c, "Guessing", Mode::Practice);
+    let join = format!("{}/api/v1/join", hub.url());
+    let guess = |n: usize| serde_json::json!({"join_code": format!("ZZZ{n:03}"), "name": "Mallory"});
+    for n in 0..callsim_hub::join_limit::FAILED_JOINS {
+        let (status, _, body) = send("POST", &join, None, &guess(n));
+        assert_eq!((status, error_code(&body)), (404, "wrong-join-code"), "guess {n}");
+    }
+    let (status, retry_after, body) = send("POST", &join, None, &guess(99));
+    assert_eq!(
+        (status, error_code(&body)),
+        (429, "too-many-join-attempts"),
+        "{body}"
+    );
+    let seconds: u64 = retry_after.expect("Retry-After").parse().expect("seconds");
+    assert!((1..=600).contains(&seconds), "{seconds}");
+    // Held back, the right code is refused too: a guesser learns nothing.
+    let (status, _, body) = send(
+        "POST",
+        &join,
+        None,
+        &serde_json::json!({"join_code": code, "name": "Mallory"}),
+    );
+    assert_eq!((status, error_code(&body)), (429, "too-many-join-attempts"));
+}
+
+#[test]
+fn a_closed_class_takes_no_trainees_and_no_new_attempts() {
+    let hub = sqlite_hub();
+    let c = client(&hub);
+    let (code, secret) = class(&c, "Closing", Mode::Practice);
+    let ana = c.join(&code, "Ana").expect("joins");
+    let kept = upload_of(&play(&model(REFERENCE), 1, best));
+    c.upload(&ana.token, &kept).expect("stored");
+
+    let close = format!("{}/api/v1/classes/{}/close", hub.url(), code.replace('-', ""));
+    let (status, _, body) = send("POST", &close, Some(&ana.token), &serde_json::json!({}));
+    assert_eq!(
+        (status, error_code(&body)),
+        (403, "wrong-secret"),
+        "a trainee cannot close it"
+    );
+    let (status, _, body) = send("POST", &close, Some(&secret), &serde_json::json!({}));
+    assert_eq!(status, 200, "{body}");
+    let closed_at = body["closed_at"].as_str().expect("when").to_owned();
+
+    let (status, _, code_) = match c.join(&code, "Ben") {
+        Err(ClientError::Refused { status, code, .. }) => (status, (), code),
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    assert_eq!((status, code_.as_str()), (410, "class-closed"));
+    match c.upload(&ana.token, &upload_of(&play(&model(REFERENCE), 2, best))) {
+        Err(ClientError::Refused {
+            status,
+            code,
+            message,
+        }) => {
+            assert_eq!((status, code.as_str()), (410, "class-closed"));
+            assert!(message.contains(&closed_at), "{message}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    // The answer to the kept attempt was lost: its re-send is still acknowledged.
+    let again = c.upload(&ana.token, &kept).expect("acknowledged");
+    assert_eq!(again.receipt, callsim_trainee::class::Receipt::AlreadyRecorded);
+    // Closing twice keeps the first time.
+    let (status, _, body) = send("POST", &close, Some(&secret), &serde_json::json!({}));
+    assert_eq!(
+        (status, body["closed_at"].as_str()),
+        (200, Some(closed_at.as_str()))
+    );
+    assert_eq!(c.results(&secret, &code).expect("results")["attempts"], 1);
+}
+
+#[test]
+fn the_results_page_closes_the_class() {
+    let hub = sqlite_hub();
+    let c = client(&hub);
+    let (code, secret) = class(&c, "Closing from the page", Mode::Practice);
+    let code = code.replace('-', "");
+    let page = || {
+        let mut r = ureq::get(format!("{}/class/{code}", hub.url()))
+            .header("Authorization", format!("Bearer {secret}"))
+            .call()
+            .expect("the page");
+        r.body_mut().read_to_string().expect("html")
+    };
+    let open = page();
+    assert!(open.contains("Close the class"), "{open}");
+    assert!(open.contains(&format!("action=\"/class/{code}/close\"")));
+    // Without the facilitator's key the button does nothing.
+    let (status, _, _) = post_form(&format!("{}/class/{code}/close", hub.url()), "");
+    assert_eq!(status, 401);
+    assert!(c.join(&code, "Ana").is_ok(), "still open");
+
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let response = agent
+        .post(format!("{}/class/{code}/close", hub.url()))
+        .header("Authorization", format!("Bearer {secret}"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .send(&b""[..])
+        .expect("the page answers");
+    assert_eq!(response.status().as_u16(), 303);
+    let closed = page();
+    assert!(closed.contains("id=\"closed\""), "{closed}");
+    assert!(!closed.contains("Close the class"));
+    assert!(matches!(
+        c.join(&code, "Ben"),
+        Err(ClientError::Refused { status: 410, .. })
+    ));
+}

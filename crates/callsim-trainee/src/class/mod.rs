@@ -267,6 +267,17 @@ impl HubClient {
         )
     }
 
+    /// The facilitator closes the class: its join code is retired, no one
+    /// else joins and no new attempt is taken (`class-closed`).
+    pub fn close_class(&self, secret: &str, join_code: &str) -> Result<serde_json::Value, ClientError> {
+        self.send(
+            Method::POST,
+            &format!("/classes/{}/close", code_segment(join_code)),
+            Auth::Facilitator(secret),
+            &serde_json::json!({}),
+        )
+    }
+
     /// The class results as JSON (the same figures as the results page).
     pub fn results(&self, secret: &str, join_code: &str) -> Result<serde_json::Value, ClientError> {
         self.get(
