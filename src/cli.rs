@@ -153,6 +153,7 @@ pub fn run(command: Command) -> ExitCode {
                 organiser_key: organiser_key
                     .or_else(|| std::env::var("CALLSIM_ORGANISER_KEY").ok())
                     .filter(|key| !key.trim().is_empty()),
+                ..callsim_hub::state::HubSettings::default()
             },
         }),
     };

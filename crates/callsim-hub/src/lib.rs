@@ -15,6 +15,7 @@ pub mod auth;
 pub mod error;
 pub mod export;
 pub mod join_limit;
+pub mod listen;
 pub mod names;
 pub mod page;
 pub mod postgres;
@@ -118,12 +119,11 @@ pub fn serve(config: HubConfig) -> Result<(), String> {
         // The line tests and scripts wait for before they connect.
         println!("ready");
         let app = routes::router(state::Hub::with_settings(store, library, &config.settings));
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .map_err(|e| format!("the hub stopped: {e}"))
+        listen::serve(listener, app, &config.settings, async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await;
+        Ok(())
     })
 }
 
@@ -162,11 +162,10 @@ impl RunningHub {
                     return;
                 };
                 let app = routes::router(state::Hub::with_settings(store, library, &settings));
-                let _ = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-                    .with_graceful_shutdown(async {
-                        let _ = rx.await;
-                    })
-                    .await;
+                listen::serve(listener, app, &settings, async {
+                    let _ = rx.await;
+                })
+                .await;
             });
             // Long polls and event streams are cut rather than waited for.
             runtime.shutdown_timeout(std::time::Duration::from_millis(100));
@@ -286,6 +285,7 @@ mod tests {
         let open = state::HubSettings::default();
         let keyed = state::HubSettings {
             organiser_key: Some("k".into()),
+            ..state::HubSettings::default()
         };
         let room: SocketAddr = "0.0.0.0:7878".parse().expect("an address");
         let local: SocketAddr = "127.0.0.1:7878".parse().expect("an address");

@@ -17,5 +17,9 @@ pub fn router(hub: Arc<Hub>) -> Router {
         .nest(API, api)
         .merge(crate::page::routes())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&hub),
+            crate::listen::body_deadline,
+        ))
         .with_state(hub)
 }

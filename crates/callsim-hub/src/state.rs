@@ -25,11 +25,31 @@ pub struct ClassEvent {
 }
 
 /// What `callsim serve` was told beyond where its data and scenarios are.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct HubSettings {
     /// When set, creating a class needs it (`--organiser-key`): the API as
     /// `Authorization: Bearer KEY`, the home page's form in its field.
     pub organiser_key: Option<String>,
+    /// How long a client has to send a request's headers, counted from
+    /// when the hub starts reading them (an idle keep-alive connection is
+    /// closed after as long).
+    pub header_timeout: std::time::Duration,
+    /// How long a client has to send a request's body.
+    pub body_timeout: std::time::Duration,
+    /// Connections one address may hold open at once (a game's long poll,
+    /// a browser's pages and event streams are a handful).
+    pub connections_per_address: usize,
+}
+
+impl Default for HubSettings {
+    fn default() -> HubSettings {
+        HubSettings {
+            organiser_key: None,
+            header_timeout: std::time::Duration::from_secs(15),
+            body_timeout: std::time::Duration::from_secs(30),
+            connections_per_address: 64,
+        }
+    }
 }
 
 /// Everything a request handler needs.
@@ -42,6 +62,7 @@ pub struct Hub {
     pub organiser_key_hash: Option<String>,
     /// Each address's recent wrong join codes.
     pub failed_joins: crate::join_limit::FailedJoins,
+    pub body_timeout: std::time::Duration,
 }
 
 impl Hub {
@@ -58,6 +79,7 @@ impl Hub {
             rooms: Rooms::default(),
             organiser_key_hash: settings.organiser_key.as_deref().map(crate::secret_hash),
             failed_joins: Default::default(),
+            body_timeout: settings.body_timeout,
         })
     }
 

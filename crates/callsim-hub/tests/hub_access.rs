@@ -23,6 +23,7 @@ fn keyed_hub() -> RunningHub {
         library(),
         HubSettings {
             organiser_key: Some(KEY.into()),
+            ..HubSettings::default()
         },
     )
     .expect("starts")
