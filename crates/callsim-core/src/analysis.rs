@@ -11,6 +11,7 @@ use rustc_hash::FxHashMap;
 
 use serde::Serialize;
 
+use crate::call::{HANG_UP_ID, NOT_UNDERSTOOD_ID};
 use crate::engine::{Choice, EndingRef, Model, Outcome, State};
 use crate::points::{Pillar, Points, Skill};
 
@@ -426,7 +427,9 @@ fn follow(model: &Model, graph: &Graph, objective: Objective, best: bool) -> Pat
             node: node.id.clone(),
             reply: match edge.choice {
                 Choice::Reply(i) => node.replies[i].id.clone(),
-                Choice::HangUp => "hang_up".to_owned(),
+                Choice::HangUp => HANG_UP_ID.to_owned(),
+                // Never an edge of the graph: the analysis walks offered choices.
+                Choice::NotUnderstood => NOT_UNDERSTOOD_ID.to_owned(),
             },
             points: edge.points,
         });

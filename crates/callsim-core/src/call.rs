@@ -15,6 +15,7 @@ use crate::engine::{Choice, EndingRef, Model, Outcome, RuleApplied, State};
 use crate::locale::sentences::{Msg, tr};
 use crate::points::Points;
 use crate::scenario::{Action, EndingKind};
+use crate::understand::Verdict;
 
 /// How a call is played. Practice shows the mood meters and each reply's
 /// points as the call goes; an exam shows nothing until the debrief. A
@@ -42,6 +43,42 @@ impl Mode {
 
     pub fn parse(name: &str) -> Option<Mode> {
         Mode::ALL.into_iter().find(|m| m.name() == name)
+    }
+}
+
+/// How the built-in hang-up is recorded among a call's choices.
+pub const HANG_UP_ID: &str = "hang_up";
+/// How a typed reply that was not understood is recorded among a call's
+/// choices. Like `hang_up`, no authored reply may use it.
+pub const NOT_UNDERSTOOD_ID: &str = "not_understood";
+
+/// What the trainee typed, and what the game made of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Typed {
+    /// The text as read (trimmed, cut at `understand::MAX_CHARS`).
+    pub text: String,
+    pub verdict: Verdict,
+    /// The closest offered reply, what the game took the text for (also
+    /// when it was not sure enough to play it).
+    pub understood_as: Option<String>,
+    /// Its similarity, -1 to 1.
+    pub similarity: f32,
+    /// The trainee said "that is not what I meant" in the debrief.
+    #[serde(default)]
+    pub flagged: bool,
+}
+
+impl Typed {
+    /// What to record of `reading`.
+    pub fn of(reading: &crate::understand::Reading) -> Typed {
+        let best = reading.best();
+        Typed {
+            text: reading.text.clone(),
+            verdict: reading.verdict,
+            understood_as: best.map(|c| c.reply.clone()),
+            similarity: best.map_or(0.0, |c| c.similarity),
+            flagged: false,
+        }
     }
 }
 
@@ -117,6 +154,9 @@ pub struct Turn {
     pub rule_notes: Vec<String>,
     pub meters: Vec<MeterChange>,
     pub seconds: u32,
+    /// The trainee's own words, when they typed the reply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub typed: Option<Typed>,
     #[serde(skip, default)]
     pub(crate) state: State,
     #[serde(skip, default)]
@@ -274,6 +314,16 @@ impl Call {
 
     fn option_view(&self, number: usize, choice: Choice) -> OptionView {
         let s = &self.model.scenario;
+        if choice == Choice::NotUnderstood {
+            return OptionView {
+                number,
+                choice,
+                id: NOT_UNDERSTOOD_ID.to_owned(),
+                text: tr(&self.lang, Msg::NotUnderstoodReply).to_owned(),
+                action: Action::Say,
+                kind: NOT_UNDERSTOOD_ID.to_owned(),
+            };
+        }
         match self.model.reply(self.state.node, choice) {
             Some(r) => OptionView {
                 number,
@@ -286,10 +336,10 @@ impl Call {
             None => OptionView {
                 number,
                 choice,
-                id: "hang_up".to_owned(),
+                id: HANG_UP_ID.to_owned(),
                 text: tr(&self.lang, Msg::HangUpReply).to_owned(),
                 action: Action::EndCall,
-                kind: "hang_up".to_owned(),
+                kind: HANG_UP_ID.to_owned(),
             },
         }
     }
@@ -420,10 +470,14 @@ impl Call {
         Ok(self.apply(choice))
     }
 
-    /// Chooses the reply with id `id` (`hang_up` to hang up).
+    /// Chooses the reply with id `id` (`hang_up` to hang up,
+    /// `not_understood` for a typed reply not understood).
     pub fn choose_id(&mut self, id: &str) -> Result<Step, CallError> {
         if self.ended.is_some() {
             return Err(CallError::Over);
+        }
+        if id == NOT_UNDERSTOOD_ID {
+            return Ok(self.apply(Choice::NotUnderstood));
         }
         let option = self
             .options
@@ -435,6 +489,61 @@ impl Call {
             })?;
         let choice = option.choice;
         Ok(self.apply(choice))
+    }
+
+    /// Plays a typed reply as the reply `id` it was understood as (or the
+    /// trainee picked when the game was unsure), keeping the words.
+    pub fn choose_typed(&mut self, id: &str, typed: Typed) -> Result<Step, CallError> {
+        let mut step = self.choose_id(id)?;
+        self.keep_typed(&mut step, typed);
+        Ok(step)
+    }
+
+    /// A typed reply the game did not understand: the caller says they did
+    /// not follow, the call stays at this moment, and the turn costs call
+    /// time and patience (`rules.not_understood`) and counts toward
+    /// `max_turns`.
+    pub fn not_understood(&mut self, typed: Typed) -> Result<Step, CallError> {
+        let mut step = self.choose_id(NOT_UNDERSTOOD_ID)?;
+        self.keep_typed(&mut step, typed);
+        Ok(step)
+    }
+
+    fn keep_typed(&mut self, step: &mut Step, typed: Typed) {
+        step.turn.typed = Some(typed.clone());
+        if let Some(last) = self.turns.last_mut() {
+            last.typed = Some(typed);
+        }
+    }
+
+    /// The trainee's "that is not what I meant" on turn `number` (1-based):
+    /// kept with the attempt so a trainer can improve the examples.
+    pub fn flag_typed(&mut self, number: usize, flagged: bool) {
+        if let Some(typed) = self
+            .turns
+            .get_mut(number.wrapping_sub(1))
+            .and_then(|t| t.typed.as_mut())
+        {
+            typed.flagged = flagged;
+        }
+    }
+
+    /// The caller's line after a reply not understood: the scenario's
+    /// `not_understood` variant for the mood, else the engine's own.
+    fn not_understood_line(&mut self) -> String {
+        let s = &self.model.scenario;
+        let candidates = self.model.not_understood_candidates(&self.state);
+        let total: u32 = candidates.iter().map(|(_, w)| w).sum();
+        if total > 0 {
+            let mut pick = self.rng.random_range(0..total);
+            for (i, w) in &candidates {
+                if pick < *w {
+                    return s.text(&s.not_understood[*i].text, &self.lang).to_owned();
+                }
+                pick -= w;
+            }
+        }
+        tr(&self.lang, Msg::NotUnderstoodSays).to_owned()
     }
 
     fn apply(&mut self, choice: Choice) -> Step {
@@ -472,6 +581,7 @@ impl Call {
                 })
                 .collect(),
             seconds: t.seconds,
+            typed: None,
             state: before,
             choice,
         };
@@ -485,6 +595,9 @@ impl Call {
                 self.state = next;
                 if self.turns.len() >= s.max_turns as usize {
                     self.end(EndingRef::GaveUp);
+                } else if choice == Choice::NotUnderstood {
+                    // The same moment: the options stay as they were shown.
+                    self.caller = self.not_understood_line();
                 } else {
                     self.arrive();
                 }
@@ -577,6 +690,10 @@ pub fn rule_note(model: &Model, rule: &RuleApplied, lang: &str) -> String {
         }
         RuleApplied::HungUpOnCaller => tr(lang, Msg::RuleHungUp).to_owned(),
         RuleApplied::OverAccommodation => tr(lang, Msg::RuleOverAccommodation).to_owned(),
+        RuleApplied::NotUnderstood { anger, trust } => fill(
+            tr(lang, Msg::RuleNotUnderstood),
+            &[("anger", &format!("{anger:+}")), ("trust", &format!("{trust:+}"))],
+        ),
         RuleApplied::Trait { index } => {
             let Some(t) = s.persona.traits.get(*index) else {
                 return String::new();

@@ -29,6 +29,10 @@ pub enum Choice {
     /// Hanging up, which the trainee can always do.
     #[default]
     HangUp,
+    /// A typed reply the game did not understand: the caller says they did
+    /// not follow and the call stays where it is. Never offered as an
+    /// option, so the analysis never walks it.
+    NotUnderstood,
 }
 
 /// Where a call ended: an ending from the file, or one of the engine's own.
@@ -66,6 +70,11 @@ pub enum RuleApplied {
     /// A trait of the caller's (by its index in the persona) scaled the reply.
     Trait {
         index: usize,
+    },
+    /// A typed reply was not understood: what the caller's patience paid.
+    NotUnderstood {
+        anger: i32,
+        trust: i32,
     },
 }
 
@@ -193,6 +202,8 @@ pub struct Model {
     anger: usize,
     trust: usize,
     thresholds: Vec<(Vec<Cond>, EndingRef)>,
+    /// The scenario's `not_understood` lines: conditions and weights.
+    not_understood: Vec<(Vec<Cond>, u32)>,
     hang_up: EndingRef,
     transfer_allowed: Vec<Cond>,
     exempt: Vec<bool>,
@@ -402,6 +413,11 @@ impl Model {
             .iter()
             .map(|t| Ok((names.conds(&t.when)?, names.ending(&t.ending)?)))
             .collect::<Result<_, CompileError>>()?;
+        let not_understood = s
+            .not_understood
+            .iter()
+            .map(|l| Ok((names.conds(&l.when)?, l.weight)))
+            .collect::<Result<_, CompileError>>()?;
         let hang_up = match &s.rules.hang_up.ending {
             Some(id) => names.ending(id)?,
             None => EndingRef::HungUp,
@@ -420,6 +436,7 @@ impl Model {
             anger,
             trust,
             thresholds,
+            not_understood,
             hang_up,
             transfer_allowed,
             exempt,
@@ -517,7 +534,17 @@ impl Model {
     /// The line variants the caller may say at `state`: the most specific
     /// ones whose conditions hold, with their weights.
     pub fn line_candidates(&self, state: &State) -> Vec<(usize, u32)> {
-        let lines = &self.nodes[state.node].lines;
+        self.most_specific(&self.nodes[state.node].lines, state)
+    }
+
+    /// The scenario's `not_understood` variants the caller may say at
+    /// `state`, chosen like a node's lines; empty when the scenario has
+    /// none (the engine's own line is said then).
+    pub fn not_understood_candidates(&self, state: &State) -> Vec<(usize, u32)> {
+        self.most_specific(&self.not_understood, state)
+    }
+
+    fn most_specific(&self, lines: &[(Vec<Cond>, u32)], state: &State) -> Vec<(usize, u32)> {
         let matching: Vec<(usize, usize, u32)> = lines
             .iter()
             .enumerate()
@@ -548,6 +575,7 @@ impl Model {
                     outcome: Outcome::Ended(self.hang_up),
                 };
             }
+            Choice::NotUnderstood => return self.not_understood(state),
             Choice::Reply(i) => &self.nodes[state.node].replies[i],
         };
         let mut next = state.clone();
@@ -672,11 +700,44 @@ impl Model {
         }
     }
 
+    /// A typed reply not understood: the rule's cost to the caller's mood,
+    /// the same moment again, unless the mood crosses a threshold.
+    fn not_understood(&self, state: &State) -> Transition {
+        let s = &self.scenario;
+        let rule = &s.rules.not_understood;
+        let mut next = state.clone();
+        let mut meters = state.meters;
+        meters[self.anger] = meters[self.anger].saturating_add(rule.anger);
+        meters[self.trust] = meters[self.trust].saturating_add(rule.trust);
+        for (m, meter) in s.persona.meters.iter().enumerate() {
+            meters[m] = meters[m].clamp(meter.min.min(meter.max), meter.max.max(meter.min));
+        }
+        next.meters = meters;
+        let outcome = match self
+            .thresholds
+            .iter()
+            .find(|(when, _)| self.all_hold(when, &next))
+        {
+            Some((_, ending)) => Outcome::Ended(*ending),
+            None => Outcome::Continue(next),
+        };
+        Transition {
+            points: Points::default(),
+            meters_after: meters,
+            rules: vec![RuleApplied::NotUnderstood {
+                anger: rule.anger,
+                trust: rule.trust,
+            }],
+            seconds: rule.seconds,
+            outcome,
+        }
+    }
+
     /// The authored reply behind a choice, if it is one.
     pub fn reply(&self, node: usize, choice: Choice) -> Option<&crate::scenario::Reply> {
         match choice {
             Choice::Reply(i) => self.scenario.nodes[node].replies.get(i),
-            Choice::HangUp => None,
+            Choice::HangUp | Choice::NotUnderstood => None,
         }
     }
 

@@ -28,6 +28,7 @@ pub mod locale;
 pub mod points;
 pub mod scenario;
 pub mod starter;
+pub mod understand;
 pub mod wire;
 
 pub use call::{Call, CallRecord};

@@ -484,7 +484,7 @@ fn mark_best_path(model: &Model, spots: &[Spot], links: &mut [Link]) {
         };
         let head = match edge.choice {
             Choice::Reply(r) => model.scenario.nodes[from].replies[r].id.as_str(),
-            Choice::HangUp => HANG_UP,
+            Choice::HangUp | Choice::NotUnderstood => HANG_UP,
         };
         let found = links.iter_mut().find(|l| {
             l.head == head && Some(l.to) == to && (l.from == from || spots[l.from].what == What::AnyTurn)

@@ -24,6 +24,13 @@ pub enum Msg {
     RuleTrait,
     HangUpReply,
     OverAccommodatedHeadline,
+    /// The caller's line after a typed reply the game did not understand,
+    /// when the scenario gives none.
+    NotUnderstoodSays,
+    /// `{anger}`, `{trust}`.
+    RuleNotUnderstood,
+    /// How a turn not understood reads in the transcript.
+    NotUnderstoodReply,
 }
 
 /// `msg` in `lang`, or in English when the game does not speak `lang`.
@@ -127,6 +134,24 @@ fn texts(msg: Msg) -> [&'static str; 4] {
             "{name}: a este cliente este tipo de respuesta le afecta más.",
         ],
         Msg::HangUpReply => ["(Hang up)", "（挂断电话）", "(Положить трубку)", "(Colgar)"],
+        Msg::NotUnderstoodSays => [
+            "Sorry, I don't follow. What do you mean?",
+            "不好意思，我没听明白。您是什么意思？",
+            "Простите, я не поняла. Что вы имеете в виду?",
+            "Perdone, no le entiendo. ¿Qué quiere decir?",
+        ],
+        Msg::RuleNotUnderstood => [
+            "The caller did not follow what you said: anger {anger}, trust {trust}.",
+            "客户没听懂你的话：怒气 {anger}，信任 {trust}。",
+            "Клиент не понял, что вы сказали: раздражение {anger}, доверие {trust}.",
+            "El cliente no entendió lo que dijiste: enfado {anger}, confianza {trust}.",
+        ],
+        Msg::NotUnderstoodReply => [
+            "(not understood)",
+            "（未能理解）",
+            "(не понято)",
+            "(no entendido)",
+        ],
         Msg::OverAccommodatedHeadline => [
             "Closed by over-accommodation",
             "以息事宁人的方式结束",

@@ -64,6 +64,16 @@ impl Text {
         }
     }
 
+    /// Every string given, in whatever language (map order).
+    pub fn all(&self) -> impl Iterator<Item = &str> {
+        let (plain, map) = match self {
+            Text::Missing => (None, None),
+            Text::Plain(s) => (Some(s.as_str()), None),
+            Text::Translated(map) => (None, Some(map.values().map(String::as_str))),
+        };
+        plain.into_iter().chain(map.into_iter().flatten())
+    }
+
     /// The language codes this text carries explicitly.
     pub fn languages(&self) -> Vec<&str> {
         match self {

@@ -68,6 +68,11 @@ pub struct Scenario {
     /// A safety net: the caller gives up after this many replies.
     #[serde(default = "default_max_turns")]
     pub max_turns: u32,
+    /// What the caller says when a typed reply was not understood (mood
+    /// variants allowed, like a node's `says`); without it, the engine's own
+    /// line in the game's language.
+    #[serde(default)]
+    pub not_understood: Vec<Line>,
     pub nodes: Vec<Node>,
     pub endings: Vec<Ending>,
     /// Mood levels that end the call whatever the reply was, checked in order
@@ -163,6 +168,87 @@ pub struct Rules {
     pub hang_up: HangUpRule,
     #[serde(default)]
     pub over_accommodation: OverAccommodationRule,
+    #[serde(default)]
+    pub not_understood: NotUnderstoodRule,
+    #[serde(default)]
+    pub understanding: UnderstandingRule,
+}
+
+/// A typed reply the game did not understand still takes a turn: the
+/// caller says they did not follow, the call goes on at the same moment,
+/// and the caller's patience pays for it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotUnderstoodRule {
+    /// Call time the exchange takes.
+    #[serde(default = "NotUnderstoodRule::default_seconds")]
+    pub seconds: u32,
+    /// Added to the caller's anger.
+    #[serde(default = "NotUnderstoodRule::default_anger")]
+    pub anger: i32,
+    /// Added to the caller's trust.
+    #[serde(default)]
+    pub trust: i32,
+}
+
+impl NotUnderstoodRule {
+    fn default_seconds() -> u32 {
+        8
+    }
+
+    fn default_anger() -> i32 {
+        3
+    }
+}
+
+impl Default for NotUnderstoodRule {
+    fn default() -> Self {
+        NotUnderstoodRule {
+            seconds: NotUnderstoodRule::default_seconds(),
+            anger: NotUnderstoodRule::default_anger(),
+            trust: 0,
+        }
+    }
+}
+
+/// How sure the game must be to play a typed reply (cosine similarities
+/// between the typed text and a reply's closest phrase, -1 to 1).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnderstandingRule {
+    /// Played when the closest reply is at least this close...
+    #[serde(default = "UnderstandingRule::default_accept")]
+    pub accept: f32,
+    /// ...and at least this much closer than the next one.
+    #[serde(default = "UnderstandingRule::default_margin")]
+    pub margin: f32,
+    /// Below this, not understood; between it and a clear match, unsure.
+    #[serde(default = "UnderstandingRule::default_floor")]
+    pub floor: f32,
+}
+
+impl UnderstandingRule {
+    fn default_accept() -> f32 {
+        0.55
+    }
+
+    fn default_margin() -> f32 {
+        0.06
+    }
+
+    fn default_floor() -> f32 {
+        0.40
+    }
+}
+
+impl Default for UnderstandingRule {
+    fn default() -> Self {
+        UnderstandingRule {
+            accept: UnderstandingRule::default_accept(),
+            margin: UnderstandingRule::default_margin(),
+            floor: UnderstandingRule::default_floor(),
+        }
+    }
 }
 
 /// Saying the same kind of thing again lands worse each time (seed 001: the
@@ -534,6 +620,10 @@ pub struct Reply {
     /// Giving in to an unjustified demand (seed 004).
     #[serde(default)]
     pub over_accommodation: bool,
+    /// Other ways a trainee might say this reply, for understanding typed
+    /// replies: each a plain string (the default language) or a language map.
+    #[serde(default)]
+    pub examples: Vec<Text>,
 }
 
 impl Reply {

@@ -1,0 +1,290 @@
+//! How well typed replies are understood on the shipped scenarios: prints,
+//! per language, the figures docs/performance.md records. Run in release:
+//!
+//! ```text
+//! cargo run --release -p callsim-core --example understanding -- [--split tune|report|all]
+//!     [--accept X] [--margin X] [--floor X] [--misses]
+//! ```
+//!
+//! The test sets are `tests/understanding/` (see its README): paraphrases of
+//! each reply with off-topic lines, and free replies written blind and
+//! labelled afterwards. Tuning (examples, thresholds) looks at the `tune`
+//! split only; `--misses` lists misses and refuses the `report` split, so
+//! the reported figures stay on data nobody tuned on.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use callsim_core::engine::Model;
+use callsim_core::scenario::{UnderstandingRule, load_file};
+use callsim_core::understand::{Phrasebook, Verdict, read};
+use callsim_encoder::Encoder;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Set {
+    scenario: String,
+    items: Vec<Item>,
+}
+
+#[derive(Deserialize)]
+struct Item {
+    node: String,
+    lang: String,
+    text: String,
+    reply: Option<String>,
+    #[serde(default)]
+    clarity: Option<String>,
+    #[serde(default)]
+    split: Option<String>,
+}
+
+#[derive(Default)]
+struct Tally {
+    paraphrases: usize,
+    paraphrase_top1: usize,
+    paraphrase_understood: usize,
+    off_topic: usize,
+    off_topic_played: usize,
+    clear: usize,
+    clear_first: usize,
+    clear_understood: usize,
+    clear_unsure: usize,
+    clear_wrongly_played: usize,
+    arguable: usize,
+    arguable_first: usize,
+    none: usize,
+    none_played: usize,
+    none_clear: usize,
+    none_clear_played: usize,
+}
+
+fn pct(n: usize, of: usize) -> String {
+    if of == 0 {
+        "-".to_owned()
+    } else {
+        format!("{:5.1}% ({n}/{of})", 100.0 * n as f64 / of as f64)
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn main() {
+    let mut split = "report".to_owned();
+    let mut overrides: BTreeMap<String, f32> = BTreeMap::new();
+    let mut misses = false;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--split" => split = args.next().unwrap_or_default(),
+            "--misses" => misses = true,
+            "--accept" | "--margin" | "--floor" => {
+                let value = args.next().and_then(|v| v.parse().ok()).unwrap_or_else(|| {
+                    eprintln!("{arg} takes a number");
+                    std::process::exit(2)
+                });
+                overrides.insert(arg.trim_start_matches('-').to_owned(), value);
+            }
+            other => {
+                eprintln!("unknown argument {other}");
+                std::process::exit(2);
+            }
+        }
+    }
+    if misses && split != "tune" {
+        eprintln!("--misses only with --split tune: the report split is never looked at while tuning");
+        std::process::exit(2);
+    }
+
+    let started = Instant::now();
+    let encoder = match Encoder::load(&callsim_encoder::default_model_dir()) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(1);
+        }
+    };
+    println!(
+        "model loaded in {:.0} ms",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+
+    let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut books_time = 0.0;
+    let mut phrases = 0;
+    let mut read_times = Vec::new();
+    for set_name in ["paraphrases", "free"] {
+        let dir = root().join("tests/understanding").join(set_name);
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        files.sort();
+        for file in files {
+            let Ok(text) = std::fs::read_to_string(&file) else {
+                continue;
+            };
+            let Ok(set) = serde_json::from_str::<Set>(&text) else {
+                eprintln!("{}: not a test set", file.display());
+                continue;
+            };
+            let scenario_file = root().join("scenarios").join(format!("{}.ron", set.scenario));
+            let loaded = match load_file(&scenario_file) {
+                Ok(l) => l,
+                Err(e) => {
+                    eprintln!("{}", e.render());
+                    continue;
+                }
+            };
+            let Ok(model) = Model::new(loaded.scenario) else {
+                continue;
+            };
+            let t = Instant::now();
+            let book = Phrasebook::new(&model, &encoder);
+            if set_name == "free" {
+                books_time += t.elapsed().as_secs_f64();
+                phrases += book.len();
+            }
+            let mut rule: UnderstandingRule = model.scenario.rules.understanding.clone();
+            if let Some(v) = overrides.get("accept") {
+                rule.accept = *v;
+            }
+            if let Some(v) = overrides.get("margin") {
+                rule.margin = *v;
+            }
+            if let Some(v) = overrides.get("floor") {
+                rule.floor = *v;
+            }
+            for item in &set.items {
+                let in_split = split == "all" || item.split.as_deref() == Some(split.as_str());
+                if !in_split {
+                    continue;
+                }
+                let Some(node) = model.scenario.node_index(&item.node) else {
+                    eprintln!("{}: no node {}", set.scenario, item.node);
+                    continue;
+                };
+                let all: Vec<usize> = (0..model.scenario.nodes[node].replies.len()).collect();
+                let t = Instant::now();
+                let Some(reading) = read(&encoder, &book, &model, node, &all, &item.text, &rule) else {
+                    continue;
+                };
+                read_times.push(t.elapsed().as_secs_f64());
+                let best = reading.best().map(|c| c.reply.as_str());
+                let played = reading.verdict == Verdict::Understood;
+                let tally = tallies.entry(item.lang.clone()).or_default();
+                let right = best.is_some() && best == item.reply.as_deref();
+                let miss = match (set_name, &item.reply) {
+                    ("paraphrases", Some(_)) => {
+                        tally.paraphrases += 1;
+                        tally.paraphrase_top1 += usize::from(right);
+                        tally.paraphrase_understood += usize::from(right && played);
+                        !right
+                    }
+                    ("paraphrases", None) => {
+                        tally.off_topic += 1;
+                        tally.off_topic_played += usize::from(played);
+                        played
+                    }
+                    (_, Some(_)) if item.clarity.as_deref() == Some("clear") => {
+                        tally.clear += 1;
+                        tally.clear_first += usize::from(right);
+                        tally.clear_understood += usize::from(right && played);
+                        tally.clear_unsure += usize::from(reading.verdict == Verdict::Unsure);
+                        tally.clear_wrongly_played += usize::from(!right && played);
+                        !(right && played)
+                    }
+                    (_, Some(_)) => {
+                        tally.arguable += 1;
+                        tally.arguable_first += usize::from(right);
+                        false
+                    }
+                    (_, None) => {
+                        tally.none += 1;
+                        tally.none_played += usize::from(played);
+                        if item.clarity.as_deref() == Some("clear") {
+                            tally.none_clear += 1;
+                            tally.none_clear_played += usize::from(played);
+                        }
+                        played
+                    }
+                };
+                if misses && miss {
+                    let top: Vec<String> = reading
+                        .candidates
+                        .iter()
+                        .take(3)
+                        .map(|c| format!("{} {:.3}", c.reply, c.similarity))
+                        .collect();
+                    println!(
+                        "MISS {set_name} {}/{} [{}] {:?} want {:?} got {} {}",
+                        set.scenario,
+                        item.node,
+                        item.lang,
+                        item.text,
+                        item.reply,
+                        reading.verdict.name(),
+                        top.join(", ")
+                    );
+                }
+            }
+        }
+    }
+
+    read_times.sort_by(f64::total_cmp);
+    let median = read_times.get(read_times.len() / 2).copied().unwrap_or(0.0);
+    let worst = read_times.last().copied().unwrap_or(0.0);
+    println!(
+        "embedding {phrases} replies and examples of the shipped scenarios: {:.0} ms; reading one typed reply: median {:.2} ms, worst {:.2} ms ({} texts)",
+        books_time * 1000.0,
+        median * 1000.0,
+        worst * 1000.0,
+        read_times.len()
+    );
+    println!("split: {split}");
+    for (lang, t) in &tallies {
+        println!("[{lang}]");
+        println!(
+            "  paraphrases ranked first           {}",
+            pct(t.paraphrase_top1, t.paraphrases)
+        );
+        println!(
+            "  paraphrases understood             {}",
+            pct(t.paraphrase_understood, t.paraphrases)
+        );
+        println!(
+            "  off-topic lines played             {}",
+            pct(t.off_topic_played, t.off_topic)
+        );
+        println!(
+            "  free, clear matches ranked first   {}",
+            pct(t.clear_first, t.clear)
+        );
+        println!(
+            "  free, clear matches understood     {}",
+            pct(t.clear_understood, t.clear)
+        );
+        println!(
+            "  free, clear matches sent to unsure {}",
+            pct(t.clear_unsure, t.clear)
+        );
+        println!(
+            "  free, clear matches played wrong   {}",
+            pct(t.clear_wrongly_played, t.clear)
+        );
+        println!(
+            "  free, arguable ranked first        {}",
+            pct(t.arguable_first, t.arguable)
+        );
+        println!(
+            "  free, matching nothing played      {}",
+            pct(t.none_played, t.none)
+        );
+        println!(
+            "  free, clearly nothing played       {}",
+            pct(t.none_clear_played, t.none_clear)
+        );
+    }
+}

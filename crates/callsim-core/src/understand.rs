@@ -1,0 +1,276 @@
+//! Understanding a typed reply: which of the replies offered at this moment
+//! the trainee's own words mean, or that they mean none of them.
+//!
+//! Each reply is known by every way the scenario writes it: its text in
+//! every language the file has, and its `examples`. A [`Phrasebook`] embeds
+//! them all once per scenario with the sentence encoder
+//! (`callsim-encoder`). A typed text is embedded, compared with the phrases
+//! of every candidate reply (cosine similarity, a reply scoring as its
+//! closest phrase), and judged: **understood** (clearly one reply),
+//! **unsure** (a close call between two, or a middling match) or **not
+//! understood**. The verdict's thresholds have defaults measured on the
+//! shipped scenarios (docs/performance.md) and a scenario may tune them
+//! (`rules.understanding`).
+//!
+//! A typed reply that is understood is played as the authored reply it
+//! means, so the engine, the analysis and the best-play guarantee are the
+//! same as when the trainee picks from the list. Everything here is
+//! deterministic: the same text, scenario and state give the same result on
+//! every machine.
+
+use callsim_encoder::{Embedding, Encoder};
+use serde::{Deserialize, Serialize};
+
+use crate::engine::{Choice, Model, State};
+use crate::scenario::UnderstandingRule;
+
+/// The longest typed reply read, in characters; the rest is cut, and the
+/// trainee is told.
+pub const MAX_CHARS: usize = 400;
+
+/// What the game made of a typed reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Clearly one reply: it is played.
+    Understood,
+    /// A close call between two replies, or a middling match: the trainee
+    /// picks which was meant, or says it another way.
+    Unsure,
+    /// No reply is close: the caller says they did not follow.
+    NotUnderstood,
+}
+
+impl Verdict {
+    pub fn name(self) -> &'static str {
+        match self {
+            Verdict::Understood => "understood",
+            Verdict::Unsure => "unsure",
+            Verdict::NotUnderstood => "not_understood",
+        }
+    }
+}
+
+/// Every phrase of every reply of one scenario, embedded: `[node][reply]`.
+pub struct Phrasebook {
+    phrases: Vec<Vec<Vec<Embedding>>>,
+}
+
+impl std::fmt::Debug for Phrasebook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let count: usize = self.phrases.iter().flatten().map(Vec::len).sum();
+        f.debug_struct("Phrasebook").field("phrases", &count).finish()
+    }
+}
+
+impl Phrasebook {
+    /// Embeds each reply's text in every language it is written in and each
+    /// of its examples.
+    pub fn new(model: &Model, encoder: &Encoder) -> Phrasebook {
+        let phrases = model
+            .scenario
+            .nodes
+            .iter()
+            .map(|node| {
+                node.replies
+                    .iter()
+                    .map(|reply| {
+                        let mut texts: Vec<&str> = reply.text.all().collect();
+                        texts.extend(reply.examples.iter().flat_map(|e| e.all()));
+                        texts.retain(|t| !t.trim().is_empty());
+                        texts.dedup();
+                        texts.into_iter().map(|t| encoder.embed(t)).collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        Phrasebook { phrases }
+    }
+
+    /// How many phrases were embedded.
+    pub fn len(&self) -> usize {
+        self.phrases.iter().flatten().map(Vec::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The similarity of `typed` to reply `reply` of node `node`: its
+    /// closest phrase's.
+    fn similarity(&self, node: usize, reply: usize, typed: &Embedding) -> f32 {
+        self.phrases
+            .get(node)
+            .and_then(|n| n.get(reply))
+            .map_or(0.0, |phrases| {
+                phrases
+                    .iter()
+                    .map(|p| p.cosine(typed))
+                    .fold(f32::MIN, f32::max)
+                    .max(-1.0)
+            })
+    }
+}
+
+/// A reply the typed text was compared with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Candidate {
+    /// The reply's index in its node.
+    pub index: usize,
+    pub reply: String,
+    pub similarity: f32,
+    /// Offered at this moment (its conditions hold).
+    pub offered: bool,
+}
+
+/// The judgement of one typed text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reading {
+    /// The text as read: trimmed, cut at [`MAX_CHARS`].
+    pub text: String,
+    /// The text was longer than [`MAX_CHARS`] and was cut.
+    pub cut: bool,
+    pub verdict: Verdict,
+    /// Every candidate, closest first (ties by file order).
+    pub candidates: Vec<Candidate>,
+}
+
+impl Reading {
+    /// The closest offered reply.
+    pub fn best(&self) -> Option<&Candidate> {
+        self.candidates.iter().find(|c| c.offered)
+    }
+
+    /// The second closest offered reply.
+    pub fn runner_up(&self) -> Option<&Candidate> {
+        self.candidates.iter().filter(|c| c.offered).nth(1)
+    }
+}
+
+/// A typed text made ready to read: control characters dropped, white
+/// space folded, cut at [`MAX_CHARS`]. `None` for text with nothing in it.
+pub fn clean(text: &str) -> Option<(String, bool)> {
+    let folded: String = text
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .filter(|c| !c.is_control())
+        .collect::<String>()
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if folded.is_empty() {
+        return None;
+    }
+    let cut = folded.chars().count() > MAX_CHARS;
+    let text = if cut {
+        folded.chars().take(MAX_CHARS).collect()
+    } else {
+        folded
+    };
+    Some((text, cut))
+}
+
+/// Reads `text` typed at node `node` against the replies in `offered`
+/// (indices into the node's replies) and the node's other replies, marked
+/// not offered. Only offered replies decide the verdict. `None` when the
+/// text has nothing in it (an empty box is not a turn).
+pub fn read(
+    encoder: &Encoder,
+    book: &Phrasebook,
+    model: &Model,
+    node: usize,
+    offered: &[usize],
+    text: &str,
+    rule: &UnderstandingRule,
+) -> Option<Reading> {
+    let (text, cut) = clean(text)?;
+    let typed = encoder.embed(&text);
+    let replies = &model.scenario.nodes.get(node)?.replies;
+    let mut candidates: Vec<Candidate> = replies
+        .iter()
+        .enumerate()
+        .map(|(index, reply)| Candidate {
+            index,
+            reply: reply.id.clone(),
+            similarity: book.similarity(node, index, &typed),
+            offered: offered.contains(&index),
+        })
+        .collect();
+    // Stable: equal similarities keep file order, on every machine.
+    candidates.sort_by(|a, b| b.similarity.total_cmp(&a.similarity));
+    let mut reading = Reading {
+        text,
+        cut,
+        verdict: Verdict::NotUnderstood,
+        candidates,
+    };
+    reading.verdict = judge(
+        reading.best().map(|c| c.similarity),
+        reading.runner_up().map(|c| c.similarity),
+        rule,
+    );
+    Some(reading)
+}
+
+/// The verdict for a best and a second-best similarity.
+pub fn judge(best: Option<f32>, second: Option<f32>, rule: &UnderstandingRule) -> Verdict {
+    let Some(best) = best else {
+        return Verdict::NotUnderstood;
+    };
+    let margin = best - second.unwrap_or(-1.0);
+    if best >= rule.accept && margin >= rule.margin {
+        Verdict::Understood
+    } else if best >= rule.floor {
+        Verdict::Unsure
+    } else {
+        Verdict::NotUnderstood
+    }
+}
+
+/// The replies offered at `state`, as indices into its node's replies.
+pub fn offered(model: &Model, state: &State) -> Vec<usize> {
+    model
+        .choices(state)
+        .into_iter()
+        .filter_map(|c| match c {
+            Choice::Reply(i) => Some(i),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule() -> UnderstandingRule {
+        UnderstandingRule::default()
+    }
+
+    #[test]
+    fn empty_and_blank_text_is_not_a_turn() {
+        for text in ["", "   ", "\n\t", "\u{7}\u{1b}"] {
+            assert_eq!(clean(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn long_text_is_cut_and_says_so() {
+        let long = "word ".repeat(10_000);
+        let (text, cut) = clean(&long).expect("text");
+        assert!(cut);
+        assert_eq!(text.chars().count(), MAX_CHARS);
+        let (short, cut) = clean("  I am   sorry\n").expect("text");
+        assert_eq!((short.as_str(), cut), ("I am sorry", false));
+    }
+
+    #[test]
+    fn a_clear_best_is_understood_a_close_call_unsure_a_far_one_not() {
+        let r = rule();
+        assert_eq!(judge(Some(0.9), Some(0.3), &r), Verdict::Understood);
+        assert_eq!(judge(Some(0.9), Some(0.89), &r), Verdict::Unsure);
+        assert_eq!(judge(Some(r.floor - 0.01), None, &r), Verdict::NotUnderstood);
+        assert_eq!(judge(None, None, &r), Verdict::NotUnderstood);
+    }
+}
