@@ -40,6 +40,7 @@ pub fn routes() -> Router<Arc<Hub>> {
         .route("/classes/{code}/xapi", get(results_xapi))
         .route("/classes/{code}/events", get(class_events))
         .route("/classes/{code}/close", post(close_class))
+        .route("/classes/{code}/mastery-score", put(put_mastery_score))
         .route("/classes/{code}/votes", post(open_vote))
         .route("/classes/{code}/votes/current", get(current_vote))
         .route("/join", post(join))
@@ -66,7 +67,7 @@ async fn create_class(
     headers: HeaderMap,
     Body(new): Body<NewClass>,
 ) -> Result<Response, ApiError> {
-    let created = create(&hub, &headers, bearer(&headers), new).await?;
+    let created = create(&hub, &headers, bearer(&headers), new, None).await?;
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
@@ -96,6 +97,25 @@ fn class_closed(closed_at: &str) -> ApiError {
         "class-closed",
         format!("the facilitator closed this class at {closed_at}; it takes no more trainees or attempts"),
     )
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MasteryScore {
+    mastery_score: u8,
+}
+
+/// The facilitator sets the percentage an attempt needs to pass.
+async fn put_mastery_score(
+    State(hub): Shared,
+    Facilitator(class): Facilitator,
+    Body(body): Body<MasteryScore>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let class = set_mastery_score(&hub, &class, body.mastery_score).await?;
+    Ok(Json(serde_json::json!({
+        "class": hub.class_info(&class),
+        "mastery_score": class.mastery_score,
+    })))
 }
 
 /// The facilitator closes the class: no joins, no new attempts.

@@ -1,11 +1,14 @@
 //! A class's attempts for other tools: a CSV for spreadsheets, and xAPI
-//! 1.0.3 statements (one per attempt) for the company's learning record store.
+//! 1.0.3 statements conformant with cmi5 for the company's learning record
+//! store.
 
 use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
 use callsim_core::points::Skill;
+use callsim_core::wire::AttemptUpload;
+use sha2::{Digest, Sha256};
 
 use super::store::{AttemptRow, ClassRow, PillarScore, TraineeRow};
 use super::verify::HubScenarios;
@@ -76,8 +79,18 @@ fn as_text(text: &str) -> String {
     }
 }
 
-/// The verb every statement uses.
+/// The verbs of the statements, from ADL's vocabulary as cmi5 uses them.
 pub const COMPLETED: &str = "http://adlnet.gov/expapi/verbs/completed";
+pub const PASSED: &str = "http://adlnet.gov/expapi/verbs/passed";
+pub const FAILED: &str = "http://adlnet.gov/expapi/verbs/failed";
+pub const ANSWERED: &str = "http://adlnet.gov/expapi/verbs/answered";
+
+/// cmi5's context: the category every cmi5 defined statement carries, the
+/// one for statements that count toward moving on, and its extensions.
+pub const CMI5_CATEGORY: &str = "https://w3id.org/xapi/cmi5/context/categories/cmi5";
+pub const MOVEON_CATEGORY: &str = "https://w3id.org/xapi/cmi5/context/categories/moveon";
+pub const SESSION_ID: &str = "https://w3id.org/xapi/cmi5/context/extensions/sessionid";
+pub const MASTERY_SCORE: &str = "https://w3id.org/xapi/cmi5/context/extensions/masteryscore";
 
 /// Keeps an id usable inside an IRI path.
 fn iri_segment(id: &str) -> String {
@@ -99,7 +112,22 @@ fn score(p: PillarScore) -> Value {
     })
 }
 
-/// One `completed` statement per attempt. `base` is the hub's own address
+/// A UUID that is the same every time for the same `seed`: a statement
+/// exported twice keeps its id, so a learning record store takes it once.
+fn stable_uuid(seed: &str) -> String {
+    let digest = Sha256::digest(seed.as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    uuid::Builder::from_random_bytes(bytes).into_uuid().to_string()
+}
+
+/// Statements for a learning record store, conformant with cmi5 (each
+/// scenario an assignable unit, each attempt a session) in xAPI 1.0.3. Per
+/// attempt, oldest first: an `answered` statement for each turn (the reply
+/// chosen), `completed` (with the call's duration, no score), and for a
+/// checked attempt `passed` or `failed` with the score against the class's
+/// mastery score. An unchecked attempt gets no `passed`/`failed`: its
+/// score is only the game's word. `base` is the hub's own address
 /// (`http://host:port`): activity and extension ids live under it.
 pub fn xapi(
     class: &ClassRow,
@@ -111,9 +139,118 @@ pub fn xapi(
     let names: HashMap<i64, &str> = trainees.iter().map(|t| (t.id, t.name.as_str())).collect();
     let class_iri = format!("{base}/class/{}", iri_segment(&class.join_code));
     let ext = |name: &str| format!("{base}/xapi/{name}");
-    attempts
-        .iter()
-        .map(|a| {
+    let mastery = f64::from(class.mastery_score) / 100.0;
+    let mut statements = Vec::new();
+    for a in attempts {
+        let upload: Option<AttemptUpload> = serde_json::from_str(&a.body).ok();
+        let language = if crate::is_language_tag(&a.language) {
+            a.language.as_str()
+        } else {
+            "und"
+        };
+        let actor = json!({
+            "objectType": "Agent",
+            "name": names.get(&a.trainee_id).copied().unwrap_or_default(),
+            "account": {"homePage": class_iri, "name": format!("trainee-{}", a.trainee_id)},
+        });
+        let scenario_iri = format!("{base}/scenarios/{}", iri_segment(&a.scenario));
+        let title = library.title(&a.scenario).unwrap_or_else(|| a.scenario.clone());
+        let title_lang = library
+            .scenario(&a.scenario)
+            .map_or_else(|| "en".to_owned(), |s| s.default_language.clone());
+        let scenario = json!({
+            "objectType": "Activity",
+            "id": scenario_iri,
+            "definition": {
+                "name": {title_lang: title},
+                "type": "http://adlnet.gov/expapi/activities/simulation",
+            },
+        });
+        let grouping = json!([{"objectType": "Activity", "id": class_iri, "definition": {"name": {"en-US": class.name}}}]);
+        // One registration per trainee in the class; the attempt is the session.
+        let registration = stable_uuid(&format!("{class_iri} registration {}", a.trainee_id));
+        let context = |categories: &[&str], extra: Value| {
+            let mut extensions = json!({SESSION_ID: a.id, ext("seed"): a.seed.to_string()});
+            if let (Some(map), Some(more)) = (extensions.as_object_mut(), extra.as_object()) {
+                map.extend(more.clone());
+            }
+            let mut activities = json!({"grouping": grouping});
+            if !categories.is_empty() {
+                activities["category"] = categories
+                    .iter()
+                    .map(|id| json!({"objectType": "Activity", "id": id}))
+                    .collect();
+            }
+            let mut c = json!({
+                "registration": registration,
+                "platform": "callsim",
+                "contextActivities": activities,
+                "extensions": extensions,
+            });
+            // xAPI wants an RFC 5646 tag there; an attempt stored before
+            // uploads' languages were checked may carry anything.
+            if language != "und" {
+                c["language"] = json!(language);
+            }
+            c
+        };
+        let statement = |suffix: &str, verb: &str, object: &Value, result: Value, context: Value| {
+            let display = verb.rsplit('/').next().unwrap_or(verb);
+            json!({
+                "id": stable_uuid(&format!("{} {suffix}", a.id)),
+                "version": "1.0.3",
+                "actor": actor,
+                "verb": {"id": verb, "display": {"en-US": display}},
+                "object": object,
+                "result": result,
+                "context": context,
+                "timestamp": a.finished_at,
+            })
+        };
+
+        if let Some(upload) = &upload {
+            for t in &upload.debrief.turns {
+                let node = json!({
+                    "objectType": "Activity",
+                    "id": format!("{scenario_iri}/nodes/{}", iri_segment(&t.turn.node)),
+                    "definition": {
+                        "name": {language: format!("{title}: turn {}", t.turn.number)},
+                        "description": {language: t.turn.caller},
+                        "type": "http://adlnet.gov/expapi/activities/cmi.interaction",
+                        "interactionType": "choice",
+                    },
+                });
+                let mut turn_context = context(&[], json!({}));
+                turn_context["contextActivities"]["parent"] = json!([scenario]);
+                statements.push(statement(
+                    &format!("answered {}", t.turn.number),
+                    ANSWERED,
+                    &node,
+                    json!({
+                        "response": t.turn.reply,
+                        "extensions": {
+                            ext("reply-text"): t.turn.text,
+                            ext("points"): t.turn.points.total(),
+                            ext("best-reply"): t.was_best,
+                        },
+                    }),
+                    turn_context,
+                ));
+            }
+        }
+        let seconds = upload.as_ref().map_or(0, |u| u.debrief.seconds);
+        let duration = format!("PT{seconds}S");
+        statements.push(statement(
+            "completed",
+            COMPLETED,
+            &scenario,
+            json!({"completion": true, "duration": duration}),
+            context(
+                &[CMI5_CATEGORY, MOVEON_CATEGORY],
+                json!({ext("verified"): a.verified}),
+            ),
+        ));
+        if a.verified {
             let both = PillarScore {
                 percent: ((u16::from(a.respect.percent) + u16::from(a.sincerity.percent)) / 2) as u8,
                 raw: a.respect.raw + a.sincerity.raw,
@@ -122,66 +259,35 @@ pub fn xapi(
             };
             let mut overall = score(both);
             // The mean of the two pillars, unrounded.
-            overall["scaled"] = json!((f64::from(a.respect.percent) + f64::from(a.sincerity.percent)) / 200.0);
-            let title = library.title(&a.scenario).unwrap_or_else(|| a.scenario.clone());
-            let title_lang = library
-                .scenario(&a.scenario)
-                .map_or_else(|| "en".to_owned(), |s| s.default_language.clone());
+            let scaled = (f64::from(a.respect.percent) + f64::from(a.sincerity.percent)) / 200.0;
+            overall["scaled"] = json!(scaled);
+            let passed = scaled >= mastery;
             let skills: serde_json::Map<String, Value> = Skill::ALL
                 .iter()
                 .zip(a.skills)
                 .map(|(s, p)| (s.name().to_owned(), json!(f64::from(p) / 100.0)))
                 .collect();
-            let mut statement = json!({
-                "id": a.id,
-                "version": "1.0.3",
-                "actor": {
-                    "objectType": "Agent",
-                    "name": names.get(&a.trainee_id).copied().unwrap_or_default(),
-                    "account": {"homePage": class_iri, "name": format!("trainee-{}", a.trainee_id)},
-                },
-                "verb": {"id": COMPLETED, "display": {"en-US": "completed"}},
-                "object": {
-                    "objectType": "Activity",
-                    "id": format!("{base}/scenarios/{}", iri_segment(&a.scenario)),
-                    "definition": {
-                        "name": {title_lang: title},
-                        "type": "http://adlnet.gov/expapi/activities/simulation",
-                    },
-                },
-                "result": {
+            statements.push(statement(
+                if passed { "passed" } else { "failed" },
+                if passed { PASSED } else { FAILED },
+                &scenario,
+                json!({
                     "score": overall,
-                    "success": a.success,
-                    "completion": true,
+                    "success": passed,
+                    "duration": duration,
                     "extensions": {
                         ext("respect"): score(a.respect),
                         ext("sincerity"): score(a.sincerity),
                         ext("sub-skills"): skills,
-                        ext("ending"): {"id": a.ending, "kind": a.ending_kind},
+                        ext("ending"): {"id": a.ending, "kind": a.ending_kind, "good": a.success},
                         ext("over-accommodated"): a.over_accommodated,
-                        ext("verified"): a.verified,
                     },
-                },
-                "context": {
-                    "platform": "callsim",
-                    "language": a.language,
-                    "contextActivities": {
-                        "grouping": [{"objectType": "Activity", "id": class_iri, "definition": {"name": {"en-US": class.name}}}],
-                    },
-                    "extensions": {ext("seed"): a.seed.to_string()},
-                },
-                "timestamp": a.finished_at,
-            });
-            // xAPI wants an RFC 5646 tag there; an attempt stored before
-            // uploads' languages were checked may carry anything.
-            if !crate::is_language_tag(&a.language)
-                && let Some(context) = statement["context"].as_object_mut()
-            {
-                context.remove("language");
-            }
-            statement
-        })
-        .collect()
+                }),
+                context(&[CMI5_CATEGORY, MOVEON_CATEGORY], json!({MASTERY_SCORE: mastery})),
+            ));
+        }
+    }
+    statements
 }
 
 #[cfg(test)]
@@ -201,6 +307,7 @@ mod tests {
             scenarios: Vec::new(),
             created_at: "2026-12-01T09:00:00.000000Z".into(),
             closed_at: None,
+            mastery_score: 80,
         };
         let trainee = TraineeRow {
             id: 7,

@@ -155,6 +155,7 @@ async fn home(State(hub): State<Arc<Hub>>) -> Html<String> {
                     label { input type="radio" name="mode" value="practice" checked; " practice" } " "
                     label { input type="radio" name="mode" value="exam"; " exam" }
                 }
+                p { label { "Mastery score (the overall % that passes, for the LMS) " input type="number" name="mastery_score" min="0" max="100" value=(crate::store::DEFAULT_MASTERY_SCORE); } }
                 @if hub.organiser_key_hash.is_some() {
                     p { label { "Organiser key " input type="password" name="organiser_key" required autocomplete="off"; } }
                 }
@@ -185,7 +186,23 @@ async fn create_class_form(
             .unwrap_or(Mode::Practice),
     };
     let key = form.get("organiser_key").map(String::as_str);
-    match crate::services::create(&hub, &headers, key, new).await {
+    let mastery = match form
+        .get("mastery_score")
+        .map(|m| m.trim())
+        .filter(|m| !m.is_empty())
+    {
+        None => None,
+        Some(m) => match m.parse::<u8>() {
+            Ok(score) => Some(score),
+            Err(_) => {
+                return error_page(ApiError::unprocessable(
+                    "invalid-mastery-score",
+                    format!("a mastery score is a percentage, 0-100, not {m}"),
+                ));
+            }
+        },
+    };
+    match crate::services::create(&hub, &headers, key, new, mastery).await {
         Ok(created) => Redirect::to(&created.results_url).into_response(),
         Err(e) => error_page(e),
     }

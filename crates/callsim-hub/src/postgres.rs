@@ -7,7 +7,7 @@ use r2d2::Pool;
 use r2d2_postgres::PostgresConnectionManager;
 
 use super::store::{
-    Backend, Migration, Row, SCHEMA_V2, SCHEMA_V3, StoreError, Tx, Value, migrate, schema_v1,
+    Backend, Migration, Row, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, StoreError, Tx, Value, migrate, schema_v1,
 };
 
 pub struct Postgres {
@@ -45,6 +45,11 @@ pub fn migrations() -> Vec<Migration> {
             version: 3,
             name: "a class can be closed",
             sql: SCHEMA_V3.to_owned(),
+        },
+        Migration {
+            version: 4,
+            name: "a class's mastery score",
+            sql: SCHEMA_V4.to_owned(),
         },
     ]
 }

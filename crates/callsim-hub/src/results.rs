@@ -17,6 +17,8 @@ use super::verify::HubScenarios;
 #[derive(Debug, Clone, Serialize)]
 pub struct ClassResults {
     pub class: ClassInfo,
+    /// The overall percentage that passes, in the xAPI export.
+    pub mastery_score: u8,
     /// Scenarios as columns: the assigned ones first, then any other played.
     pub scenarios: Vec<ScenarioResults>,
     pub trainees: Vec<TraineeResults>,
@@ -239,6 +241,7 @@ pub fn class_results(
 
     ClassResults {
         class: info,
+        mastery_score: class.mastery_score,
         average: Averages::of(trainees.iter().flat_map(|t| t.scenarios.iter().flatten())),
         scenarios,
         trainees,

@@ -54,8 +54,12 @@ pub async fn create(
     headers: &HeaderMap,
     organiser_key: Option<&str>,
     new: NewClass,
+    mastery_score: Option<u8>,
 ) -> Result<ClassCreated, ApiError> {
     hub.check_organiser(organiser_key)?;
+    if let Some(score) = mastery_score {
+        check_mastery_score(score)?;
+    }
     let name = validate_name("class name", &new.name, 100)?;
     if new.scenarios.is_empty() || new.scenarios.len() > 50 {
         return Err(ApiError::unprocessable(
@@ -86,6 +90,7 @@ pub async fn create(
         scenarios,
         created_at: crate::now(),
         closed_at: None,
+        mastery_score: mastery_score.unwrap_or(crate::store::DEFAULT_MASTERY_SCORE),
     };
     // A taken code (rare with 887 million) just draws another.
     let mut created = None;
@@ -121,6 +126,31 @@ pub async fn close(hub: &Hub, class: &ClassRow) -> Result<ClassRow, ApiError> {
         .ok_or_else(|| ApiError::internal(format!("class {id} is missing")))?;
     hub.changed(id);
     Ok(closed)
+}
+
+pub(crate) fn check_mastery_score(score: u8) -> Result<(), ApiError> {
+    if score > 100 {
+        return Err(ApiError::unprocessable(
+            "invalid-mastery-score",
+            format!("a mastery score is a percentage, 0-100, not {score}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Sets the percentage `class`'s attempts need to pass, for the xAPI export.
+pub async fn set_mastery_score(hub: &Hub, class: &ClassRow, score: u8) -> Result<ClassRow, ApiError> {
+    check_mastery_score(score)?;
+    let id = class.id;
+    let class = hub
+        .db(move |s| {
+            s.set_mastery_score(id, score)?;
+            s.class_by_id(id)
+        })
+        .await?
+        .ok_or_else(|| ApiError::internal(format!("class {id} is missing")))?;
+    hub.changed(id);
+    Ok(class)
 }
 
 pub(crate) async fn class_of(hub: &Hub, trainee: &TraineeRow) -> Result<ClassRow, ApiError> {

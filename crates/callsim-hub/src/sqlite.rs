@@ -7,7 +7,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, params_from_iter};
 
 use super::store::{
-    Backend, Migration, Row, SCHEMA_V2, SCHEMA_V3, StoreError, Tx, Value, migrate, schema_v1,
+    Backend, Migration, Row, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, StoreError, Tx, Value, migrate, schema_v1,
 };
 
 /// One connection behind a lock: SQLite writes one transaction at a time
@@ -36,6 +36,11 @@ pub fn migrations() -> Vec<Migration> {
             version: 3,
             name: "a class can be closed",
             sql: SCHEMA_V3.to_owned(),
+        },
+        Migration {
+            version: 4,
+            name: "a class's mastery score",
+            sql: SCHEMA_V4.to_owned(),
         },
     ]
 }

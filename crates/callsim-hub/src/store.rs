@@ -183,7 +183,13 @@ pub struct ClassRow {
     pub created_at: String,
     /// When the facilitator closed it: no joins and no new attempts since.
     pub closed_at: Option<String>,
+    /// The overall percentage an attempt needs to pass (cmi5's mastery
+    /// score, in the xAPI export).
+    pub mastery_score: u8,
 }
+
+/// A class's mastery score until its facilitator sets another.
+pub const DEFAULT_MASTERY_SCORE: u8 = 80;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TraineeRow {
@@ -288,6 +294,7 @@ pub trait Storage: Send + Sync {
     fn class_by_id(&self, id: i64) -> Result<Option<ClassRow>, StoreError>;
     /// Closes the class at `at`; closing a closed class keeps its first time.
     fn close_class(&self, id: i64, at: &str) -> Result<(), StoreError>;
+    fn set_mastery_score(&self, id: i64, score: u8) -> Result<(), StoreError>;
     /// Adds a trainee; `Conflict` when the name is taken in that class.
     fn add_trainee(&self, class_id: i64, name: &str, token_hash: &str) -> Result<TraineeRow, StoreError>;
     fn trainee_by_token(&self, token_hash: &str) -> Result<Option<TraineeRow>, StoreError>;
@@ -318,7 +325,7 @@ pub struct Store<B: Backend> {
     pub backend: B,
 }
 
-const CLASS_COLUMNS: &str = "id, join_code, name, mode, secret_hash, created_at, closed_at";
+const CLASS_COLUMNS: &str = "id, join_code, name, mode, secret_hash, created_at, closed_at, mastery_score";
 const ATTEMPT_COLUMNS: &str = "id, trainee_id, class_id, scenario_id, seed, language, body, verified, ending_id, ending_kind, over_accommodated, success, respect, respect_raw, respect_worst, respect_best, sincerity, sincerity_raw, sincerity_worst, sincerity_best, understanding, acknowledgement, emotion, assistance, finished_at, received_at";
 
 fn class_row(tx: &mut dyn Tx, row: &Row) -> Result<ClassRow, StoreError> {
@@ -342,6 +349,7 @@ fn class_row(tx: &mut dyn Tx, row: &Row) -> Result<ClassRow, StoreError> {
         scenarios,
         created_at: row.text(5)?,
         closed_at: Some(row.text(6)?).filter(|at| !at.is_empty()),
+        mastery_score: row.percent(7)?,
     })
 }
 
@@ -414,13 +422,14 @@ impl<B: Backend> Storage for Store<B> {
     fn create_class(&self, class: &ClassRow) -> Result<ClassRow, StoreError> {
         self.backend.transaction(|tx| {
             let inserted = tx.query_one(
-                "INSERT INTO classes (join_code, name, mode, secret_hash, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (join_code) DO NOTHING RETURNING id",
+                "INSERT INTO classes (join_code, name, mode, secret_hash, created_at, mastery_score) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (join_code) DO NOTHING RETURNING id",
                 &[
                     (&class.join_code).into(),
                     (&class.name).into(),
                     class.mode.name().into(),
                     (&class.secret_hash).into(),
                     (&class.created_at).into(),
+                    i64::from(class.mastery_score).into(),
                 ],
             )?;
             let Some(row) = inserted else {
@@ -462,6 +471,16 @@ impl<B: Backend> Storage for Store<B> {
             tx.execute(
                 "UPDATE classes SET closed_at = $1 WHERE id = $2 AND closed_at = ''",
                 &[at.into(), id.into()],
+            )
+            .map(|_| ())
+        })
+    }
+
+    fn set_mastery_score(&self, id: i64, score: u8) -> Result<(), StoreError> {
+        self.backend.transaction(|tx| {
+            tx.execute(
+                "UPDATE classes SET mastery_score = $1 WHERE id = $2",
+                &[i64::from(score).into(), id.into()],
             )
             .map(|_| ())
         })
@@ -762,6 +781,9 @@ pub const SCHEMA_V2: &str = "ALTER TABLE trainees ADD COLUMN name_key TEXT NOT N
 
 /// Version 3: a class the facilitator closed (empty while open).
 pub const SCHEMA_V3: &str = "ALTER TABLE classes ADD COLUMN closed_at TEXT NOT NULL DEFAULT ''";
+
+/// Version 4: the class's mastery score, for cmi5's passed and failed.
+pub const SCHEMA_V4: &str = "ALTER TABLE classes ADD COLUMN mastery_score BIGINT NOT NULL DEFAULT 80";
 
 /// The schema, written once: the two databases differ only in how a table
 /// numbers its rows, filled in per backend.

@@ -295,7 +295,17 @@ fn assert_xapi_statement(s: &Value) {
             .is_empty()
     );
 
-    assert_eq!(s["verb"]["id"], "http://adlnet.gov/expapi/verbs/completed");
+    let verb = s["verb"]["id"].as_str().expect("a verb");
+    assert!(
+        [
+            "http://adlnet.gov/expapi/verbs/answered",
+            "http://adlnet.gov/expapi/verbs/completed",
+            "http://adlnet.gov/expapi/verbs/passed",
+            "http://adlnet.gov/expapi/verbs/failed",
+        ]
+        .contains(&verb),
+        "{verb}"
+    );
     language_map(&s["verb"]["display"], "verb.display");
 
     let object = &s["object"];
@@ -315,14 +325,58 @@ fn assert_xapi_statement(s: &Value) {
         );
         assert!(min <= raw && raw <= max, "min <= raw <= max: {v}");
     };
-    score(&result["score"]);
-    assert!(result["success"].is_boolean());
-    assert_eq!(result["completion"], true);
-    for (key, _) in result["extensions"].as_object().expect("extensions") {
-        iri(&Value::String(key.clone()), "an extension key");
+    if let Some(extensions) = result.get("extensions") {
+        for (key, _) in extensions.as_object().expect("extensions") {
+            iri(&Value::String(key.clone()), "an extension key");
+        }
     }
-    let language = s["context"]["language"].as_str().expect("context.language");
+    let context = &s["context"];
+    let language = context["language"].as_str().expect("context.language");
     assert!(language.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+
+    // cmi5: every statement names its registration and session; the
+    // defined ones (completed, passed, failed) carry the cmi5 and moveon
+    // categories, an allowed one (answered) neither.
+    assert!(uuid::Uuid::parse_str(context["registration"].as_str().expect("a registration")).is_ok());
+    let session = "https://w3id.org/xapi/cmi5/context/extensions/sessionid";
+    assert!(context["extensions"][session].is_string(), "a session id: {s}");
+    let categories: Vec<&str> = context["contextActivities"]["category"]
+        .as_array()
+        .map(|c| c.iter().filter_map(|a| a["id"].as_str()).collect())
+        .unwrap_or_default();
+    let cmi5 = "https://w3id.org/xapi/cmi5/context/categories/cmi5";
+    let moveon = "https://w3id.org/xapi/cmi5/context/categories/moveon";
+    match verb.rsplit('/').next().unwrap_or_default() {
+        "answered" => {
+            assert!(categories.is_empty(), "an allowed statement has no cmi5 category");
+            assert!(result["response"].is_string());
+            assert!(result.get("score").is_none());
+            assert_eq!(object["definition"]["interactionType"], "choice");
+        }
+        "completed" => {
+            assert_eq!(categories, [cmi5, moveon]);
+            assert_eq!(result["completion"], true);
+            let duration = result["duration"].as_str().expect("a duration");
+            assert!(
+                duration.starts_with("PT") && duration.ends_with('S'),
+                "{duration}"
+            );
+            assert!(result.get("score").is_none(), "cmi5: no score on completed");
+            assert!(result.get("success").is_none(), "cmi5: no success on completed");
+        }
+        "passed" | "failed" => {
+            assert_eq!(categories, [cmi5, moveon]);
+            score(&result["score"]);
+            let mastery = context["extensions"]["https://w3id.org/xapi/cmi5/context/extensions/masteryscore"]
+                .as_f64()
+                .expect("a mastery score");
+            let scaled = result["score"]["scaled"].as_f64().expect("scaled");
+            assert_eq!(result["success"], json!(scaled >= mastery));
+            assert_eq!(verb.ends_with("passed"), scaled >= mastery);
+            assert!(result.get("completion").is_none());
+        }
+        other => panic!("unexpected verb {other}"),
+    }
 
     // ISO 8601 with a time zone.
     let ts = s["timestamp"].as_str().expect("timestamp");
@@ -398,27 +452,84 @@ fn results_and_exports(hub: &RunningHub) {
     );
     assert_eq!(status, 200);
     let statements = statements.as_array().expect("an array of statements");
-    assert_eq!(statements.len(), 4);
+    let expected: usize = [&good, &poor, &good, &poor]
+        .iter()
+        .map(|d| d.turns.len() + 2)
+        .sum();
+    assert_eq!(
+        statements.len(),
+        expected,
+        "per attempt: one answered per turn, completed, passed or failed"
+    );
     for s in statements {
         assert_xapi_statement(s);
     }
-    let first = &statements[0];
-    assert_eq!(first["actor"]["name"], "Ana");
+    let verb = |s: &Value| {
+        s["verb"]["display"]["en-US"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    // Ana's attempt first: her replies in order, then completed, then the verdict.
+    let turns = good.turns.len();
+    for (s, choice) in statements[..turns].iter().zip(&good.choices) {
+        assert_eq!(
+            (verb(s).as_str(), s["actor"]["name"].as_str()),
+            ("answered", Some("Ana"))
+        );
+        assert_eq!(s["result"]["response"], json!(choice));
+    }
+    assert_eq!(verb(&statements[turns]), "completed");
+    assert_eq!(
+        statements[turns]["result"]["duration"],
+        json!(format!("PT{}S", good.seconds))
+    );
+    let verdict = &statements[turns + 1];
+    let overall = f64::from(good.respect.percent + good.sincerity.percent) / 200.0;
+    assert_eq!(verb(verdict), if overall >= 0.8 { "passed" } else { "failed" });
     let respect_key = format!("{}/xapi/respect", hub.url());
     assert_eq!(
-        first["result"]["extensions"][&respect_key]["scaled"].as_f64(),
+        verdict["result"]["extensions"][&respect_key]["scaled"].as_f64(),
         Some(f64::from(good.respect.percent) / 100.0)
     );
     assert_eq!(
-        first["result"]["extensions"][&respect_key]["raw"].as_i64(),
+        verdict["result"]["extensions"][&respect_key]["raw"].as_i64(),
         Some(i64::from(good.respect.total))
     );
-    assert_eq!(
-        first["result"]["success"],
-        json!(good.ending.kind.is_good() && !good.over_accommodated)
-    );
     let ids: HashSet<&str> = statements.iter().filter_map(|s| s["id"].as_str()).collect();
-    assert_eq!(ids.len(), 4, "one statement per attempt");
+    assert_eq!(ids.len(), expected, "every statement its own id");
+
+    // The facilitator sets the mastery score; every checked attempt passes at 0.
+    let mastery_url = format!("{}/api/v1/classes/{join_code}/mastery-score", hub.url());
+    let (status, body) = raw_json("PUT", &mastery_url, Some(&secret), &json!({"mastery_score": 101}));
+    assert_eq!((status, error_code(&body)), (422, "invalid-mastery-score"));
+    let (status, body) = raw_json("PUT", &mastery_url, Some(&secret), &json!({"mastery_score": 0}));
+    assert_eq!((status, body["mastery_score"].as_u64()), (200, Some(0)));
+    let (_, again) = raw(
+        "GET",
+        &format!("{}/api/v1/classes/{join_code}/xapi", hub.url()),
+        Some(&secret),
+        None,
+        vec![],
+    );
+    let again = again.as_array().expect("statements");
+    assert!(
+        again
+            .iter()
+            .filter(|s| matches!(verb(s).as_str(), "passed" | "failed"))
+            .all(|s| verb(s) == "passed")
+    );
+    let same_statements = |list: &[Value]| -> HashSet<String> {
+        list.iter()
+            .filter(|s| matches!(verb(s).as_str(), "answered" | "completed"))
+            .filter_map(|s| s["id"].as_str().map(str::to_owned))
+            .collect()
+    };
+    assert_eq!(
+        same_statements(again),
+        same_statements(statements),
+        "exported again, the statements that did not change keep their ids"
+    );
 }
 
 fn suite(hub: &RunningHub) {

@@ -19,6 +19,7 @@ const ROUTES: &[(&[&str], &str)] = &[
     (&["GET"], "/classes/{code}/xapi"),
     (&["GET"], "/classes/{code}/events"),
     (&["POST"], "/classes/{code}/close"),
+    (&["PUT"], "/classes/{code}/mastery-score"),
     (&["POST"], "/classes/{code}/votes"),
     (&["GET"], "/classes/{code}/votes/current"),
     (&["POST"], "/join"),
@@ -205,7 +206,7 @@ fn a_bad_path_or_query_parameter_on_every_api_route_answers_the_json_error() {
             tested += 1;
         }
     }
-    assert_eq!(tested, 16, "every parameter of every route");
+    assert_eq!(tested, 17, "every parameter of every route");
 
     for query in ["after=soon", "after=1&wait=-5", "after=99999999999999999999999"] {
         let url = format!("{}/api/v1/votes/{}?{query}", class.hub.url(), class.vote);
