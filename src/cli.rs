@@ -58,6 +58,24 @@ pub enum Command {
         /// Print the debrief as JSON.
         #[arg(long)]
         json: bool,
+        /// Reply in your own words (one line each, from standard input);
+        /// the sentence model understands them as the scenario's replies.
+        /// `/hangup` hangs up.
+        #[arg(long, conflicts_with = "choose")]
+        typed: bool,
+    },
+    /// What the sentence model makes of a typed reply at a node: every
+    /// reply written there, ranked, with the verdict. Without TEXT, reads
+    /// one text per line from standard input.
+    Understand {
+        file: PathBuf,
+        /// The node (the moment of the call) the text answers.
+        #[arg(long)]
+        node: String,
+        /// One object per text on its own line.
+        #[arg(long)]
+        json: bool,
+        text: Option<String>,
     },
     /// Explore every path: score ranges, the best path, reachable endings, problems.
     Analyze {
@@ -123,7 +141,20 @@ pub fn run(command: Command) -> ExitCode {
             seed,
             choose,
             json,
-        } => play(&file, &lang, seed, choose, json),
+            typed,
+        } => {
+            if typed {
+                crate::typed::play_typed(&file, &lang, seed, json)
+            } else {
+                play(&file, &lang, seed, choose, json)
+            }
+        }
+        Command::Understand {
+            file,
+            node,
+            json,
+            text,
+        } => crate::typed::understand_cmd(&file, &node, text.as_deref(), json),
         Command::Analyze { file, json } => analyze_cmd(&file, json),
         Command::New { name } => callsim_core::starter::create(&name).map(|file| {
             println!("wrote {}", file.display());
@@ -252,7 +283,7 @@ fn play(
     let mut lines = stdin.lock().lines();
     while !call.is_over() {
         if !quiet {
-            print_turn(&call, lang);
+            print_turn(&call, lang, false);
         }
         let answer = match script.as_mut() {
             Some(script) => match script.next() {
@@ -308,7 +339,9 @@ fn play(
     Ok(())
 }
 
-fn print_turn(call: &Call, lang: &str) {
+/// The caller's line, the meters and, unless the trainee types their
+/// reply, the options.
+pub(crate) fn print_turn(call: &Call, lang: &str, typing: bool) {
     println!("{}{}", said(lang, Label::Caller), call.caller_line());
     let meters: Vec<String> = call
         .meters()
@@ -331,7 +364,7 @@ fn print_turn(call: &Call, lang: &str) {
             println!("  {} · {label}: {value}", t(lang, Label::Account));
         }
     }
-    for o in call.options() {
+    for o in call.options().iter().filter(|_| !typing) {
         let tag = match o.action {
             Action::Say => None,
             Action::CheckAccount => Some(t(lang, Label::CheckAccount).to_owned()),
@@ -395,6 +428,18 @@ pub fn render_debrief(d: &Debrief) -> String {
         let r = &turn.turn;
         line(format!("{}. {}{}", r.number, said(lang, Label::Caller), r.caller));
         line(format!("   {}{}", said(lang, Label::You), r.text));
+        if let Some(typed) = &r.typed {
+            let sure = tf(
+                lang,
+                Label::Sureness,
+                &[("percent", &callsim_core::understand::sureness(typed.similarity))],
+            );
+            line(format!(
+                "   {}{:?}  ({sure})",
+                said(lang, Label::YouTyped),
+                typed.text
+            ));
+        }
         line(format!("   {}  {}", r.points, r.note));
         for note in &r.rule_notes {
             line(format!("   ! {note}"));
@@ -411,7 +456,7 @@ pub fn render_debrief(d: &Debrief) -> String {
 
 /// `label` introducing what someone said or a value: `Caller: ` in most
 /// languages, `客户：` in Chinese.
-fn said(lang: &str, label: Label) -> String {
+pub(crate) fn said(lang: &str, label: Label) -> String {
     match lang {
         "zh" => format!("{}：", t(lang, label)),
         _ => format!("{}: ", t(lang, label)),

@@ -487,6 +487,12 @@ impl Model {
         corners
     }
 
+    /// `state` moved to `node`, as arriving there marks it visited.
+    pub fn entered(&self, mut state: State, node: usize) -> State {
+        self.enter(&mut state, node);
+        state
+    }
+
     fn enter(&self, state: &mut State, node: usize) {
         state.node = node;
         if let Some(bit) = self.nodes[node].visit_bit {

@@ -21,6 +21,7 @@
 use callsim_encoder::{Embedding, Encoder};
 use serde::{Deserialize, Serialize};
 
+use crate::call::{Call, CallError, Step, Typed};
 use crate::engine::{Choice, Model, State};
 use crate::scenario::UnderstandingRule;
 
@@ -238,6 +239,84 @@ pub fn offered(model: &Model, state: &State) -> Vec<usize> {
             _ => None,
         })
         .collect()
+}
+
+/// The state of the call when it first reaches node `node` from a typical
+/// start (meters at the middle of their starting ranges), the first such
+/// state the analysis meets; the entered start state for a node no path
+/// reaches. What "offered" means for `callsim understand`.
+pub fn first_visit(model: &Model, node: usize) -> State {
+    let start = model.start_state(crate::analysis::typical_start(model));
+    let graph = crate::analysis::Graph::explore(model, start.clone());
+    graph
+        .states
+        .iter()
+        .find(|s| s.node == node)
+        .cloned()
+        .unwrap_or_else(|| model.entered(start, node))
+}
+
+/// A similarity as the trainee reads it: how sure the game was, 0-100 %
+/// (a similarity of 0 or less is 0 %).
+pub fn sureness(similarity: f32) -> u8 {
+    (similarity.clamp(0.0, 1.0) * 100.0).round() as u8
+}
+
+/// What a typed reply did to a call.
+#[derive(Debug, Clone)]
+pub enum Heard {
+    /// Understood: played as the reply it means.
+    Played(Step),
+    /// Not understood: the caller said they did not follow (a turn).
+    NotUnderstood(Step),
+    /// A close call: nothing happened yet; the trainee picks which reply
+    /// they meant (`Call::choose_typed` with [`Typed::of`] the reading) or
+    /// says it another way.
+    Unsure(Reading),
+}
+
+/// Reads `text` at the call's current moment and plays what it means.
+/// `None` when there was nothing to read (an empty box is not a turn).
+pub fn hear(
+    call: &mut Call,
+    encoder: &Encoder,
+    book: &Phrasebook,
+    text: &str,
+) -> Result<Option<Heard>, CallError> {
+    if call.is_over() {
+        return Err(CallError::Over);
+    }
+    let model = std::sync::Arc::clone(call.model());
+    let Some(node) = model.scenario.node_index(call.node_id()) else {
+        return Ok(None);
+    };
+    let replies = &model.scenario.nodes[node].replies;
+    // The replies on offer now; hang-up is never matched from text.
+    let offered: Vec<usize> = call
+        .options()
+        .iter()
+        .filter_map(|o| replies.iter().position(|r| r.id == o.id))
+        .collect();
+    let Some(reading) = read(
+        encoder,
+        book,
+        &model,
+        node,
+        &offered,
+        text,
+        &model.scenario.rules.understanding,
+    ) else {
+        return Ok(None);
+    };
+    let typed = Typed::of(&reading);
+    Ok(Some(match (reading.verdict, reading.best()) {
+        (Verdict::Understood, Some(best)) => {
+            let id = best.reply.clone();
+            Heard::Played(call.choose_typed(&id, typed)?)
+        }
+        (Verdict::Unsure, Some(_)) => Heard::Unsure(reading),
+        _ => Heard::NotUnderstood(call.not_understood(typed)?),
+    }))
 }
 
 #[cfg(test)]

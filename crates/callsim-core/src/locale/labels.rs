@@ -149,6 +149,55 @@ labels! {
     CallTime => ["Call time", "通话时长", "Длительность", "Duración"],
     You => ["You", "你", "Вы", "Tú"],
     WhatDoYouSay => ["What do you say?", "你怎么回应？", "Что вы ответите?", "¿Qué respondes?"],
+
+    // Typed replies.
+    TypeYourReply => [
+        "Type what you say, then Enter.",
+        "输入你要说的话，然后按回车。",
+        "Напишите, что вы скажете, и нажмите Enter.",
+        "Escribe lo que dices y pulsa Intro.",
+    ],
+    UnderstoodAs => ["understood as: ", "理解为：", "понято как: ", "entendido como: "],
+    NotUnderstood => [
+        "not understood: the caller did not follow",
+        "未能理解：客户没听明白",
+        "не понято: клиент не понял",
+        "no entendido: el cliente no te siguió",
+    ],
+    DidYouMean => ["Did you mean…", "你的意思是……", "Вы имели в виду…", "¿Querías decir…"],
+    SayItAnotherWay => [
+        "…or say it another way.",
+        "……或者换个说法。",
+        "…или скажите иначе.",
+        "…o dilo de otra manera.",
+    ],
+    /// `{max}`.
+    TypedTooLong => [
+        "Only the first {max} characters are read.",
+        "只读取前 {max} 个字符。",
+        "Читаются только первые {max} символов.",
+        "Solo se leen los primeros {max} caracteres.",
+    ],
+    ModelLoading => [
+        "The language model is loading; choose from the options for now.",
+        "语言模型正在加载，请暂时从选项中选择。",
+        "Языковая модель загружается; пока выберите из вариантов.",
+        "El modelo de lenguaje se está cargando; de momento elige entre las opciones.",
+    ],
+    /// `{error}`.
+    ModelMissing => [
+        "Typed replies are off: {error}",
+        "无法使用输入回复：{error}",
+        "Ответы своими словами недоступны: {error}",
+        "Las respuestas escritas no están disponibles: {error}",
+    ],
+    HowYouReply => ["How you reply", "回复方式", "Как вы отвечаете", "Cómo respondes"],
+    ReplyByChoosing => ["Choose from options", "从选项中选择", "Выбирать из вариантов", "Elegir entre opciones"],
+    ReplyByTyping => ["Type your own words", "用自己的话输入", "Писать своими словами", "Escribir con tus palabras"],
+    YouTyped => ["You typed", "你输入的", "Вы написали", "Escribiste"],
+    NotWhatIMeant => ["That is not what I meant", "这不是我的意思", "Я имел(а) в виду другое", "No es lo que quise decir"],
+    /// `{percent}`.
+    Sureness => ["{percent}% sure", "把握 {percent}%", "уверенность {percent}%", "seguridad {percent}%"],
     Actions => ["Actions", "操作", "Действия", "Acciones"],
     CheckAccount => ["Check the account", "查询账户", "Проверить счёт", "Consultar la cuenta"],
     /// `{time}`.
