@@ -11,7 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use maud::{DOCTYPE, Markup, PreEscaped, html};
+use maud::{DOCTYPE, Markup, html};
 use serde::Deserialize;
 
 use callsim_core::points::Skill;
@@ -29,6 +29,7 @@ use crate::state::Hub;
 pub fn routes() -> Router<Arc<Hub>> {
     Router::new()
         .route("/", get(home))
+        .route("/assets/{name}", get(asset))
         .route("/classes", post(create_class_form))
         .route("/class/{code}", get(results_page))
         .route("/class/{code}/close", post(close_form))
@@ -69,28 +70,68 @@ footer { margin-top: 2rem; color: var(--muted); }
 "#;
 
 /// Re-fetches the page and swaps its `<main>` whenever the hub says
-/// something changed; a burst of changes costs one fetch.
-fn live_script(events_url: &str, event: &str) -> Markup {
-    let js = format!(
-        r#"(function() {{
+/// something changed; a burst of changes costs one fetch. A file of its
+/// own, not inline, so the pages' Content-Security-Policy can allow scripts
+/// from the hub only; the script tag's `data-events` and `data-event` say
+/// what to listen to.
+const LIVE_JS: &str = r#"(function() {
+  var me = document.currentScript;
   var pending = null;
-  var source = new EventSource({events});
-  source.addEventListener({event}, function() {{
+  var source = new EventSource(me.dataset.events);
+  source.addEventListener(me.dataset.event, function() {
     if (pending) return;
-    pending = setTimeout(function() {{
-      fetch(location.pathname, {{credentials: 'same-origin'}}).then(function(r) {{ return r.ok ? r.text() : null; }}).then(function(text) {{
+    pending = setTimeout(function() {
+      fetch(location.pathname, {credentials: 'same-origin'}).then(function(r) { return r.ok ? r.text() : null; }).then(function(text) {
         pending = null;
         if (!text) return;
         var fresh = new DOMParser().parseFromString(text, 'text/html').querySelector('main');
         if (fresh) document.querySelector('main').replaceWith(fresh);
-      }}, function() {{ pending = null; }});
-    }}, 250);
-  }});
-}})();"#,
-        events = serde_json::to_string(events_url).unwrap_or_default(),
-        event = serde_json::to_string(event).unwrap_or_default(),
+      }, function() { pending = null; });
+    }, 250);
+  });
+})();
+"#;
+
+fn live_script(events_url: &str, event: &str) -> Markup {
+    html! { script src="/assets/live.js" data-events=(events_url) data-event=(event) {} }
+}
+
+/// The pages' stylesheet and script, served by the hub itself.
+async fn asset(Path(name): Path<String>) -> Response {
+    let (content_type, body) = match name.as_str() {
+        "hub.css" => ("text/css; charset=utf-8", CSS),
+        "live.js" => ("text/javascript; charset=utf-8", LIVE_JS),
+        _ => return (StatusCode::NOT_FOUND, "no such file").into_response(),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "max-age=300"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// What every answer of the hub says about how a browser may use it: its
+/// own scripts and styles only (inline style attributes draw the bars),
+/// no framing by another site, no referrer leaking a page's address, no
+/// guessing at content types.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+pub async fn security_headers(mut response: Response) -> Response {
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
     );
-    html! { script { (PreEscaped(js)) } }
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
 }
 
 fn page(title: &str, body: Markup) -> Html<String> {
@@ -102,7 +143,7 @@ fn page(title: &str, body: Markup) -> Html<String> {
                     meta charset="utf-8";
                     meta name="viewport" content="width=device-width, initial-scale=1";
                     title { (title) }
-                    style { (PreEscaped(CSS)) }
+                    link rel="stylesheet" href="/assets/hub.css";
                 }
                 body { (body) }
             }

@@ -1,5 +1,6 @@
 //! Every route of the hub in one table: the JSON API under `/api/v1` and
-//! the facilitator's pages, with the body limit over both.
+//! the facilitator's pages, with the body limit and deadline and the
+//! security headers over both.
 
 use std::sync::Arc;
 
@@ -21,5 +22,6 @@ pub fn router(hub: Arc<Hub>) -> Router {
             Arc::clone(&hub),
             crate::listen::body_deadline,
         ))
+        .layer(axum::middleware::map_response(crate::page::security_headers))
         .with_state(hub)
 }
