@@ -18,6 +18,7 @@ mod theme;
 #[cfg(any(feature = "sound", test))]
 mod tones;
 mod tour;
+mod typing;
 
 #[cfg(feature = "dev")]
 mod dev;
@@ -45,6 +46,7 @@ pub use session::{
 };
 pub use sound::{BUILT_WITH_SOUND, Cue, Sound, SoundCue};
 pub use tour::{OPTIONAL_PICTURES, PICTURES};
+pub use typing::{Draft, ModelState, PickMeant, SayTyped, SentenceModel};
 
 /// How this run was launched (`callsim` with no subcommand): folders, and
 /// what to do first. The binary's command line flattens these options, so
@@ -166,6 +168,7 @@ pub fn plugin(app: &mut App) {
         class::plugin,
         screens::plugin,
         sound::plugin,
+        typing::plugin,
     ));
 }
 

@@ -214,6 +214,12 @@ pub struct LiveCall {
     pub hold: Option<Hold>,
     pub flash: Option<Flash>,
     pub account_open: bool,
+    /// The trainee replies in their own words (settings, and the model
+    /// is ready).
+    pub typing: bool,
+    /// A typed reply the game was unsure of: the trainee picks which reply
+    /// they meant or says it another way.
+    pub unsure: Option<callsim_core::understand::Reading>,
 }
 
 impl LiveCall {
@@ -226,6 +232,8 @@ impl LiveCall {
             hold: None,
             flash: None,
             account_open: false,
+            typing: false,
+            unsure: None,
         }
     }
 
@@ -296,7 +304,7 @@ impl LiveCall {
         next.map(|t| t.max(0.0))
     }
 
-    fn after(&mut self, step: &Step, now: f64) {
+    pub(crate) fn after(&mut self, step: &Step, now: f64) {
         self.whole_line = false;
         self.line_started = now;
         if self.mode == Mode::Practice {
@@ -319,7 +327,7 @@ impl LiveCall {
         }
     }
 
-    fn end_hold(&mut self, now: f64) {
+    pub(crate) fn end_hold(&mut self, now: f64) {
         if self.hold.take().is_some() {
             self.line_started = now;
         }
@@ -524,15 +532,21 @@ fn choose_option(
                 continue;
             }
         }
-        if let Some(debrief) = live.call.debrief() {
-            let record = live.call.record();
-            let not_saved = records.record(&debrief, &record).err();
-            commands.insert_resource(LastCall {
-                debrief,
-                record,
-                not_saved,
-            });
-        }
+        keep_if_over(&live, &mut records, &mut commands);
+    }
+}
+
+/// Once the call is over: records the attempt and keeps the debrief for
+/// the debrief screen.
+pub(crate) fn keep_if_over(live: &LiveCall, records: &mut Records, commands: &mut Commands) {
+    if let Some(debrief) = live.call.debrief() {
+        let record = live.call.record();
+        let not_saved = records.record(&debrief, &record).err();
+        commands.insert_resource(LastCall {
+            debrief,
+            record,
+            not_saved,
+        });
     }
 }
 

@@ -190,6 +190,19 @@ pub struct Settings {
     pub text_scale: f32,
     pub mode: Mode,
     pub sound: bool,
+    /// Whether the trainee picks a written reply or types their own words.
+    pub reply_by: ReplyBy,
+}
+
+/// How the trainee replies in a call.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplyBy {
+    /// Pick one of the scenario's written replies.
+    #[default]
+    Choosing,
+    /// Type their own words, understood as one of the replies.
+    Typing,
 }
 
 impl Settings {
@@ -220,6 +233,7 @@ impl Default for Settings {
             text_scale: 1.0,
             mode: Mode::Practice,
             sound: true,
+            reply_by: ReplyBy::Choosing,
         }
     }
 }
@@ -1363,6 +1377,7 @@ mod tests {
             text_scale: 1.5,
             mode: Mode::Exam,
             sound: false,
+            reply_by: ReplyBy::Typing,
         };
         store.save_settings(&mine).expect("saved");
         let again = ProgressStore::open(dir.path()).expect("reopens");

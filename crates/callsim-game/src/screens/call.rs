@@ -16,6 +16,7 @@ use super::{Screen, ScreenUi};
 use crate::face::{Expression, Mood, paint_face};
 use crate::session::{ChooseOption, LiveCall, OpenDebrief, ShowWholeLine, TakeOffHold, ToggleAccount};
 use crate::theme::{self, Look};
+use crate::typing::{Draft, ModelState, PickMeant, SayTyped, SentenceModel};
 use callsim_core::call::Mode;
 use callsim_core::call::OptionView;
 use callsim_core::locale::labels::{Label, clock, reply_keys, t, tf};
@@ -137,6 +138,7 @@ fn draw(
     mut off_hold: MessageWriter<TakeOffHold>,
     mut account: MessageWriter<ToggleAccount>,
     mut debrief: MessageWriter<OpenDebrief>,
+    mut typed: TypedHands,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let lang = live.call.language().to_owned();
@@ -217,7 +219,15 @@ fn draw(
         }))
         .show(&mut root, |ui| {
             let first = match phase {
-                Phase::Talking => replies(ui, lang, &spoken, &actions, &mut choose),
+                Phase::Talking if live.typing => {
+                    typed_reply(ui, lang, &live, &actions, &mut typed, &mut choose)
+                }
+                Phase::Talking => {
+                    if typed.wants_typing() {
+                        theme::muted(ui, &typed.model_note(lang));
+                    }
+                    replies(ui, lang, &spoken, &actions, &mut choose)
+                }
                 Phase::OnHold => hold_card(ui, &live, lang, now, &mut off_hold),
                 Phase::Over => ended_card(ui, &live, lang, &mut debrief),
             };
@@ -397,8 +407,22 @@ fn transcript(ui: &mut egui::Ui, live: &LiveCall, lang: &str, now: f64) {
                     bubble(ui, caller, &turn.caller, false);
                 }
                 // The core's "(Hang up)" is not something said.
-                if turn.reply != "hang_up" {
-                    bubble(ui, you, &turn.text, true);
+                match &turn.typed {
+                    Some(typed) => {
+                        bubble(ui, you, &typed.text, true);
+                        // Practice shows what the words were taken for; an
+                        // exam reveals nothing until the debrief.
+                        if live.mode == Mode::Practice {
+                            let seen = if turn.reply == callsim_core::call::NOT_UNDERSTOOD_ID {
+                                t(lang, Label::NotUnderstood).to_owned()
+                            } else {
+                                format!("{}{}", t(lang, Label::UnderstoodAs), turn.text)
+                            };
+                            note(ui, &seen);
+                        }
+                    }
+                    None if turn.reply != callsim_core::call::HANG_UP_ID => bubble(ui, you, &turn.text, true),
+                    None => {}
                 }
                 if let Some(text) = action_note(lang, turn.action) {
                     note(ui, &text);
@@ -427,6 +451,121 @@ fn transcript(ui: &mut egui::Ui, live: &LiveCall, lang: &str, now: f64) {
                 note(ui, &format!("— {} —", t(lang, Label::CallEnded)));
             }
         });
+}
+
+/// What the typed-reply panel reads and writes.
+#[derive(bevy::ecs::system::SystemParam)]
+struct TypedHands<'w> {
+    draft: ResMut<'w, Draft>,
+    model: Res<'w, SentenceModel>,
+    records: Res<'w, crate::records::Records>,
+    say: MessageWriter<'w, SayTyped>,
+    pick: MessageWriter<'w, PickMeant>,
+}
+
+impl TypedHands<'_> {
+    /// The settings ask for typing, though the call shows the options.
+    fn wants_typing(&self) -> bool {
+        self.records.settings.reply_by == callsim_trainee::progress::ReplyBy::Typing
+    }
+
+    fn model_note(&self, lang: &str) -> String {
+        match &self.model.state {
+            ModelState::Failed(error) => tf(lang, Label::ModelMissing, &[("error", error)]),
+            _ => t(lang, Label::ModelLoading).to_owned(),
+        }
+    }
+}
+
+/// Typed mode: a text box with the focus, Enter sends; when the game was
+/// unsure, the two closest replies to pick from; Hang up stays a button.
+fn typed_reply(
+    ui: &mut egui::Ui,
+    lang: &str,
+    live: &LiveCall,
+    actions: &[(char, Label, &OptionView)],
+    hands: &mut TypedHands,
+    choose: &mut MessageWriter<ChooseOption>,
+) -> Option<egui::Response> {
+    use callsim_core::understand::MAX_CHARS;
+    theme::subheading(ui, t(lang, Label::WhatDoYouSay));
+    if let Some(reading) = &live.unsure {
+        let s = &live.call.model().scenario;
+        let node = s.node_index(live.call.node_id()).unwrap_or(0);
+        ui.label(
+            RichText::new(t(lang, Label::DidYouMean))
+                .strong()
+                .color(theme::INK),
+        );
+        for (n, candidate) in [reading.best(), reading.runner_up()]
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let text = s.nodes[node]
+                .replies
+                .get(candidate.index)
+                .map(|r| s.text(&r.text, lang).to_owned())
+                .unwrap_or_default();
+            let response = theme::choice_card(
+                ui,
+                Id::new(("meant", n)),
+                &(n + 1).to_string(),
+                None,
+                &text,
+                theme::PANEL,
+            );
+            if response.clicked() {
+                hands.pick.write(PickMeant(n + 1));
+            }
+        }
+        theme::muted(ui, t(lang, Label::SayItAnotherWay));
+    }
+    let edit = egui::TextEdit::singleline(&mut hands.draft.0)
+        .id(Id::new("typed-reply"))
+        .hint_text(t(lang, Label::TypeYourReply))
+        .char_limit(MAX_CHARS)
+        .desired_width(f32::INFINITY)
+        .font(TextStyle::Body)
+        .margin(egui::Margin::symmetric(10, 8));
+    let response = ui.add(edit);
+    theme::focus_ring(ui, &response);
+    if response.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
+        let text = std::mem::take(&mut hands.draft.0);
+        if text.trim().is_empty() {
+            hands.draft.0 = text;
+        } else {
+            hands.draft.0 = text.clone();
+            hands.say.write(SayTyped(text));
+        }
+        response.request_focus();
+    }
+    if hands.draft.0.chars().count() >= MAX_CHARS {
+        ui.label(
+            RichText::new(tf(lang, Label::TypedTooLong, &[("max", &MAX_CHARS)]))
+                .small()
+                .color(theme::WARN),
+        );
+    }
+    // Hang-up is never matched from text: it stays a button.
+    for (key, label, option) in actions
+        .iter()
+        .filter(|(_, _, o)| o.id == callsim_core::call::HANG_UP_ID)
+    {
+        let caption = action_caption(lang, *label, option);
+        let hang_up = theme::choice_card(
+            ui,
+            Id::new(("action", option.number)),
+            &key.to_string(),
+            Some((caption.as_str(), theme::BAD)),
+            "",
+            Color32::from_rgb(0xF8, 0xFA, 0xFC),
+        );
+        if hang_up.clicked() {
+            choose.write(ChooseOption(option.number));
+        }
+    }
+    Some(response)
 }
 
 /// The replies (numbered) and the actions (lettered). Returns the first

@@ -233,14 +233,37 @@ fn turn_card(ui: &mut egui::Ui, turn: &TurnReview, lang: &str) {
                         .wrap(),
                     );
                 }
-                ui.add(
-                    egui::Label::new(
-                        RichText::new(format!("{}: {}", t(lang, Label::You), t_.text))
-                            .color(theme::INK)
-                            .strong(),
-                    )
-                    .wrap(),
-                );
+                if let Some(typed) = &t_.typed {
+                    // What the trainee really said, then what it was taken for.
+                    ui.add(
+                        egui::Label::new(
+                            RichText::new(format!("{}: “{}”", t(lang, Label::YouTyped), typed.text))
+                                .color(theme::INK)
+                                .strong(),
+                        )
+                        .wrap(),
+                    );
+                    let sure = tf(
+                        lang,
+                        Label::Sureness,
+                        &[("percent", &callsim_core::understand::sureness(typed.similarity))],
+                    );
+                    let taken = if t_.reply == callsim_core::call::NOT_UNDERSTOOD_ID {
+                        format!("{} ({sure})", t(lang, Label::NotUnderstood))
+                    } else {
+                        format!("{}{} ({sure})", t(lang, Label::UnderstoodAs), t_.text)
+                    };
+                    ui.add(egui::Label::new(RichText::new(taken).color(theme::MUTED)).wrap());
+                } else {
+                    ui.add(
+                        egui::Label::new(
+                            RichText::new(format!("{}: {}", t(lang, Label::You), t_.text))
+                                .color(theme::INK)
+                                .strong(),
+                        )
+                        .wrap(),
+                    );
+                }
                 points_row(ui, t_.points, lang);
                 if !t_.note.is_empty() {
                     ui.add(egui::Label::new(RichText::new(&t_.note).italics().color(theme::INK)).wrap());

@@ -11,6 +11,9 @@ use crate::session::{ChangeSettings, Navigate};
 use crate::sound::BUILT_WITH_SOUND;
 use crate::theme;
 use callsim_core::call::Mode;
+use callsim_trainee::progress::ReplyBy;
+
+use crate::typing::{ModelState, SentenceModel};
 use callsim_core::locale::labels::{Label, t, tf};
 use callsim_core::locale::text::GAME_LANGUAGES;
 
@@ -43,6 +46,7 @@ fn option(ui: &mut egui::Ui, on: bool, text: &str) -> egui::Response {
 fn draw(
     mut contexts: EguiContexts,
     records: Res<Records>,
+    model: Res<SentenceModel>,
     mut focus: Single<&mut FocusFirst>,
     mut change: MessageWriter<ChangeSettings>,
     mut navigate: MessageWriter<Navigate>,
@@ -110,6 +114,27 @@ fn draw(
                         },
                     ),
                 );
+                ui.add_space(10.0);
+                theme::subheading(ui, t(lang, Label::HowYouReply));
+                ui.horizontal_wrapped(|ui| {
+                    for (by, label) in [
+                        (ReplyBy::Choosing, Label::ReplyByChoosing),
+                        (ReplyBy::Typing, Label::ReplyByTyping),
+                    ] {
+                        if option(ui, current.reply_by == by, t(lang, label)).clicked() {
+                            next.reply_by = by;
+                        }
+                    }
+                });
+                match (current.reply_by, &model.state) {
+                    (ReplyBy::Typing, ModelState::Failed(error)) => {
+                        ui.colored_label(theme::WARN, tf(lang, Label::ModelMissing, &[("error", error)]));
+                    }
+                    (ReplyBy::Typing, ModelState::Loading) => {
+                        theme::muted(ui, t(lang, Label::ModelLoading));
+                    }
+                    _ => {}
+                }
                 ui.add_space(10.0);
                 theme::subheading(ui, t(lang, Label::Sound));
                 ui.add_enabled_ui(BUILT_WITH_SOUND, |ui| {
