@@ -121,6 +121,12 @@ pub enum Command {
         /// reach the hub can create classes.
         #[arg(long)]
         organiser_key: Option<String>,
+        /// Serve HTTPS: the certificate chain, a PEM file (with --tls-key).
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The certificate's private key, a PEM file (with --tls-cert).
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
 }
 
@@ -175,6 +181,8 @@ pub fn run(command: Command) -> ExitCode {
             data,
             scenarios,
             organiser_key,
+            tls_cert,
+            tls_key,
         } => callsim_hub::serve(callsim_hub::HubConfig {
             addr,
             database,
@@ -184,6 +192,9 @@ pub fn run(command: Command) -> ExitCode {
                 organiser_key: organiser_key
                     .or_else(|| std::env::var("CALLSIM_ORGANISER_KEY").ok())
                     .filter(|key| !key.trim().is_empty()),
+                tls: tls_cert
+                    .zip(tls_key)
+                    .map(|(cert, key)| callsim_hub::state::TlsFiles { cert, key }),
                 ..callsim_hub::state::HubSettings::default()
             },
         }),

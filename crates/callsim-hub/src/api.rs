@@ -352,7 +352,7 @@ async fn results_xapi(
         &data.trainees,
         &data.attempts,
         &hub.library,
-        &base_url(&headers),
+        &base_url(&hub, &headers),
     );
     let body = serde_json::to_string_pretty(&statements).map_err(|e| ApiError::internal(e.to_string()))?;
     Ok(download(

@@ -102,12 +102,14 @@ pub fn serve(config: HubConfig) -> Result<(), String> {
         for p in &problems {
             eprintln!("warning: scenario not loaded (its attempts are stored unchecked): {p}");
         }
+        let tls = config.settings.tls.as_ref().map(listen::tls_config).transpose()?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let listener = TcpListener::bind(config.addr)
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         println!(
-            "callsim hub listening on http://{addr} ({} database, {} scenario{} from {})",
+            "callsim hub listening on {scheme}://{addr} ({} database, {} scenario{} from {})",
             store.kind(),
             library.len(),
             if library.len() == 1 { "" } else { "s" },
@@ -119,7 +121,7 @@ pub fn serve(config: HubConfig) -> Result<(), String> {
         // The line tests and scripts wait for before they connect.
         println!("ready");
         let app = routes::router(state::Hub::with_settings(store, library, &config.settings));
-        listen::serve(listener, app, &config.settings, async {
+        listen::serve(listener, app, &config.settings, tls, async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await;
@@ -131,6 +133,7 @@ pub fn serve(config: HubConfig) -> Result<(), String> {
 /// benchmarks; it stops when dropped.
 pub struct RunningHub {
     pub addr: SocketAddr,
+    https: bool,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -152,6 +155,8 @@ impl RunningHub {
             .enable_all()
             .build()
             .map_err(|e| e.to_string())?;
+        let tls = settings.tls.as_ref().map(listen::tls_config).transpose()?;
+        let https = tls.is_some();
         let std_listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
         std_listener.set_nonblocking(true).map_err(|e| e.to_string())?;
         let addr = std_listener.local_addr().map_err(|e| e.to_string())?;
@@ -162,7 +167,7 @@ impl RunningHub {
                     return;
                 };
                 let app = routes::router(state::Hub::with_settings(store, library, &settings));
-                listen::serve(listener, app, &settings, async {
+                listen::serve(listener, app, &settings, tls, async {
                     let _ = rx.await;
                 })
                 .await;
@@ -172,13 +177,16 @@ impl RunningHub {
         });
         Ok(RunningHub {
             addr,
+            https,
             shutdown: Some(tx),
             thread: Some(thread),
         })
     }
 
+    /// `http://127.0.0.1:PORT`, or `https://` when it serves TLS.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.https { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 }
 

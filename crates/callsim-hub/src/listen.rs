@@ -19,7 +19,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 
-use crate::state::HubSettings;
+use crate::state::{HubSettings, TlsFiles};
 
 /// How many connections each address holds now.
 #[derive(Default)]
@@ -75,14 +75,53 @@ fn too_many_connections(cap: usize) -> String {
     )
 }
 
-/// Serves `app` on `listener` until `shutdown` completes, then gives open
-/// connections a moment to finish (event streams would never) and returns.
+/// rustls's ring provider: deprecated for lacking post-quantum key
+/// exchange, but the other provider (aws-lc-rs) needs cmake and nasm to
+/// build, which the game's and CI's machines do not have; a hub on a
+/// training room's network is well served by ring's classical suites.
+#[allow(deprecated)] // see above: ring rather than aws-lc-rs, on purpose
+pub fn ring_provider() -> rustls::crypto::CryptoProvider {
+    rustls::crypto::ring::default_provider()
+}
+
+/// The TLS configuration of `files`: the PEM certificate chain and private
+/// key, HTTP/1.1 offered by ALPN. Errors say which file and what is wrong.
+pub fn tls_config(files: &TlsFiles) -> Result<Arc<rustls::ServerConfig>, String> {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(&files.cert)
+        .and_then(|certs| certs.collect::<Result<_, _>>())
+        .map_err(|e| format!("--tls-cert {}: {e}", files.cert.display()))?;
+    if certs.is_empty() {
+        return Err(format!(
+            "--tls-cert {}: no certificate in it (a PEM file with BEGIN CERTIFICATE)",
+            files.cert.display()
+        ));
+    }
+    let key = PrivateKeyDer::from_pem_file(&files.key)
+        .map_err(|e| format!("--tls-key {}: {e}", files.key.display()))?;
+    let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(ring_provider()))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| format!("--tls-cert and --tls-key do not make a certificate: {e}"))?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(Arc::new(config))
+}
+
+/// Serves `app` on `listener` (over TLS with `tls`) until `shutdown`
+/// completes, then gives open connections a moment to finish (event
+/// streams would never) and returns.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     settings: &HubSettings,
+    tls: Option<Arc<rustls::ServerConfig>>,
     shutdown: impl Future<Output = ()>,
 ) {
+    let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
     let connections = Arc::new(Connections::default());
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
@@ -115,11 +154,26 @@ pub async fn serve(
         };
         let _ = stream.set_nodelay(true);
         let service = TowerToHyperService::new(app.clone().layer(axum::Extension(ConnectInfo(peer))));
-        let connection = http.serve_connection(TokioIo::new(stream), service);
-        tasks.spawn(async move {
-            let _slot = slot;
-            let _ = connection.await;
-        });
+        match &acceptor {
+            None => {
+                let connection = http.serve_connection(TokioIo::new(stream), service);
+                tasks.spawn(async move {
+                    let _slot = slot;
+                    let _ = connection.await;
+                });
+            }
+            Some(acceptor) => {
+                let (acceptor, http) = (acceptor.clone(), http.clone());
+                // The handshake counts as part of the headers' time.
+                let deadline = settings.header_timeout;
+                tasks.spawn(async move {
+                    let _slot = slot;
+                    if let Ok(Ok(stream)) = tokio::time::timeout(deadline, acceptor.accept(stream)).await {
+                        let _ = http.serve_connection(TokioIo::new(stream), service).await;
+                    }
+                });
+            }
+        }
     }
     drop(listener);
     let _ = tokio::time::timeout(Duration::from_secs(1), async {

@@ -254,10 +254,12 @@ struct Key {
     key: Option<String>,
 }
 
-fn with_cookie(code: &str, secret: &str, to: &str) -> Response {
+fn with_cookie(code: &str, secret: &str, to: &str, https: bool) -> Response {
     let mut response = Redirect::to(to).into_response();
+    // Over HTTPS the browser keeps the key off any plain-HTTP request.
+    let secure = if https { "; Secure" } else { "" };
     let cookie = format!(
-        "{}={secret}; Path=/; HttpOnly; SameSite=Strict; Max-Age=2592000",
+        "{}={secret}; Path=/; HttpOnly; SameSite=Strict; Max-Age=2592000{secure}",
         cookie_name(code)
     );
     if let Ok(v) = HeaderValue::from_str(&cookie) {
@@ -279,7 +281,12 @@ async fn results_page(
             headers.insert(header::AUTHORIZATION, v);
         }
         return match facilitator(&hub, &headers, &code).await {
-            Ok(class) => with_cookie(&class.join_code, &secret, &format!("/class/{}", class.join_code)),
+            Ok(class) => with_cookie(
+                &class.join_code,
+                &secret,
+                &format!("/class/{}", class.join_code),
+                hub.https,
+            ),
             Err(e) => error_page(e),
         };
     }
@@ -299,7 +306,7 @@ async fn results_page(
         &results,
         &data.class.join_code,
         data.class.closed_at.as_deref(),
-        &base_url(&headers),
+        &base_url(&hub, &headers),
         latest.as_ref(),
     )
     .into_response()

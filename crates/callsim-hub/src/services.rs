@@ -35,7 +35,7 @@ pub(crate) fn validate_language(language: &str) -> Result<String, ApiError> {
 }
 
 /// `http://host:port` as the client reached the hub, for links and IRIs.
-pub fn base_url(headers: &HeaderMap) -> String {
+pub fn base_url(hub: &Hub, headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -44,7 +44,8 @@ pub fn base_url(headers: &HeaderMap) -> String {
                 .all(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(c))
         })
         .unwrap_or("localhost");
-    format!("http://{host}")
+    let scheme = if hub.https { "https" } else { "http" };
+    format!("{scheme}://{host}")
 }
 
 /// Creates a class from `new`, with a fresh join code and facilitator
@@ -109,7 +110,11 @@ pub async fn create(
     let class = created.ok_or_else(|| ApiError::internal("no free join code found".into()))?;
     Ok(ClassCreated {
         class: hub.class_info(&class),
-        results_url: format!("{}/class/{}?key={secret}", base_url(headers), class.join_code),
+        results_url: format!(
+            "{}/class/{}?key={secret}",
+            base_url(hub, headers),
+            class.join_code
+        ),
         facilitator_secret: secret,
     })
 }

@@ -39,6 +39,15 @@ pub struct HubSettings {
     /// Connections one address may hold open at once (a game's long poll,
     /// a browser's pages and event streams are a handful).
     pub connections_per_address: usize,
+    /// Serve HTTPS with this certificate and key (`--tls-cert`, `--tls-key`).
+    pub tls: Option<TlsFiles>,
+}
+
+/// A certificate chain and its private key, as PEM files.
+#[derive(Debug, Clone)]
+pub struct TlsFiles {
+    pub cert: std::path::PathBuf,
+    pub key: std::path::PathBuf,
 }
 
 impl Default for HubSettings {
@@ -48,6 +57,7 @@ impl Default for HubSettings {
             header_timeout: std::time::Duration::from_secs(15),
             body_timeout: std::time::Duration::from_secs(30),
             connections_per_address: 64,
+            tls: None,
         }
     }
 }
@@ -63,6 +73,8 @@ pub struct Hub {
     /// Each address's recent wrong join codes.
     pub failed_joins: crate::join_limit::FailedJoins,
     pub body_timeout: std::time::Duration,
+    /// Whether the hub serves HTTPS: its links and cookies say so.
+    pub https: bool,
 }
 
 impl Hub {
@@ -80,6 +92,7 @@ impl Hub {
             organiser_key_hash: settings.organiser_key.as_deref().map(crate::secret_hash),
             failed_joins: Default::default(),
             body_timeout: settings.body_timeout,
+            https: settings.tls.is_some(),
         })
     }
 
