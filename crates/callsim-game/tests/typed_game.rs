@@ -83,6 +83,8 @@ fn typing_a_reply_reaches_the_ending_choosing_it_reaches() {
         assert!(turns < 40);
     }
     assert!(live(&app).call.is_over());
+    app.send(callsim_game::OpenDebrief);
+    assert_eq!(app.screen(), callsim_game::Screen::Debrief);
     let last = app.world().resource::<LastCall>();
     let core = alone.debrief().expect("over");
     assert_eq!(last.debrief.ending.id, core.ending.id);
