@@ -13,7 +13,7 @@ use callsim_core::call::Call;
 use callsim_core::check::{check_file, expand};
 use callsim_core::debrief::Debrief;
 use callsim_core::engine::Model;
-use callsim_core::locale::labels::{Label, clock, skill_label, t, tf};
+use callsim_core::locale::labels::{Label, clock, points_text, skill_label, t, tf};
 use callsim_core::points::Skill;
 use callsim_core::scenario::{Action, load_file};
 
@@ -324,7 +324,7 @@ fn play(
             Ok(step) => {
                 if !quiet {
                     println!("  {}{}", said(lang, Label::You), step.turn.text);
-                    println!("  {}  {}", step.turn.points, step.turn.note);
+                    println!("  {}  {}", points_text(lang, step.turn.points), step.turn.note);
                     for note in &step.turn.rule_notes {
                         println!("  ! {note}");
                     }
@@ -451,13 +451,13 @@ pub fn render_debrief(d: &Debrief) -> String {
                 typed.text
             ));
         }
-        line(format!("   {}  {}", r.points, r.note));
+        line(format!("   {}  {}", points_text(lang, r.points), r.note));
         for note in &r.rule_notes {
             line(format!("   ! {note}"));
         }
         if let Some(best) = &turn.best {
             line(format!("   {}{}", said(lang, Label::BestHere), best.text));
-            line(format!("   {}  {}", best.points, best.note));
+            line(format!("   {}  {}", points_text(lang, best.points), best.note));
         }
     }
     let args = format!("--seed {} --choose {}", d.seed, d.choices.join(","));
@@ -498,23 +498,43 @@ fn analyze_cmd(file: &Path, json: bool) -> Result<(), String> {
         println!("score range over every start the caller's mood can have:");
         print_scale(&a.scale);
     }
-    println!(
-        "best path ({} replies, respect {}, sincerity {}) -> {}",
-        a.best_path.steps.len(),
-        a.best_path.respect,
-        a.best_path.sincerity,
-        a.best_path.ending
-    );
-    for step in &a.best_path.steps {
-        println!("  {:<22} {:<28} {}", step.node, step.reply, step.points);
+    // Issue 11: the worst path's totals differed from the table's worst
+    // figures without a word why. The paths are the best and worst on all
+    // four sub-skills together; the table's figures are each pillar's or
+    // skill's own extreme, often reached on different paths.
+    for (name, path, extreme) in [
+        ("best", &a.best_path, "highest"),
+        ("worst", &a.worst_path, "lowest"),
+    ] {
+        println!(
+            "{name} path ({} replies) -> {}: the {extreme} total of all four sub-skills, respect {} + sincerity {} = {}",
+            path.steps.len(),
+            path.ending,
+            path.respect,
+            path.sincerity,
+            path.points.total()
+        );
+        let (respect, sincerity) = if name == "best" {
+            (a.typical_scale.respect.best, a.typical_scale.sincerity.best)
+        } else {
+            (a.typical_scale.respect.worst, a.typical_scale.sincerity.worst)
+        };
+        if (respect, sincerity) != (path.respect, path.sincerity) {
+            println!(
+                "  the {name} of each pillar alone, on any path: respect {respect}, sincerity {sincerity} (the table's {name} column)"
+            );
+        }
+        if name == "best" {
+            for step in &path.steps {
+                println!(
+                    "  {:<22} {:<28} {}",
+                    step.node,
+                    step.reply,
+                    points_text("en", step.points)
+                );
+            }
+        }
     }
-    println!(
-        "worst path ({} replies, respect {}, sincerity {}) -> {}",
-        a.worst_path.steps.len(),
-        a.worst_path.respect,
-        a.worst_path.sincerity,
-        a.worst_path.ending
-    );
     println!("endings reached: {}", a.reachable_endings.join(", "));
     if !a.unreachable_endings.is_empty() {
         println!("endings never reached: {}", a.unreachable_endings.join(", "));
@@ -541,14 +561,18 @@ fn analyze_cmd(file: &Path, json: bool) -> Result<(), String> {
 }
 
 fn print_scale(scale: &callsim_core::analysis::Scale) {
-    println!("  {:<16} {:>6} {:>6}", "", "best", "worst");
+    // Each row's own extremes: a path worst on one row need not be on another.
+    println!(
+        "  {:<16} {:>6} {:>6}   (respect, sincerity: each on its own best and worst path)",
+        "", "best", "worst"
+    );
     for (name, r) in [("respect", scale.respect), ("sincerity", scale.sincerity)] {
         println!("  {name:<16} {:>6} {:>6}", r.best, r.worst);
     }
     for skill in Skill::ALL {
         let r = scale.skill(skill);
         println!(
-            "  {:<16} {:>6} {:>6}   (best: the best path's total)",
+            "  {:<16} {:>6} {:>6}   (best: on the best path; worst: on its own)",
             skill.name(),
             r.best,
             r.worst

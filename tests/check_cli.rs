@@ -249,3 +249,80 @@ fn play_speaks_the_trainees_language_around_the_scenarios_text() {
         assert!(out.contains(expected), "`{expected}` missing from:\n{out}");
     }
 }
+
+// Issue 11: `check DIR` searches subfolders and skips hidden files and
+// folders (editors' swap files, `.git`), the rule the game and hub follow.
+#[test]
+fn check_searches_subfolders_and_skips_hidden_files() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let good = std::fs::read_to_string(root.join("scenarios/missing-bonus-number.ron")).expect("readable");
+    let broken = std::fs::read_to_string(root.join("tests/broken/unknown-next-node.ron")).expect("readable");
+    std::fs::create_dir_all(dir.path().join("week-2/.git")).expect("folders made");
+    std::fs::write(dir.path().join("week-2/bonus.ron"), &good).expect("written");
+    std::fs::write(dir.path().join(".bonus.ron.swp.ron"), &broken).expect("written");
+    std::fs::write(dir.path().join("week-2/.draft.ron"), &broken).expect("written");
+    std::fs::write(dir.path().join("week-2/.git/old.ron"), &broken).expect("written");
+    let folder = dir.path().display().to_string();
+    let out = check(&[&folder]);
+    let text = stdout(&out);
+    assert_eq!(code(&out), 0, "{text}{}", stderr(&out));
+    assert!(text.contains("checked 1 file: 0 errors"), "{text}");
+}
+
+// Issue 11: points were written `U+2 A+1 E0 S+3` in every language, and
+// `S` (assistance) read as Sincerity.
+#[test]
+fn play_writes_points_in_words_in_the_trainees_language() {
+    let args = |lang: &'static str| {
+        [
+            "scenarios/missing-bonus-number.ron",
+            "--lang",
+            lang,
+            "--seed",
+            "3",
+            "--choose",
+            "query_by_sms,query_by_sms_once_more,no_need_for_supervisor",
+        ]
+    };
+    for (lang, skill) in [
+        ("en", "Assistance "),
+        ("zh", "协助 "),
+        ("ru", "Помощь "),
+        ("es", "Ayuda "),
+    ] {
+        let out = play(&args(lang));
+        let text = stdout(&out);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        assert!(text.contains(skill), "{lang}: `{skill}` missing from:\n{text}");
+        for letter in ["U+", "U-", "S+", "S-", " E0", " A+"] {
+            assert!(!text.contains(letter), "{lang}: `{letter}` in:\n{text}");
+        }
+    }
+}
+
+// Issue 11: `analyze` printed a worst path whose totals differed from the
+// worst figures in its table, without saying why.
+#[test]
+fn analyze_labels_the_paths_totals_apart_from_the_tables() {
+    let out = callsim("analyze", &["scenarios/missing-bonus-number.ron"]);
+    let text = stdout(&out);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        text.contains("(respect, sincerity: each on its own best and worst path)"),
+        "{text}"
+    );
+    let worst = text
+        .lines()
+        .find(|l| l.starts_with("worst path ("))
+        .unwrap_or_else(|| panic!("no worst path in:\n{text}"));
+    assert!(
+        worst.contains(": the lowest total of all four sub-skills, respect "),
+        "{worst}"
+    );
+    assert!(
+        text.contains("  the worst of each pillar alone, on any path: respect ")
+            && text.contains("(the table's worst column)"),
+        "{text}"
+    );
+}

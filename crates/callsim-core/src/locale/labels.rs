@@ -483,6 +483,22 @@ pub fn skill_label(skill: Skill) -> Label {
     }
 }
 
+/// A reply's points in words, e.g. `Understanding +2, Acknowledgement +1,
+/// Emotion 0, Assistance +3` (`理解 +2，认同 +1，…` in Chinese). Never one
+/// letter per skill: `S` for assistance read as Sincerity, and letters
+/// cannot be translated.
+pub fn points_text(lang: &str, points: crate::points::Points) -> String {
+    let separator = if lang == "zh" { "，" } else { ", " };
+    Skill::ALL
+        .iter()
+        .map(|&skill| match points.get(skill) {
+            0 => format!("{} 0", t(lang, skill_label(skill))),
+            n => format!("{} {n:+}", t(lang, skill_label(skill))),
+        })
+        .collect::<Vec<_>>()
+        .join(separator)
+}
+
 /// The label naming an ending of `kind`.
 pub fn ending_label(kind: EndingKind) -> Label {
     match kind {
@@ -527,6 +543,26 @@ pub fn clock(seconds: u32) -> String {
 
 #[cfg(test)]
 mod tests {
+    // Issue 11: `callsim play` wrote points as `U+2 A+1 E0 S+3`; `S` read
+    // as Sincerity, and the letters were English in every language.
+    #[test]
+    fn points_are_written_with_translated_skill_names_not_letters() {
+        let p = crate::points::Points::new(2, 1, 0, -3);
+        assert_eq!(
+            super::points_text("en", p),
+            "Understanding +2, Acknowledgement +1, Emotion 0, Assistance -3"
+        );
+        assert_eq!(super::points_text("zh", p), "理解 +2，认同 +1，情感 0，协助 -3");
+        assert_eq!(
+            super::points_text("ru", p),
+            "Понимание +2, Признание +1, Эмоции 0, Помощь -3"
+        );
+        assert_eq!(
+            super::points_text("es", p),
+            "Comprensión +2, Reconocimiento +1, Emoción 0, Ayuda -3"
+        );
+    }
+
     use super::*;
     use crate::locale::text::GAME_LANGUAGES;
 
