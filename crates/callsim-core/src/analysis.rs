@@ -24,6 +24,10 @@ pub const MAX_STATES: usize = 400_000;
 /// exploration must be the same on every machine (the hub replays it).
 pub const MAX_TIME: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// The most loops `analyze` traces and reports: the first ones show the
+/// problem.
+const MAX_LOOPS_TRACED: usize = 8;
+
 /// Where an edge leads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum To {
@@ -472,6 +476,7 @@ pub fn analyze(model: &Model) -> Analysis {
     let mut worst_path = None;
     let mut typical_scale = None;
 
+    let mut loop_pairs: rustc_hash::FxHashSet<(usize, usize)> = Default::default();
     let deadline = std::time::Instant::now() + MAX_TIME;
     let start_count = starts.len();
     let mut starts_explored = 0;
@@ -509,6 +514,13 @@ pub fn analyze(model: &Model) -> Analysis {
             }
         }
         for &(from, to) in &graph.loops {
+            // Each loop is traced by a search of the graph: once per pair
+            // of nodes, and a few pairs at most, or a graph with thousands
+            // of loop-closing edges takes minutes (the fuzzer found one).
+            let pair = (graph.states[from].node, graph.states[to].node);
+            if loop_pairs.len() >= MAX_LOOPS_TRACED || !loop_pairs.insert(pair) {
+                continue;
+            }
             push_once(
                 &mut problems,
                 Problem::Loop {

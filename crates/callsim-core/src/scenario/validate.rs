@@ -467,7 +467,10 @@ impl<'s> Validator<'s> {
                         ),
                     );
                 } else if reply.id.trim().is_empty() {
-                    self.push(Finding::error("empty-text", at, "this reply has an empty id"));
+                    self.push(
+                        Finding::error("empty-text", at, "this reply has an empty id")
+                            .help("give it a short name such as \"apologise\"; records and tests name replies by id"),
+                    );
                 } else if !seen.insert(reply.id.as_str()) {
                     self.push(
                         Finding::error(
@@ -652,6 +655,21 @@ impl<'s> Validator<'s> {
             rep.clone().field("understanding"),
         );
         self.change(s.rules.repetition.anger, rep.field("anger"));
+        let not_understood = rules.clone().field("not_understood");
+        self.change(
+            s.rules.not_understood.anger,
+            not_understood.clone().field("anger"),
+        );
+        self.change(
+            s.rules.not_understood.trust,
+            not_understood.clone().field("trust"),
+        );
+        self.seconds(
+            s.rules.not_understood.seconds,
+            0,
+            not_understood.field("seconds"),
+            "a reply not understood",
+        );
         let hold = rules.field("hold");
         self.change(
             s.rules.hold.anger_per_minute,
@@ -865,7 +883,8 @@ impl<'s> Validator<'s> {
                         "empty-condition",
                         at.clone(),
                         "`AnyOf([])` is never true",
-                    ));
+                    )
+                    .help("list the conditions of which one must hold, e.g. AnyOf([Checked, AtLeast(\"trust\", 50)]), or remove it"));
                 }
                 self.conditions(list, at.index(0));
             }
