@@ -525,3 +525,15 @@ fn a_rule_for_replies_not_understood_is_bounded_like_the_others() {
     )]);
     assert_eq!(e.message, "`anger` is 5000, outside -1000 to 1000");
 }
+
+// B, again for typed replies: a reply named `not_understood` would be
+// replayed as a typed reply the game did not understand.
+#[test]
+fn reply_id_not_understood_is_reserved_for_typed_replies() {
+    let e = the_error(&[("(id: \"bye\"", "(id: \"not_understood\"")]);
+    assert_eq!(e.code, "reserved-id");
+    assert_eq!(
+        e.message,
+        "the reply id `not_understood` is reserved for a typed reply that was not understood"
+    );
+}

@@ -87,10 +87,16 @@ pub const MAX_VISITED: usize = 64;
 /// The most replies `max_turns` may allow.
 pub const MAX_TURNS: u32 = 1000;
 
-/// The id the engine gives its own hang-up choice in records, debriefs and
-/// replays (`call::OptionView`, `analysis::PathStep`): an authored reply of
-/// this name would be replayed as the built-in hang-up, or the other way.
-pub const RESERVED_REPLY_ID: &str = "hang_up";
+/// The ids the engine gives its own choices in records, debriefs and
+/// replays, with what each is: an authored reply of such a name would be
+/// replayed as the engine's choice, or the other way.
+pub const RESERVED_REPLY_IDS: [(&str, &str); 2] = [
+    (crate::call::HANG_UP_ID, "the built-in hang-up"),
+    (
+        crate::call::NOT_UNDERSTOOD_ID,
+        "a typed reply that was not understood",
+    ),
+];
 
 /// The ids of the engine's own endings (`engine::EndingRef::{HungUp,
 /// GaveUp}`), what each is, and a name to suggest instead.
@@ -455,16 +461,16 @@ impl<'s> Validator<'s> {
             let mut seen = BTreeSet::new();
             for (r, reply) in node.replies.iter().enumerate() {
                 let at = reply_path(n, r).field("id");
-                if reply.id == RESERVED_REPLY_ID {
+                if let Some((id, what)) = RESERVED_REPLY_IDS.iter().find(|(id, _)| *id == reply.id) {
                     self.push(
                         Finding::error(
                             "reserved-id",
                             at,
-                            format!("the reply id `{RESERVED_REPLY_ID}` is reserved for the built-in hang-up"),
+                            format!("the reply id `{id}` is reserved for {what}"),
                         )
-                        .help(
-                            "rename it, e.g. \"say_goodbye\": records name the built-in hang-up `hang_up`, so a reply of that name would be replayed as it",
-                        ),
+                        .help(format!(
+                            "rename it, e.g. \"say_goodbye\": records name {what} `{id}`, so a reply of that name would be replayed as it"
+                        )),
                     );
                 } else if reply.id.trim().is_empty() {
                     self.push(
