@@ -223,8 +223,33 @@ fn check(paths: &[PathBuf], deny_warnings: bool) -> ExitCode {
     }
     let (mut errors, mut warnings) = (0, 0);
     let mut out = io::stdout().lock();
+    // The typed-reply checks need the sentence model: loaded once, on the
+    // first file that loads.
+    let mut encoder: Option<Result<callsim_encoder::Encoder, String>> = None;
     for file in &files {
-        let report = check_file(file);
+        let mut report = check_file(file);
+        if report.errors() == 0
+            && let Ok(model) = load_model(file)
+        {
+            let loaded = encoder.get_or_insert_with(crate::typed::load_encoder);
+            match loaded {
+                Ok(encoder) => {
+                    let findings = callsim_core::understand::lint(&model, encoder);
+                    let name = file.display().to_string();
+                    report
+                        .diagnostics
+                        .extend(callsim_core::scenario::resolve_findings(
+                            &findings,
+                            &report.source,
+                            &name,
+                        ));
+                }
+                Err(e) => {
+                    eprintln!("note: typed replies not checked: {e}");
+                    encoder = Some(Err(String::new()));
+                }
+            }
+        }
         for d in &report.diagnostics {
             let _ = write!(out, "{}", d.render(&report.source));
             let _ = writeln!(out);

@@ -101,3 +101,31 @@ fn a_typed_call_in_the_terminal_plays_what_was_meant_and_keeps_the_words() {
         serde_json::json!(["acknowledge_and_check", "not_understood", "hang_up"])
     );
 }
+
+#[test]
+fn check_warns_when_an_example_is_closer_to_another_reply() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let source = std::fs::read_to_string(BONUS).expect("the scenario");
+    let marked = "id: \"query_by_sms\",";
+    assert!(source.contains(marked));
+    // Its first example becomes what another reply says.
+    let at = source.find(marked).expect("the reply") + marked.len();
+    let list = at + source[at..].find("examples: [").expect("its examples") + "examples: [".len();
+    let changed = format!(
+        "{}\"I'm so sorry you're still waiting, let me check your account right now\", {}",
+        &source[..list],
+        &source[list..]
+    );
+    let file = dir.path().join("bonus.ron");
+    std::fs::write(&file, changed).expect("written");
+    let path = file.display().to_string();
+    let out = callsim(&["check", "--deny-warnings", &path], "", &[]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("warning: the example \"I'm so sorry you're still waiting"),
+        "{text}"
+    );
+    assert!(text.contains("is closer to `acknowledge_and_check`"), "{text}");
+    assert!(text.contains("bonus.ron:"), "located: {text}");
+}

@@ -262,6 +262,127 @@ pub fn sureness(similarity: f32) -> u8 {
     (similarity.clamp(0.0, 1.0) * 100.0).round() as u8
 }
 
+/// Two replies at one node whose texts are at least this similar cannot be
+/// told apart from a trainee's words.
+pub const TOO_CLOSE: f32 = 0.90;
+
+/// An example is reported when another reply's phrases are this much
+/// closer to it than its own reply's: below that, the model's noise.
+pub const EXAMPLE_MARGIN: f32 = 0.05;
+
+/// A text's strings with their language (a plain string is in the
+/// scenario's default language).
+fn by_language(text: &crate::locale::text::Text, default: &str) -> Vec<(String, String)> {
+    use crate::locale::text::Text;
+    match text {
+        Text::Missing => Vec::new(),
+        Text::Plain(s) => vec![(default.to_owned(), s.clone())],
+        Text::Translated(map) => map.iter().map(|(l, s)| (l.clone(), s.clone())).collect(),
+    }
+    .into_iter()
+    .filter(|(_, s)| !s.trim().is_empty())
+    .collect()
+}
+
+/// What `callsim check` says about typed replies in a scenario: pairs of
+/// replies at a node too close for the model to tell apart, and examples
+/// closer to another reply than to their own.
+pub fn lint(model: &Model, encoder: &Encoder) -> Vec<crate::scenario::validate::Finding> {
+    use crate::diagnostic::Severity;
+    use crate::scenario::spans::Path;
+    use crate::scenario::validate::Finding;
+    let s = &model.scenario;
+    let lang = s.default_language.as_str();
+    let mut out = Vec::new();
+    for (n, node) in s.nodes.iter().enumerate() {
+        let at = |r: usize| Path::root().field("nodes").index(n).field("replies").index(r);
+        // Each reply's own phrases, by language: text first, then examples.
+        let phrases: Vec<Vec<(Option<usize>, String, Embedding)>> = node
+            .replies
+            .iter()
+            .map(|reply| {
+                let mut own: Vec<(Option<usize>, String, Embedding)> = by_language(&reply.text, lang)
+                    .into_iter()
+                    .map(|(l, t)| (None, l, encoder.embed(&t)))
+                    .collect();
+                for (k, example) in reply.examples.iter().enumerate() {
+                    own.extend(
+                        by_language(example, lang)
+                            .into_iter()
+                            .map(|(l, t)| (Some(k), l, encoder.embed(&t))),
+                    );
+                }
+                own
+            })
+            .collect();
+        let texts: Vec<Embedding> = node
+            .replies
+            .iter()
+            .map(|r| encoder.embed(s.text(&r.text, lang)))
+            .collect();
+        for a in 0..node.replies.len() {
+            for b in a + 1..node.replies.len() {
+                let similarity = texts[a].cosine(&texts[b]);
+                if similarity >= TOO_CLOSE {
+                    out.push(Finding::new(
+                        Severity::Warning,
+                        "replies-too-close",
+                        at(b),
+                        format!(
+                            "at node `{}`, a typed reply cannot tell `{}` (\"{}\") from `{}` (\"{}\"): similarity {similarity:.2}",
+                            node.id,
+                            node.replies[a].id,
+                            s.text(&node.replies[a].text, lang),
+                            node.replies[b].id,
+                            s.text(&node.replies[b].text, lang),
+                        ),
+                        "add examples that show the difference, or merge them",
+                    ));
+                }
+            }
+        }
+        for (r, own) in phrases.iter().enumerate() {
+            let mut warned = std::collections::BTreeSet::new();
+            for (k, language, example) in own.iter().filter_map(|(k, l, e)| k.map(|k| (k, l, e))) {
+                // Against the phrases in the same language only: across
+                // languages the model's similarities are not comparable.
+                let closest = |ps: &[(Option<usize>, String, Embedding)], skip: Option<usize>| {
+                    ps.iter()
+                        .filter(|(other, l, _)| l == language && (skip.is_none() || *other != skip))
+                        .map(|(_, _, e)| e.cosine(example))
+                        .fold(f32::MIN, f32::max)
+                };
+                let mine = closest(own, Some(k));
+                let nearest = phrases
+                    .iter()
+                    .enumerate()
+                    .filter(|(other, _)| *other != r)
+                    .map(|(other, ps)| (other, closest(ps, None)))
+                    .max_by(|x, y| x.1.total_cmp(&y.1));
+                let Some((other, theirs)) = nearest else { continue };
+                if mine == f32::MIN || theirs < mine + EXAMPLE_MARGIN || !warned.insert(k) {
+                    continue;
+                }
+                let text = node.replies[r].examples[k].get(language, lang).to_owned();
+                out.push(Finding::new(
+                    Severity::Warning,
+                    "example-closer-to-another-reply",
+                    at(r).field("examples").index(k),
+                    format!(
+                        "the example \"{text}\" of `{}` is closer to `{}` ({theirs:.2}) than to its own reply ({mine:.2})",
+                        node.replies[r].id, node.replies[other].id
+                    ),
+                    format!(
+                        "reword it so it says what `{}` does and `{}` does not, or move it",
+                        node.replies[r].id, node.replies[other].id
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
 /// What a typed reply did to a call.
 #[derive(Debug, Clone)]
 pub enum Heard {
