@@ -363,6 +363,11 @@ fn play(
     if let Some(left) = script.map(|s| s.count()).filter(|n| *n > 0) {
         eprintln!("warning: the call ended with {left} scripted choice(s) unused");
     }
+    print_debrief(&call, json)
+}
+
+/// The finished call's debrief, as JSON or for people.
+pub(crate) fn print_debrief(call: &Call, json: bool) -> Result<(), String> {
     let debrief = call.debrief().ok_or("the call ended without a debrief")?;
     if json {
         println!(

@@ -12,7 +12,7 @@ use callsim_core::locale::labels::{Label, t, tf};
 use callsim_core::understand::{Heard, Phrasebook, Reading, Verdict, first_visit, hear, offered, read};
 use callsim_encoder::Encoder;
 
-use crate::cli::{load_model, print_turn, render_debrief, said};
+use crate::cli::{load_model, print_debrief, print_turn, said};
 
 /// How to hang up when typing: hang-up is never matched from text.
 const HANG_UP_COMMAND: &str = "/hangup";
@@ -224,16 +224,7 @@ pub fn play_typed(file: &Path, lang: &str, seed: Option<u64>, json: bool) -> Res
             }
         }
     }
-    let debrief = call.debrief().ok_or("the call ended without a debrief")?;
-    if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&debrief).map_err(|e| e.to_string())?
-        );
-    } else {
-        print!("{}", render_debrief(&debrief));
-    }
-    Ok(())
+    print_debrief(&call, json)
 }
 
 fn report(lang: &str, understood_as: &str, step: &callsim_core::call::Step) {
