@@ -171,6 +171,12 @@ labels! {
         "…или скажите иначе.",
         "…o dilo de otra manera.",
     ],
+    PutItAnotherWay => [
+        "Not quite clear: put it another way.",
+        "没太明白：请换个说法。",
+        "Не совсем понятно: скажите иначе.",
+        "No queda claro: dilo de otra manera.",
+    ],
     /// `{max}`.
     TypedTooLong => [
         "Only the first {max} characters are read.",

@@ -489,7 +489,14 @@ fn typed_reply(
 ) -> Option<egui::Response> {
     use callsim_core::understand::MAX_CHARS;
     theme::subheading(ui, t(lang, Label::WhatDoYouSay));
-    if let Some(reading) = &live.unsure {
+    // An exam reveals no reply before the debrief: unsure only asks again.
+    if live.unsure.is_some() && live.mode == Mode::Exam {
+        ui.label(
+            RichText::new(t(lang, Label::PutItAnotherWay))
+                .strong()
+                .color(theme::INK),
+        );
+    } else if let Some(reading) = &live.unsure {
         let s = &live.call.model().scenario;
         let node = s.node_index(live.call.node_id()).unwrap_or(0);
         ui.label(
