@@ -315,14 +315,24 @@ pub fn lint(model: &Model, encoder: &Encoder) -> Vec<crate::scenario::validate::
                 own
             })
             .collect();
-        let texts: Vec<Embedding> = node
-            .replies
+        // Each reply's text in the default language (else its first), from
+        // the phrases already embedded.
+        let texts: Vec<Option<&Embedding>> = phrases
             .iter()
-            .map(|r| encoder.embed(s.text(&r.text, lang)))
+            .map(|own| {
+                let text = || own.iter().filter(|(k, _, _)| k.is_none());
+                text()
+                    .find(|(_, l, _)| l == lang)
+                    .or_else(|| text().next())
+                    .map(|(_, _, e)| e)
+            })
             .collect();
         for a in 0..node.replies.len() {
             for b in a + 1..node.replies.len() {
-                let similarity = texts[a].cosine(&texts[b]);
+                let (Some(ta), Some(tb)) = (texts[a], texts[b]) else {
+                    continue;
+                };
+                let similarity = ta.cosine(tb);
                 if similarity >= TOO_CLOSE {
                     out.push(Finding::new(
                         Severity::Warning,
