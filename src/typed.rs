@@ -177,11 +177,7 @@ pub fn play_typed(file: &Path, lang: &str, seed: Option<u64>, json: bool) -> Res
             continue;
         }
         if let Some(reading) = unsure.take() {
-            let pick = match line.as_str() {
-                "1" => reading.best(),
-                "2" => reading.runner_up(),
-                _ => None,
-            };
+            let pick = line.parse().ok().and_then(|n| reading.meant(n));
             if let Some(c) = pick {
                 let id = c.reply.clone();
                 let step = call
@@ -206,11 +202,7 @@ pub fn play_typed(file: &Path, lang: &str, seed: Option<u64>, json: bool) -> Res
                     println!("  {}", t(lang, Label::DidYouMean));
                     let s = &call.model().scenario;
                     let node = s.node_index(call.node_id()).unwrap_or(0);
-                    for (n, c) in [reading.best(), reading.runner_up()]
-                        .into_iter()
-                        .flatten()
-                        .enumerate()
-                    {
+                    for (n, c) in reading.choices().enumerate() {
                         let text = s.nodes[node]
                             .replies
                             .get(c.index)

@@ -146,6 +146,17 @@ impl Reading {
     pub fn runner_up(&self) -> Option<&Candidate> {
         self.candidates.iter().filter(|c| c.offered).nth(1)
     }
+
+    /// What the trainee picks from when the game is unsure: the two
+    /// closest offered replies, closest first.
+    pub fn choices(&self) -> impl Iterator<Item = &Candidate> {
+        self.candidates.iter().filter(|c| c.offered).take(2)
+    }
+
+    /// Choice `n` (1-based) of [`Reading::choices`].
+    pub fn meant(&self, n: usize) -> Option<&Candidate> {
+        self.choices().nth(n.checked_sub(1)?)
+    }
 }
 
 /// A typed text made ready to read: control characters dropped, white
@@ -473,6 +484,32 @@ mod tests {
         assert_eq!(text.chars().count(), MAX_CHARS);
         let (short, cut) = clean("  I am   sorry\n").expect("text");
         assert_eq!((short.as_str(), cut), ("I am sorry", false));
+    }
+
+    #[test]
+    fn when_unsure_the_trainee_picks_from_the_two_closest_offered_replies() {
+        let candidate = |reply: &str, similarity, offered| Candidate {
+            index: 0,
+            reply: reply.to_owned(),
+            similarity,
+            offered,
+        };
+        let reading = Reading {
+            text: "x".into(),
+            cut: false,
+            verdict: Verdict::Unsure,
+            candidates: vec![
+                candidate("not_now", 0.8, false),
+                candidate("first", 0.6, true),
+                candidate("second", 0.55, true),
+                candidate("third", 0.5, true),
+            ],
+        };
+        let ids: Vec<&str> = reading.choices().map(|c| c.reply.as_str()).collect();
+        assert_eq!(ids, ["first", "second"]);
+        assert_eq!(reading.meant(1).map(|c| c.reply.as_str()), Some("first"));
+        assert_eq!(reading.meant(2).map(|c| c.reply.as_str()), Some("second"));
+        assert!(reading.meant(0).is_none() && reading.meant(3).is_none());
     }
 
     #[test]

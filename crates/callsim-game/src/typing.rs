@@ -186,11 +186,7 @@ fn pick_meant(
         let Some(reading) = live.unsure.take() else {
             break;
         };
-        let meant = match n {
-            1 => reading.best(),
-            _ => reading.runner_up(),
-        };
-        let Some(id) = meant.map(|c| c.reply.clone()) else {
+        let Some(id) = reading.meant(*n).map(|c| c.reply.clone()) else {
             break;
         };
         match live.call.choose_typed(&id, Typed::of(&reading)) {

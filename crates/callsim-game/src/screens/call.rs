@@ -504,11 +504,7 @@ fn typed_reply(
                 .strong()
                 .color(theme::INK),
         );
-        for (n, candidate) in [reading.best(), reading.runner_up()]
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
+        for (n, candidate) in reading.choices().enumerate() {
             let text = s.nodes[node]
                 .replies
                 .get(candidate.index)
