@@ -670,15 +670,28 @@ pub fn rule_note(model: &Model, rule: &RuleApplied, lang: &str) -> String {
             seconds,
             anger,
             trust,
+            points,
             ..
-        } => fill(
-            tr(lang, Msg::RuleHold),
-            &[
-                ("seconds", seconds),
-                ("anger", &format!("{anger:+}")),
-                ("trust", &format!("{trust:+}")),
-            ],
-        ),
+        } => {
+            let mood = fill(
+                tr(lang, Msg::RuleHold),
+                &[
+                    ("seconds", seconds),
+                    ("anger", &format!("{anger:+}")),
+                    ("trust", &format!("{trust:+}")),
+                ],
+            );
+            if points.is_zero() {
+                mood
+            } else {
+                let cost = crate::locale::labels::points_text(lang, *points);
+                format!(
+                    "{mood} {}",
+                    fill(tr(lang, Msg::RuleHoldPoints), &[("points", &cost)])
+                )
+            }
+        }
+        RuleApplied::PaidOnce => tr(lang, Msg::RulePaidOnce).to_owned(),
         RuleApplied::TransferWithinPolicy => tr(lang, Msg::RuleTransferWithin).to_owned(),
         RuleApplied::TransferAgainstPolicy => {
             let note = s.text(&s.policy.transfer.misuse_note, lang);
@@ -802,7 +815,7 @@ mod kind_name_tests {
     persona: (name: "C", description: "D.", meters: [(id: "anger", start: 50), (id: "trust", start: 50)]),
     start: "a",
     nodes: [(id: "a", says: [(text: "Well?")], replies: [
-        (id: "rule", text: "That's the policy.", kind: "policy", points: (assistance: 1), next: "a", note: "n"),
+        (id: "rule", text: "That's the policy.", kind: "policy", points: (assistance: 1), repeatable: true, next: "a", note: "n"),
         (id: "bye", text: "Bye.", kind: "close", action: EndCall, next: "out", note: "n"),
     ])],
     endings: [(id: "out", kind: AgentHungUp, title: "Out", debrief: "Out.")],

@@ -311,6 +311,13 @@ pub struct HoldRule {
     /// Each earlier hold multiplies the cost of the next by this.
     #[serde(default = "HoldRule::default_repeat")]
     pub repeat: f32,
+    /// Emotion points per minute on hold beyond the free seconds: a
+    /// needless hold is a lapse of warmth, not only of the caller's mood.
+    #[serde(default = "HoldRule::default_points_per_minute")]
+    pub emotion_per_minute: i32,
+    /// Assistance points per minute on hold beyond the free seconds.
+    #[serde(default = "HoldRule::default_points_per_minute")]
+    pub assistance_per_minute: i32,
 }
 
 impl HoldRule {
@@ -326,6 +333,9 @@ impl HoldRule {
     fn default_repeat() -> f32 {
         1.5
     }
+    fn default_points_per_minute() -> i32 {
+        -2
+    }
 }
 
 impl Default for HoldRule {
@@ -335,6 +345,8 @@ impl Default for HoldRule {
             anger_per_minute: Self::default_anger_per_minute(),
             trust_per_minute: Self::default_trust_per_minute(),
             repeat: Self::default_repeat(),
+            emotion_per_minute: Self::default_points_per_minute(),
+            assistance_per_minute: Self::default_points_per_minute(),
         }
     }
 }
@@ -370,12 +382,31 @@ impl Default for HangUpRule {
 
 /// Giving in to an unjustified demand to make the caller go away (seed 004,
 /// 息事宁人): the debrief names it, and it is never a win.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OverAccommodationRule {
     /// Added to the reply's own points.
     #[serde(default)]
     pub points: Points,
+    /// The most respect and sincerity (0-100) a call that gave in can
+    /// show, whatever it earned: low enough to read as a failure.
+    #[serde(default = "OverAccommodationRule::default_cap")]
+    pub cap: u8,
+}
+
+impl OverAccommodationRule {
+    fn default_cap() -> u8 {
+        30
+    }
+}
+
+impl Default for OverAccommodationRule {
+    fn default() -> Self {
+        OverAccommodationRule {
+            points: Points::default(),
+            cap: Self::default_cap(),
+        }
+    }
 }
 
 /// The caller.
@@ -566,6 +597,10 @@ pub struct Node {
     /// The caller has finished: ending the call here is not hanging up on them.
     #[serde(default)]
     pub done: bool,
+    /// A moment that only moves the call on: no reply here is right or
+    /// wrong, so none needs points or a coaching note.
+    #[serde(default)]
+    pub neutral: bool,
 }
 
 /// One way the caller may say their line.
@@ -620,6 +655,13 @@ pub struct Reply {
     /// Giving in to an unjustified demand (seed 004).
     #[serde(default)]
     pub over_accommodation: bool,
+    /// Its positive points count every time it is chosen. Otherwise they
+    /// count once per call: going round a loop again earns nothing.
+    #[serde(default)]
+    pub repeatable: bool,
+    /// Neither right nor wrong: it needs no points and no coaching note.
+    #[serde(default)]
+    pub neutral: bool,
     /// Other ways a trainee might say this reply, for understanding typed
     /// replies: each a plain string (the default language) or a language map.
     #[serde(default)]

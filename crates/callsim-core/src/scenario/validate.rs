@@ -626,6 +626,16 @@ impl<'s> Validator<'s> {
                 .help("0.5 keeps half the points on each repeat"),
             );
         }
+        if s.rules.over_accommodation.cap > 100 {
+            self.push(
+                Finding::error(
+                    "out-of-range",
+                    root().field("rules").field("over_accommodation").field("cap"),
+                    format!("`cap` is {}, above 100", s.rules.over_accommodation.cap),
+                )
+                .help("the cap is the most a call that gave in can score, on 0-100: 30 reads as a failure"),
+            );
+        }
         if s.rules.hold.repeat < 1.0 {
             self.push(
                 Finding::error(
@@ -684,6 +694,14 @@ impl<'s> Validator<'s> {
         self.change(
             s.rules.hold.trust_per_minute,
             hold.clone().field("trust_per_minute"),
+        );
+        self.change(
+            s.rules.hold.emotion_per_minute,
+            hold.clone().field("emotion_per_minute"),
+        );
+        self.change(
+            s.rules.hold.assistance_per_minute,
+            hold.clone().field("assistance_per_minute"),
         );
         self.seconds(
             s.rules.hold.free_seconds,
@@ -1011,7 +1029,8 @@ impl<'s> Validator<'s> {
                     .help("add a reply with `action: EndCall` leading to the ending"),
                 );
             }
-            if !node.replies.is_empty() && node.replies.iter().all(|r| r.points.total() <= 0) {
+            if !node.neutral && !node.replies.is_empty() && node.replies.iter().all(|r| r.points.total() <= 0)
+            {
                 self.push(
                     Finding::warning(
                         "no-good-reply",
@@ -1035,7 +1054,19 @@ impl<'s> Validator<'s> {
                     );
                 }
                 let silent = matches!(reply.note, Text::Missing) || reply.note.is_blank();
-                if reply.points.is_zero() && silent {
+                let neutral = node.neutral || reply.neutral;
+                if reply.neutral && !reply.points.is_zero() {
+                    self.push(
+                        Finding::error(
+                            "neutral-with-points",
+                            rp.clone().field("neutral"),
+                            format!("reply `{}` is neutral but earns or loses points", reply.id),
+                        )
+                        .help("a neutral reply is neither right nor wrong: remove its `points`, or remove `neutral: true`"),
+                    );
+                } else if neutral && reply.points.is_zero() {
+                    // Nothing to coach: it only moves the call on.
+                } else if reply.points.is_zero() && silent {
                     self.push(
                         Finding::error(
                             "no-points-no-note",
