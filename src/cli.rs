@@ -439,13 +439,21 @@ pub fn render_debrief(d: &Debrief) -> String {
         .max()
         .unwrap_or(0);
     for (label, score) in pillars {
+        if !score.assessed() {
+            line(format!(
+                "{} {}",
+                pad(t(lang, label), column),
+                t(lang, Label::NotAssessed)
+            ));
+            continue;
+        }
         let detail = tf(
             lang,
             Label::ScoreDetail,
             &[
                 ("total", &score.total),
                 ("best", &score.best),
-                ("worst", &score.worst),
+                ("lost", &score.lost()),
             ],
         );
         line(format!(
@@ -454,15 +462,21 @@ pub fn render_debrief(d: &Debrief) -> String {
             score.percent
         ));
     }
+    if let Some(note) = d.cap_note() {
+        line(format!("! {note}"));
+    }
     for skill in Skill::ALL {
         let s = d.skill(skill);
+        let name = pad(t(lang, skill_label(skill)), 16);
+        if !s.assessed() {
+            line(format!("  {name}{}", t(lang, Label::NotAssessed)));
+            continue;
+        }
         let bar = "#".repeat(usize::from(s.percent) / 5);
-        line(format!(
-            "  {}{bar:<20} {:>3}",
-            pad(t(lang, skill_label(skill)), 16),
-            s.percent
-        ));
+        let lost = tf(lang, Label::PointsLost, &[("lost", &s.lost())]);
+        line(format!("  {name}{bar:<20} {:>3}  {lost}", s.percent));
     }
+    line(t(lang, Label::ScaleHelp).to_owned());
     line(format!("{} {}", t(lang, Label::CallTime), clock(d.seconds)));
     line(String::new());
     for turn in &d.turns {

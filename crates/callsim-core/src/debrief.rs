@@ -207,6 +207,16 @@ impl Debrief {
         })
     }
 
+    /// Why respect and sincerity are held down, in the trainee's words,
+    /// when the call gave in to an unjustified demand.
+    pub fn cap_note(&self) -> Option<String> {
+        let cap = self.respect.cap.or(self.sincerity.cap)?;
+        Some(crate::locale::sentences::fill(
+            tr(&self.language, Msg::OverAccommodationCap),
+            &[("cap", &cap)],
+        ))
+    }
+
     pub fn pillar(&self, p: Pillar) -> Score {
         match p {
             Pillar::Respect => self.respect,
