@@ -223,6 +223,9 @@ pub struct Model {
     start: usize,
     /// Whether any condition is `JustUsed`, so states must remember the last kind.
     tracks_last_kind: bool,
+    /// The caller's history (`Scenario::history`): the kind counts and
+    /// visited nodes every call starts with.
+    history: State,
 }
 
 struct Names<'a> {
@@ -442,6 +445,17 @@ impl Model {
             .iter()
             .map(|k| s.rules.repetition.exempt.contains(k))
             .collect();
+        let mut history = State::default();
+        for (kind, &times) in &s.history.used {
+            history.kind_uses[names.kind(kind)?] = times.min(MAX_COUNTED_REPEATS);
+        }
+        for node in &s.history.visited {
+            // Only nodes a condition asks about have a bit; for the others
+            // having been there changes nothing.
+            if let Some(bit) = names.visit_bits.get(&names.node(node)?) {
+                history.visited |= 1 << bit;
+            }
+        }
         let anger = names.meter("anger")?;
         let trust = names.meter("trust")?;
         let start = names.node(&s.start)?;
@@ -457,6 +471,7 @@ impl Model {
             exempt,
             start,
             tracks_last_kind,
+            history,
             scenario,
         })
     }
@@ -470,8 +485,8 @@ impl Model {
         let mut state = State {
             node: self.start,
             meters,
-            kind_uses: [0; MAX_KINDS],
-            visited: 0,
+            kind_uses: self.history.kind_uses,
+            visited: self.history.visited,
             once_used: 0,
             paid: 0,
             checked: false,

@@ -865,3 +865,36 @@ fn giving_in_caps_both_pillars_and_is_never_the_best_reply() {
     let a = callsim_core::analysis::analyze(&model);
     assert_eq!(a.best_path.steps[0].reply, "repair");
 }
+
+/// Issue 11: "already sent away three times" as the caller's history: the
+/// repetition rule and conditions treat the call as a continuation.
+#[test]
+fn the_callers_history_makes_the_call_a_continuation() {
+    let model = build(Spec {
+        extra: r#"history: (used: {"redirect_to_sms": 3}, visited: ["promised"]),"#,
+        nodes: &format!(
+            r#"(id: "a", says: [
+                    (text: "Well?"),
+                    (text: "You promised me a callback last time!", when: [Visited("promised")]),
+                ], replies: [
+                (id: "sms", text: "Text us.", kind: "redirect_to_sms", points: (understanding: 2, assistance: 2), next: "a", note: "n"),
+                (id: "promise", text: "I'll call you back.", kind: "promise", points: (assistance: 1), next: "promised", note: "n"),
+                {FINISH},
+            ]),
+            (id: "promised", says: [(text: "Fine.")], replies: [{FINISH}])"#
+        ),
+        ..Spec::default()
+    });
+    let mut call = Call::start(model, 1, "en");
+    assert_eq!(call.caller_line(), "You promised me a callback last time!");
+    let sms = call.choose_id("sms").expect("offered");
+    // The fourth time he hears it: 0.5³ of the points kept (rounded down
+    // to 0), -3 understanding, +30 anger.
+    assert_eq!(sms.turn.points, points(-3, 0, 0, 0));
+    assert_eq!(call.meter("anger"), Some(80));
+    assert!(
+        sms.turn.rule_notes[0].contains("4 times now"),
+        "{:?}",
+        sms.turn.rule_notes
+    );
+}

@@ -662,3 +662,31 @@ fn a_neutral_node_needs_no_points_or_notes_and_checks_clean() {
     let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code).collect();
     assert_eq!(codes, ["unreachable-ending"], "{:?}", report.diagnostics);
 }
+
+#[test]
+fn a_history_naming_an_unknown_kind_or_node_is_an_error_with_a_suggestion() {
+    let found = errors(&[(
+        "    start: \"a\",",
+        "    history: (used: {\"hepl\": 2}, visited: [\"bb\"]),\n    start: \"a\",",
+    )]);
+    let said: Vec<(&str, &str, Option<&str>)> = found
+        .iter()
+        .map(|d| (d.code, d.message.as_str(), d.help.as_deref()))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            (
+                "unknown-kind",
+                "no reply has the kind `hepl`",
+                Some("did you mean `help`?")
+            ),
+            (
+                "unknown-node",
+                "no node is called `bb`",
+                Some("did you mean `b`?")
+            ),
+        ]
+    );
+    assert_eq!((found[0].line, found[0].column), (12, 22));
+}

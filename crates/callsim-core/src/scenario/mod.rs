@@ -63,6 +63,9 @@ pub struct Scenario {
     /// What "check the account" shows the trainee.
     #[serde(default)]
     pub account: Vec<AccountFact>,
+    /// What happened before this call, so it plays as a continuation.
+    #[serde(default)]
+    pub history: History,
     /// The node the call starts at.
     pub start: String,
     /// A safety net: the caller gives up after this many replies.
@@ -407,6 +410,22 @@ impl Default for OverAccommodationRule {
             cap: Self::default_cap(),
         }
     }
+}
+
+/// What happened before the call (e.g. "already sent away three times"):
+/// the call starts as a continuation of it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct History {
+    /// Reply kinds the caller has already heard, and how many times: the
+    /// repetition rule and `Used` conditions count them from the start,
+    /// e.g. `{"redirect_to_sms": 3}`.
+    #[serde(default)]
+    pub used: BTreeMap<String, u8>,
+    /// Nodes the caller has already been through: `Visited` holds for them
+    /// from the start.
+    #[serde(default)]
+    pub visited: Vec<String>,
 }
 
 /// The caller.

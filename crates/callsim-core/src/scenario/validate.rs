@@ -587,6 +587,7 @@ impl<'s> Validator<'s> {
         for kind in s.kind_names.keys() {
             self.kind_ref(kind, &kinds, root().field("kind_names").key_name(kind));
         }
+        self.history(&kinds);
         for (t, tr) in s.persona.traits.iter().enumerate() {
             let tp = root().field("persona").field("traits").index(t);
             if tr.kinds.is_empty() {
@@ -805,6 +806,44 @@ impl<'s> Validator<'s> {
                         }),
                     );
                 }
+            }
+        }
+    }
+
+    /// `history`: kinds that replies have, counts the engine can hold,
+    /// nodes that exist.
+    fn history(&mut self, kinds: &[&str]) {
+        let s = self.s;
+        let history = root().field("history");
+        for (kind, &times) in &s.history.used {
+            let at = history.clone().field("used").key_name(kind);
+            self.kind_ref(kind, kinds, at.clone());
+            let most = crate::engine::MAX_COUNTED_REPEATS;
+            if times == 0 || times > most {
+                self.push(
+                    Finding::error(
+                        "out-of-range",
+                        history.clone().field("used").key(kind),
+                        format!("`{kind}` used {times} times before the call"),
+                    )
+                    .help(format!(
+                        "give 1 to {most}: the repetition rule counts up to {most} uses; leave the kind out if it was never used"
+                    )),
+                );
+            }
+        }
+        for (i, node) in s.history.visited.iter().enumerate() {
+            if s.node(node).is_none() {
+                let ids: Vec<&str> = self.node_ids().collect();
+                let help = self.suggest_or_list(node, &ids, "nodes");
+                self.push(
+                    Finding::error(
+                        "unknown-node",
+                        history.clone().field("visited").index(i),
+                        format!("no node is called `{node}`"),
+                    )
+                    .help(help),
+                );
             }
         }
     }
