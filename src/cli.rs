@@ -410,7 +410,10 @@ pub(crate) fn print_turn(call: &Call, lang: &str, typing: bool) {
             Action::Say => None,
             Action::CheckAccount => Some(t(lang, Label::CheckAccount).to_owned()),
             Action::Hold { seconds } => Some(tf(lang, Label::HoldTag, &[("seconds", &seconds)])),
-            Action::Transfer => Some(t(lang, Label::Transfer).to_owned()),
+            Action::Transfer => Some(match &o.transfer_to {
+                Some(name) => tf(lang, Label::TransferTo, &[("name", name)]),
+                None => t(lang, Label::Transfer).to_owned(),
+            }),
             Action::EndCall => Some(t(lang, Label::EndCall).to_owned()),
         };
         let tag = tag.map(|tag| format!("[{tag}] ")).unwrap_or_default();

@@ -69,8 +69,16 @@ pub enum RuleApplied {
     /// The reply was chosen before in this call: its positive points
     /// counted then, not again.
     PaidOnce,
-    TransferWithinPolicy,
-    TransferAgainstPolicy,
+    /// A transfer the policy allows; `to` names the target when it is not
+    /// a supervisor.
+    TransferWithinPolicy {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to: Option<String>,
+    },
+    TransferAgainstPolicy {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to: Option<String>,
+    },
     /// Ended the call on a caller who was not done.
     HungUpOnCaller,
     OverAccommodation,
@@ -121,6 +129,8 @@ struct ReplyRule {
     branches: Vec<(Vec<Cond>, Target)>,
     seconds: u32,
     over_accommodation: bool,
+    /// For a transfer: 0 a supervisor, `i + 1` the `policy.transfers[i]`.
+    transfer_to: usize,
     effect_scale: f32,
     point_scale: f32,
     traits: Vec<usize>,
@@ -218,7 +228,8 @@ pub struct Model {
     /// The scenario's `not_understood` lines: conditions and weights.
     not_understood: Vec<(Vec<Cond>, u32)>,
     hang_up: EndingRef,
-    transfer_allowed: Vec<Cond>,
+    /// Per transfer target (0 a supervisor, then `policy.transfers`).
+    transfer_allowed: Vec<Vec<Cond>>,
     exempt: Vec<bool>,
     start: usize,
     /// Whether any condition is `JustUsed`, so states must remember the last kind.
@@ -313,6 +324,7 @@ fn asks_just_used(conditions: &[Condition]) -> bool {
 
 fn all_conditions(s: &Scenario) -> Vec<&[Condition]> {
     let mut all: Vec<&[Condition]> = vec![&s.policy.transfer.allowed_when];
+    all.extend(s.policy.transfers.iter().map(|t| t.allowed_when.as_slice()));
     all.extend(s.thresholds.iter().map(|t| t.when.as_slice()));
     for n in &s.nodes {
         all.extend(n.says.iter().map(|l| l.when.as_slice()));
@@ -409,6 +421,17 @@ impl Model {
                         .collect::<Result<_, CompileError>>()?,
                     seconds: r.seconds,
                     over_accommodation: r.over_accommodation,
+                    transfer_to: match &r.to {
+                        None => 0,
+                        Some(to) => {
+                            1 + s
+                                .policy
+                                .transfers
+                                .iter()
+                                .position(|t| &t.id == to)
+                                .ok_or_else(|| CompileError(format!("no transfer target is called `{to}`")))?
+                        }
+                    },
                     effect_scale: applying.iter().map(|(_, t)| t.effects).product(),
                     point_scale: applying.iter().map(|(_, t)| t.points).product(),
                     traits: applying.iter().map(|(i, _)| *i).collect(),
@@ -440,7 +463,10 @@ impl Model {
             Some(id) => names.ending(id)?,
             None => EndingRef::HungUp,
         };
-        let transfer_allowed = names.conds(&s.policy.transfer.allowed_when)?;
+        let transfer_allowed = std::iter::once(&s.policy.transfer.allowed_when)
+            .chain(s.policy.transfers.iter().map(|t| &t.allowed_when))
+            .map(|when| names.conds(when))
+            .collect::<Result<_, CompileError>>()?;
         let exempt = kinds
             .iter()
             .map(|k| s.rules.repetition.exempt.contains(k))
@@ -694,11 +720,20 @@ impl Model {
                 });
             }
             Action::Transfer => {
-                if self.all_hold(&self.transfer_allowed, state) {
-                    rules.push(RuleApplied::TransferWithinPolicy);
+                let target = reply.transfer_to;
+                let (to, misuse) = match target.checked_sub(1).and_then(|i| s.policy.transfers.get(i)) {
+                    Some(t) => (Some(t.id.clone()), t.misuse),
+                    None => (None, s.policy.transfer.misuse),
+                };
+                let allowed = self
+                    .transfer_allowed
+                    .get(target)
+                    .is_none_or(|when| self.all_hold(when, state));
+                if allowed {
+                    rules.push(RuleApplied::TransferWithinPolicy { to });
                 } else {
-                    points += s.policy.transfer.misuse;
-                    rules.push(RuleApplied::TransferAgainstPolicy);
+                    points += misuse;
+                    rules.push(RuleApplied::TransferAgainstPolicy { to });
                 }
             }
             Action::EndCall => {

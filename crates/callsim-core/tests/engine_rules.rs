@@ -206,7 +206,7 @@ fn a_transfer_is_judged_against_the_policy() {
     let mut early = Call::start(Arc::clone(&model), 1, "en");
     let step = early.choose_id("pass_on").expect("offered");
     assert_eq!(step.turn.points, points(0, -3, 0, -2));
-    assert_eq!(step.turn.rules, [RuleApplied::TransferAgainstPolicy]);
+    assert_eq!(step.turn.rules, [RuleApplied::TransferAgainstPolicy { to: None }]);
     assert_eq!(
         step.turn.rule_notes,
         ["Transfer against policy: passing the caller on to be rid of them. He had not asked."]
@@ -217,7 +217,7 @@ fn a_transfer_is_judged_against_the_policy() {
     asked.choose_id("ask").expect("offered");
     let step = asked.choose_id("transfer").expect("offered");
     assert_eq!(step.turn.points, points(0, 1, 0, 0));
-    assert_eq!(step.turn.rules, [RuleApplied::TransferWithinPolicy]);
+    assert_eq!(step.turn.rules, [RuleApplied::TransferWithinPolicy { to: None }]);
 }
 
 #[test]
@@ -897,4 +897,62 @@ fn the_callers_history_makes_the_call_a_continuation() {
         "{:?}",
         sms.turn.rule_notes
     );
+}
+
+/// Issue 11, seed 000: calls are transferred to other departments too, each
+/// with its own policy (the consumer kicked between shop and manufacturer).
+#[test]
+fn each_transfer_target_is_judged_against_its_own_policy() {
+    let model = build(Spec {
+        policy: r#"
+            transfers: [
+                (id: "maker", name: {"en": "the manufacturer", "zh": "厂家"},
+                 allowed_when: [Checked], misuse: (acknowledgement: -3, assistance: -3),
+                 misuse_note: {"en": "Nothing was checked: he is being kicked between you and the maker.", "zh": "什么都没查：你们在踢皮球。"}),
+            ],"#,
+        nodes: r#"
+            (id: "a", says: [(text: "The machine broke again.")], replies: [
+                (id: "to_maker", text: "That's the manufacturer's job; I'll put you through.", kind: "transfer", action: Transfer, to: "maker", next: "up", note: "n"),
+                (id: "check", text: "Let me look at your order.", kind: "check", action: CheckAccount, points: (assistance: 2), next: "checked", note: "n"),
+            ]),
+            (id: "checked", says: [(text: "Well?")], replies: [
+                (id: "to_maker_now", text: "It's a warranty repair: I'll transfer you to the manufacturer's service line with your order details.", kind: "transfer", action: Transfer, to: "maker", points: (assistance: 1), next: "up", note: "n"),
+            ]),
+        "#,
+        ..Spec::default()
+    });
+    let mut early = Call::start(Arc::clone(&model), 1, "en");
+    let shown = early
+        .options()
+        .iter()
+        .find(|o| o.id == "to_maker")
+        .expect("offered");
+    assert_eq!(shown.transfer_to.as_deref(), Some("the manufacturer"));
+    let step = early.choose_id("to_maker").expect("offered");
+    assert_eq!(
+        step.turn.rules,
+        [RuleApplied::TransferAgainstPolicy {
+            to: Some("maker".into())
+        }]
+    );
+    assert_eq!(step.turn.points, points(0, -3, 0, -3));
+    // The coaching is this target's, not the supervisor policy's.
+    assert!(
+        step.turn.rule_notes[0]
+            .ends_with("Nothing was checked: he is being kicked between you and the maker."),
+        "{:?}",
+        step.turn.rule_notes
+    );
+    assert_eq!(step.turn.transfer_to.as_deref(), Some("the manufacturer"));
+
+    let mut later = Call::start(Arc::clone(&model), 1, "zh");
+    later.choose_id("check").expect("offered");
+    let step = later.choose_id("to_maker_now").expect("offered");
+    assert_eq!(
+        step.turn.rules,
+        [RuleApplied::TransferWithinPolicy {
+            to: Some("maker".into())
+        }]
+    );
+    assert_eq!(step.turn.transfer_to.as_deref(), Some("厂家"));
 }

@@ -223,6 +223,15 @@ labels! {
         "Вы поставили клиента на удержание на {time}.",
         "Pusiste al cliente en espera {time}.",
     ],
+    /// `{name}`: an action button for a `policy.transfers` target.
+    TransferTo => ["Transfer to {name}", "转接到{name}", "Перевести: {name}", "Transferir a {name}"],
+    /// `{name}`.
+    TransferredToNote => [
+        "You transferred the call to {name}.",
+        "你把电话转到了{name}。",
+        "Вы перевели звонок: {name}.",
+        "Transferiste la llamada a {name}.",
+    ],
     TransferredNote => [
         "You transferred the call to a supervisor.",
         "你把电话转给了主管。",

@@ -1166,6 +1166,8 @@ fn thing(outer: Option<&str>) -> &'static str {
         Some("Branch") => "branch",
         Some("Ending") => "ending",
         Some("Threshold") => "threshold",
+        Some("TransferTarget") => "transfer target",
+        Some("History") => "history",
         Some("Scenario") => "scenario",
         Some("Persona") => "persona",
         _ => "part",

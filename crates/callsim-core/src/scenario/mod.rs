@@ -122,8 +122,33 @@ pub struct Policy {
     /// Shown to the trainee before the call and in the debrief.
     #[serde(default)]
     pub notes: Text,
+    /// Transfers to a supervisor: a reply with `action: Transfer` and no `to`.
     #[serde(default)]
     pub transfer: TransferPolicy,
+    /// Other places a call can be transferred to (another department, the
+    /// manufacturer), each with its own policy: a reply names one with
+    /// `action: Transfer, to: "id"`.
+    #[serde(default)]
+    pub transfers: Vec<TransferTarget>,
+}
+
+/// A place other than a supervisor that a call can be transferred to.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransferTarget {
+    pub id: String,
+    /// What the trainee sees on the action, e.g. "the manufacturer".
+    pub name: Text,
+    /// All must hold for a transfer here to be within policy; empty means
+    /// it always is.
+    #[serde(default)]
+    pub allowed_when: Vec<Condition>,
+    /// Added to the reply's own points when a transfer here breaks the policy.
+    #[serde(default = "TransferPolicy::default_misuse")]
+    pub misuse: Points,
+    /// Coaching shown when a transfer here breaks the policy.
+    #[serde(default)]
+    pub misuse_note: Text,
 }
 
 /// When handing the caller to a supervisor is right (seed 002): when the
@@ -674,6 +699,10 @@ pub struct Reply {
     /// Giving in to an unjustified demand (seed 004).
     #[serde(default)]
     pub over_accommodation: bool,
+    /// With `action: Transfer`: the id of one of `policy.transfers`; left
+    /// out, the transfer is to a supervisor under `policy.transfer`.
+    #[serde(default)]
+    pub to: Option<String>,
     /// Its positive points count every time it is chosen. Otherwise they
     /// count once per call: going round a loop again earns nothing.
     #[serde(default)]
@@ -888,6 +917,13 @@ impl Scenario {
                 .field("transfer")
                 .field("misuse_note");
             out.push((p, misuse_note));
+        }
+        for (i, target) in self.policy.transfers.iter().enumerate() {
+            let p = Path::root().field("policy").field("transfers").index(i);
+            out.push((p.clone().field("name"), &target.name));
+            if !matches!(target.misuse_note, Text::Missing) {
+                out.push((p.field("misuse_note"), &target.misuse_note));
+            }
         }
         for (i, m) in self.persona.meters.iter().enumerate() {
             if !matches!(m.label, Text::Missing) {

@@ -576,6 +576,7 @@ impl<'s> Validator<'s> {
             &s.policy.transfer.allowed_when,
             root().field("policy").field("transfer").field("allowed_when"),
         );
+        self.transfer_targets();
         let kinds = reply_kinds(s);
         for (i, kind) in s.rules.repetition.exempt.iter().enumerate() {
             self.kind_ref(
@@ -804,6 +805,78 @@ impl<'s> Validator<'s> {
                             Some(e) => format!("did you mean `{}`? it is the {} ending", e.id, kind.name()),
                             None => format!("add an ending with `kind: {}` and name it here", kind.name()),
                         }),
+                    );
+                }
+            }
+        }
+    }
+
+    /// `policy.transfers`: unique ids, names, conditions, misuse points;
+    /// and every reply's `to` naming one, on a transfer.
+    fn transfer_targets(&mut self) {
+        let s = self.s;
+        let mut seen: Vec<&str> = Vec::new();
+        for (i, target) in s.policy.transfers.iter().enumerate() {
+            let at = root().field("policy").field("transfers").index(i);
+            if target.id.trim().is_empty() {
+                self.push(
+                    Finding::error(
+                        "empty-text",
+                        at.clone().field("id"),
+                        "this transfer target has an empty id",
+                    )
+                    .help("give it a short name such as \"billing\" or \"manufacturer\""),
+                );
+            } else if seen.contains(&target.id.as_str()) {
+                self.push(
+                    Finding::error(
+                        "duplicate-id",
+                        at.clone().field("id"),
+                        format!("two transfer targets have the id `{}`", target.id),
+                    )
+                    .help("rename one of the two; replies name a target by its id"),
+                );
+            }
+            seen.push(&target.id);
+            self.conditions(&target.allowed_when, at.clone().field("allowed_when"));
+            self.points(target.misuse, at.field("misuse"));
+        }
+        for (n, node) in s.nodes.iter().enumerate() {
+            for (r, reply) in node.replies.iter().enumerate() {
+                let Some(to) = &reply.to else { continue };
+                let at = root()
+                    .field("nodes")
+                    .index(n)
+                    .field("replies")
+                    .index(r)
+                    .field("to");
+                if reply.action != Action::Transfer {
+                    self.push(
+                        Finding::error(
+                            "to-without-transfer",
+                            at,
+                            format!(
+                                "reply `{}` names a transfer target but is not a transfer",
+                                reply.id
+                            ),
+                        )
+                        .help("add `action: Transfer`, or remove `to`"),
+                    );
+                } else if !seen.contains(&to.as_str()) {
+                    let help = if seen.is_empty() {
+                        format!(
+                            "declare it under `policy: (transfers: [(id: \"{to}\", name: \"…\", allowed_when: [...])])`, or leave out `to` to transfer to a supervisor"
+                        )
+                    } else {
+                        self.suggest_or_list(to, &seen, "transfer targets")
+                    };
+                    self.push(
+                        Finding::error(
+                            "unknown-target",
+                            at,
+                            format!("no transfer target is called `{to}`"),
+                        )
+                        .help(help),
                     );
                 }
             }
