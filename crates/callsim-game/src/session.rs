@@ -356,6 +356,20 @@ fn straight_into_a_call(
     mut screen: ResMut<NextState<Screen>>,
     mut commands: Commands,
 ) {
+    let open = match launch.open {
+        Some(crate::OpenAt::Picker) => Some(Screen::Picker),
+        Some(crate::OpenAt::Progress) => Some(Screen::Progress),
+        Some(crate::OpenAt::Settings) => Some(Screen::Settings),
+        Some(crate::OpenAt::Class) => Some(Screen::Class),
+        Some(crate::OpenAt::Incoming) | None => None,
+    };
+    if let Some(open) = open {
+        if let Some(last) = records.last_trainee().map(|t| t.id) {
+            records.sign_in(last);
+        }
+        screen.set(open);
+        return;
+    }
     let Some(id) = &launch.call else {
         return;
     };
@@ -370,6 +384,10 @@ fn straight_into_a_call(
         records.sign_in(last);
     }
     let seed = seeds.next_seed();
+    if launch.open == Some(crate::OpenAt::Incoming) {
+        ring(model, seed, &mut commands, &mut screen);
+        return;
+    }
     commands.insert_resource(NextCall {
         model: Arc::clone(&model),
         seed,
