@@ -703,9 +703,11 @@ impl Model {
                     f64::from(rule.repeat).powi(i32::from(state.holds)) * f64::from(reply.effect_scale);
                 let anger = round(minutes * f64::from(rule.anger_per_minute) * factor);
                 let trust = round(minutes * f64::from(rule.trust_per_minute) * factor);
-                let mut cost = Points::default();
-                cost.emotion = round(minutes * f64::from(rule.emotion_per_minute) * factor);
-                cost.assistance = round(minutes * f64::from(rule.assistance_per_minute) * factor);
+                let cost = Points {
+                    emotion: round(minutes * f64::from(rule.emotion_per_minute) * factor),
+                    assistance: round(minutes * f64::from(rule.assistance_per_minute) * factor),
+                    ..Points::default()
+                };
                 points += cost;
                 meters[self.anger] = meters[self.anger].saturating_add(anger);
                 meters[self.trust] = meters[self.trust].saturating_add(trust);
