@@ -66,9 +66,12 @@ cpu)
 *) echo "LOAD is compile, cpu or unset" >&2; exit 2 ;;
 esac
 
-# A trainee, so the screens past the title have someone signed in.
+# A trainee, so the screens past the title have someone signed in; and
+# one who replies by typing (the sentence model loaded).
 TRAINED=$WORK/trained
-mkdir -p "$TRAINED"
+TYPIST=$WORK/typist
+mkdir -p "$TRAINED" "$TYPIST"
+echo '{"language":"en","text_scale":1.0,"mode":"practice","sound":false,"reply_by":"typing"}' >"$TYPIST/settings.json"
 
 launch() { # DATA_DIR ARGS...
     local data=$1
@@ -107,7 +110,8 @@ stop() {
 ticks() { awk '{print $14 + $15}' "/proc/$GAME/stat"; }
 log_lines() { wc -l <"$WORK/log"; }
 
-# Samples the running game: prints "cpu% frames/s causes".
+# Samples the running game: prints "cpu% frames/s rss-MB causes".
+# IDLE and SAMPLE may be overridden per screen.
 sample() {
     sleep "$IDLE"
     if ! kill -0 "$GAME" 2>/dev/null; then
@@ -124,8 +128,10 @@ sample() {
     frames=$(tail -n +"$((l0 + 1))" "$WORK/log" | grep -c 'frame at ' || true)
     causes=$(tail -n +"$((l0 + 1))" "$WORK/log" | grep -o 'frame at [0-9.]* s: .*' | sed 's/frame at [0-9.]* s: //' |
         tr ',' '\n' | sed 's/^ *//; s/ (.*//' | sort | uniq -c | sort -rn | awk '{n=$1; $1=""; printf "%s%s ×%d", (NR>1?";":""), $0, n}')
-    awk -v t0="$t0" -v t1="$t1" -v hz="$hz" -v s0="$s0" -v s1="$s1" -v f="$frames" -v c="${causes:-none}" \
-        'BEGIN { secs = s1 - s0; printf "%.2f %.2f %s\n", (t1 - t0) / hz / secs * 100, f / secs, c }'
+    local rss
+    rss=$(awk '/VmRSS/ {print $2}' "/proc/$GAME/status")
+    awk -v t0="$t0" -v t1="$t1" -v hz="$hz" -v s0="$s0" -v s1="$s1" -v f="$frames" -v c="${causes:-none}" -v rss="$rss" \
+        'BEGIN { secs = s1 - s0; printf "%.2f %.2f %.0f %s\n", (t1 - t0) / hz / secs * 100, f / secs, rss / 1024, c }'
 }
 
 measure() { # NAME: the screen is up and idle
@@ -133,8 +139,9 @@ measure() { # NAME: the screen is up and idle
     result=$(sample)
     stop
     echo "$name $result" >>"$WORK/results"
-    printf '%-10s launch %d: %6s%% of a core, %5s frames/s (%s)\n' "$name" "$run" \
-        "$(echo "$result" | cut -d' ' -f1)" "$(echo "$result" | cut -d' ' -f2)" "$(echo "$result" | cut -d' ' -f3-)"
+    printf '%-10s launch %d: %6s%% of a core, %5s frames/s, %4s MB resident (%s)\n' "$name" "$run" \
+        "$(echo "$result" | cut -d' ' -f1)" "$(echo "$result" | cut -d' ' -f2)" "$(echo "$result" | cut -d' ' -f3)" \
+        "$(echo "$result" | cut -d' ' -f4-)"
 }
 
 : >"$WORK/results"
@@ -156,15 +163,19 @@ for run in $(seq "$LAUNCHES"); do
     measure incoming
     launch "$TRAINED" --call missing-bonus-number
     measure call
-    # Check the account (C), then put him on hold (H): 180 s of hold. On
+    # Check the account (C), then put him on hold (H): 180 s of hold, shown
+    # in 5 s with its timer running (an animation), sampled at once. On
     # seed 2 he is calm enough to wait (on seed 1 the hold ends the call).
     SEED=2 launch "$TRAINED" --call missing-bonus-number
     keys c h
-    measure on-hold
+    IDLE=0.3 SAMPLE=4 measure on-hold
     # Hang up (X), then Enter opens the debrief.
     launch "$TRAINED" --call missing-bonus-number
     keys x Return
     measure debrief
+    # Typing: the text box focused, its cursor blinking.
+    launch "$TYPIST" --call missing-bonus-number
+    measure typed-call
     launch "$TRAINED" --open progress
     measure progress
     launch "$TRAINED" --open settings
@@ -175,8 +186,9 @@ done
 
 echo
 echo "worst of $LAUNCHES launches per screen (idle ${IDLE} s, then sampled ${SAMPLE} s; load: ${LOAD:-none}):"
-printf '| screen | CPU (%% of a core) | frames/s | why the frames of the worst launch were drawn |\n|---|---|---|---|\n'
-for screen in title picker incoming call on-hold debrief progress settings class; do
+printf '| screen | CPU (%% of a core) | frames/s | resident MB (most) | why the frames of the worst launch were drawn |\n|---|---|---|---|---|\n'
+for screen in title picker incoming call on-hold typed-call debrief progress settings class; do
+    most=$(grep "^$screen " "$WORK/results" | sort -k4 -g | tail -1 | awk '{print $4}')
     grep "^$screen " "$WORK/results" | sort -k2 -g | tail -1 |
-        awk '{ c = ""; for (i = 4; i <= NF; i++) c = c (i > 4 ? " " : "") $i; printf "| %s | %.2f | %.2f | %s |\n", $1, $2, $3, c }'
+        awk -v most="$most" '{ c = ""; for (i = 5; i <= NF; i++) c = c (i > 5 ? " " : "") $i; printf "| %s | %.2f | %.2f | %s | %s |\n", $1, $2, $3, most, c }'
 done
