@@ -38,9 +38,13 @@ BIN=${CALLSIM_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/release/callsim}
 
 DISPLAY_NUM=:${MEASURE_DISPLAY:-96}
 export DISPLAY=$DISPLAY_NUM
-Xvfb "$DISPLAY_NUM" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
-XVFB=$!
 WORK=$(mktemp -d)
+start_display() {
+    Xvfb "$DISPLAY_NUM" -screen 0 1280x800x24 -nolisten tcp >>"$WORK/xvfb.log" 2>&1 &
+    XVFB=$!
+    sleep 1
+}
+start_display
 GAME=
 LOADER=
 cleanup() {
@@ -76,6 +80,10 @@ echo '{"language":"en","text_scale":1.0,"mode":"practice","sound":false,"reply_b
 launch() { # DATA_DIR ARGS...
     local data=$1
     shift
+    if ! kill -0 "$XVFB" 2>/dev/null; then
+        echo "(the X server had stopped; started again: $(tail -1 "$WORK/xvfb.log"))" >&2
+        start_display
+    fi
     CALLSIM_REDRAW_LOG=1 RUST_LOG=${RUST_LOG:-info,callsim_game=debug} \
         "$BIN" --data-dir "$data" --seed "${SEED:-1}" "$@" >"$WORK/log" 2>&1 &
     GAME=$!
@@ -88,6 +96,8 @@ launch() { # DATA_DIR ARGS...
     if [ -z "$window" ]; then
         echo "the game opened no window:" >&2
         cat "$WORK/log" >&2
+        echo "--- the X server's log:" >&2
+        cat "$WORK/xvfb.log" >&2
         exit 1
     fi
     sleep 3 # the launch draws continuously for 2 s

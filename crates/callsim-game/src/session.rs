@@ -293,7 +293,9 @@ impl LiveCall {
         let mut soon = |t: f64| next = Some(next.map_or(t, |n: f64| n.min(t)));
         if let Some(hold) = self.hold {
             let per_second = hold_duration(hold.seconds) / f64::from(hold.seconds.max(1));
-            soon(per_second.max(1.0 / 30.0));
+            // The timer and bar move five times a second, not once per
+            // second of call time (36 frames a second for a 3-minute hold).
+            soon(per_second.max(0.2));
             soon(hold.ends() - now);
         } else if !self.line_is_whole(now) {
             soon(1.0 / Self::speed(self.call.caller_line()));
