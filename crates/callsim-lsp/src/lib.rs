@@ -1,0 +1,3 @@
+//! stub
+pub mod outline;
+pub mod position;
