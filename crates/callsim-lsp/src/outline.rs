@@ -101,7 +101,7 @@ impl Outline {
         let mut walk = Walk::default();
         let mut outline = Outline::default();
         for i in 0..tokens.list.len() {
-            walk.step(&tokens, i, Some(&mut outline));
+            walk.read_noting(&tokens, i, Some(&mut outline));
         }
         for item in &mut outline.items {
             if item.span.end == usize::MAX {
@@ -238,7 +238,7 @@ impl Walk {
     pub fn before(tokens: &Tokens, upto: usize) -> Walk {
         let mut walk = Walk::default();
         for i in 0..upto.min(tokens.list.len()) {
-            walk.step(tokens, i, None);
+            walk.read(tokens, i);
         }
         walk
     }
@@ -327,8 +327,13 @@ impl Walk {
         Some((what, role))
     }
 
+    /// Reads token `i`.
+    pub fn read(&mut self, tokens: &Tokens, i: usize) {
+        self.read_noting(tokens, i, None);
+    }
+
     /// Reads token `i`, noting any id it is in `outline`.
-    fn step(&mut self, tokens: &Tokens, i: usize, outline: Option<&mut Outline>) {
+    fn read_noting(&mut self, tokens: &Tokens, i: usize, outline: Option<&mut Outline>) {
         let Some(token) = tokens.get(i) else { return };
         match token.kind {
             Tok::Punct(open @ ('(' | '[' | '{')) => {
