@@ -38,6 +38,10 @@ pub struct Document {
     pub file: PathBuf,
     /// The file's folder: asset paths are relative to it.
     pub folder: Option<PathBuf>,
+    /// Whether the file is a scenario. A scenario's playthroughs
+    /// (`NAME.playthroughs.ron`) are RON too, but not a scenario: the server
+    /// says nothing about them.
+    pub is_scenario: bool,
     /// What `check` says about the current text, once checked.
     pub checked: Option<Vec<Diagnostic>>,
     /// The typed-reply checks' findings on the latest text they ran on,
@@ -49,6 +53,7 @@ impl Document {
     pub fn new(uri: &Uri, version: i32, text: String) -> Document {
         let file = file_path(uri);
         let folder = file.as_ref().and_then(|f| f.parent().map(PathBuf::from));
+        let is_scenario = !uri.as_str().ends_with(".playthroughs.ron");
         let mut doc = Document {
             version,
             text: String::new(),
@@ -58,6 +63,7 @@ impl Document {
             unreadable: None,
             file: file.unwrap_or_else(|| PathBuf::from(uri.as_str())),
             folder,
+            is_scenario,
             checked: None,
             typed: Vec::new(),
         };

@@ -1,12 +1,12 @@
 //! The message loop: documents open in the editor by URI, requests
-//! answered in order, diagnostics checked once the editor pauses (when no
-//! message is waiting), the typed-reply checks' answers merged in as they
-//! come.
+//! answered in order, diagnostics checked once the editor pauses typing,
+//! the typed-reply checks' answers merged in as they come.
 
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
+use std::time::Duration;
 
-use crossbeam_channel::{Receiver, Sender, select};
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, select};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
     DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, LogMessage, Notification as _,
@@ -72,36 +72,36 @@ pub fn serve(connection: &Connection, options: Options) -> Result<(), String> {
         .map_or_else(crossbeam_channel::never, |t| t.done.clone());
     loop {
         select! {
-            recv(connection.receiver) -> message => match message {
-                Ok(Message::Request(request)) => {
-                    let shut_down = connection
-                        .handle_shutdown(&request)
-                        .map_err(|e| format!("error: while shutting down: {e}"))?;
-                    if shut_down {
-                        return Ok(());
-                    }
-                    server.request(request);
+            recv(connection.receiver) -> message => {
+                if server.handle(connection, message.ok())? {
+                    return Ok(());
                 }
-                Ok(Message::Notification(n)) if n.method == "exit" => {
-                    return Err("error: the editor stopped the language server without shutting it down".to_owned());
-                }
-                Ok(Message::Notification(n)) => server.notification(n),
-                Ok(Message::Response(_)) => {}
-                Err(_) => {
-                    return Err("error: the editor closed the connection without shutting the server down".to_owned());
-                }
-            },
+            }
             recv(typed_done) -> done => {
                 if let Ok(done) = done {
                     server.typed_done(done);
                 }
             }
         }
-        if connection.receiver.is_empty() {
-            server.check_unchecked();
+        // A burst of keystrokes is checked once, when the editor pauses;
+        // requests that come meanwhile are answered at once.
+        while !server.unchecked.is_empty() {
+            match connection.receiver.recv_timeout(PAUSE) {
+                Ok(message) => {
+                    if server.handle(connection, Some(message))? {
+                        return Ok(());
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return server.handle(connection, None).map(drop),
+            }
         }
+        server.check_unchecked();
     }
 }
+
+/// How long the editor must be quiet before its edits are checked.
+const PAUSE: Duration = Duration::from_millis(50);
 
 struct Server {
     sender: Sender<Message>,
@@ -114,6 +114,31 @@ struct Server {
 }
 
 impl Server {
+    /// Handles one message from the editor (`None`: it has gone); `true`
+    /// once it has shut the server down.
+    fn handle(&mut self, connection: &Connection, message: Option<Message>) -> Result<bool, String> {
+        match message {
+            Some(Message::Request(request)) => {
+                let shut_down = connection
+                    .handle_shutdown(&request)
+                    .map_err(|e| format!("error: while shutting down: {e}"))?;
+                if !shut_down {
+                    self.request(request);
+                }
+                Ok(shut_down)
+            }
+            Some(Message::Notification(n)) if n.method == "exit" => {
+                Err("error: the editor stopped the language server without shutting it down".to_owned())
+            }
+            Some(Message::Notification(n)) => {
+                self.notification(n);
+                Ok(false)
+            }
+            Some(Message::Response(_)) => Ok(false),
+            None => Err("error: the editor closed the connection without shutting the server down".to_owned()),
+        }
+    }
+
     fn send(&self, message: impl Into<Message>) {
         // The editor has gone if this fails; the loop sees it next.
         let _ = self.sender.send(message.into());
@@ -157,6 +182,11 @@ impl Server {
     fn check_unchecked(&mut self) {
         for uri in std::mem::take(&mut self.unchecked) {
             let Some(doc) = self.docs.get_mut(&uri) else { continue };
+            if !doc.is_scenario {
+                doc.checked = Some(Vec::new());
+                self.publish(&uri);
+                continue;
+            }
             let (checked, clean) = diagnostics::check(doc);
             doc.checked = Some(checked);
             if let (Some(scenario), Some(typed)) = (clean, &self.typed)
@@ -291,6 +321,9 @@ impl Server {
                 "the document is not open (the editor sent no didOpen for it)".to_owned(),
             );
         };
+        if !doc.is_scenario {
+            return Response::new_ok(id, serde_json::Value::Null);
+        }
         match f(doc, params) {
             Ok(result) => Response::new_ok(id, result),
             Err(message) => Response::new_err(id, ErrorCode::RequestFailed as i32, message),

@@ -625,6 +625,29 @@ fn nothing_panics_on_a_file_mid_edit() {
 }
 
 #[test]
+fn playthroughs_are_not_scenarios() {
+    let mut editor = Editor::start();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios");
+    let text = std::fs::read_to_string(dir.join("dinner-time-call.playthroughs.ron")).expect("playthroughs");
+    let uri: Uri = "file:///tmp/x/dinner-time-call.playthroughs.ron".parse().expect("a URI");
+    editor.notify::<DidOpenTextDocument>(DidOpenTextDocumentParams {
+        text_document: TextDocumentItem::new(uri.clone(), "ron".to_owned(), 1, text),
+    });
+    editor.version = 1;
+    assert_eq!(editor.diagnostics(), []);
+    let answer = editor
+        .request::<Completion>(CompletionParams {
+            text_document_position: TextDocumentPositionParams::new(TextDocumentIdentifier::new(uri), Position::new(3, 4)),
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+            context: None,
+        })
+        .expect("answered");
+    assert!(answer.is_none());
+    editor.shutdown().expect("a clean shutdown");
+}
+
+#[test]
 fn exit_without_shutdown_is_an_error() {
     let mut editor = Editor::start();
     editor.notify::<Exit>(());
