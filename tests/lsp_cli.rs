@@ -76,8 +76,14 @@ fn the_binary_speaks_lsp_over_stdio() {
         &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}),
     );
     let init = wait_for(&rx, "initialize answer", |m| m["id"] == 1);
-    assert_eq!(init["result"]["capabilities"]["renameProvider"]["prepareProvider"], true, "{init}");
-    send(&mut stdin, &json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    assert_eq!(
+        init["result"]["capabilities"]["renameProvider"]["prepareProvider"], true,
+        "{init}"
+    );
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+    );
 
     // A file with a mistake after a Chinese line.
     let text = "Scenario(\n    title: \"丢失的包裹\",\n    difficulty: Esay,\n)\n";
@@ -88,11 +94,20 @@ fn the_binary_speaks_lsp_over_stdio() {
             "textDocument": {"uri": uri, "languageId": "ron", "version": 1, "text": text}
         }}),
     );
-    let published = wait_for(&rx, "diagnostics", |m| m["method"] == "textDocument/publishDiagnostics");
+    let published = wait_for(&rx, "diagnostics", |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+    });
     let d = &published["params"]["diagnostics"][0];
     assert_eq!(published["params"]["uri"], uri);
-    assert_eq!(d["message"], "unknown difficulty `Esay`\nhelp: did you mean `Easy`?", "{published}");
-    assert_eq!(d["range"]["start"], json!({"line": 2, "character": 16}), "{published}");
+    assert_eq!(
+        d["message"], "unknown difficulty `Esay`\nhelp: did you mean `Easy`?",
+        "{published}"
+    );
+    assert_eq!(
+        d["range"]["start"],
+        json!({"line": 2, "character": 16}),
+        "{published}"
+    );
     assert_eq!(d["severity"], 1);
 
     // Completion of the same place: the difficulties.
@@ -111,7 +126,10 @@ fn the_binary_speaks_lsp_over_stdio() {
         .collect();
     assert_eq!(labels, ["Easy", "Medium", "Hard"], "{answer}");
 
-    send(&mut stdin, &json!({"jsonrpc": "2.0", "id": 3, "method": "shutdown"}));
+    send(
+        &mut stdin,
+        &json!({"jsonrpc": "2.0", "id": 3, "method": "shutdown"}),
+    );
     let bye = wait_for(&rx, "shutdown answer", |m| m["id"] == 3);
     assert!(bye.get("error").is_none(), "{bye}");
     send(&mut stdin, &json!({"jsonrpc": "2.0", "method": "exit"}));

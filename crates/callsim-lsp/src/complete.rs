@@ -9,12 +9,11 @@ use std::ops::Range;
 
 use lsp_types::{CompletionItem, CompletionItemKind, CompletionTextEdit, TextEdit};
 
-use callsim_core::scenario::lex::{Tok, Tokens};
-use callsim_core::scenario::spans::string_content;
+use callsim_core::scenario::lex::{Tok, Tokens, shorten};
 
 use crate::document::Document;
 use crate::format::{self, Accepts};
-use crate::outline::{Expect, Role, Step, Walk, What};
+use crate::outline::{Expect, Role, Step, Walk, What, string_span};
 
 /// Where the completion goes.
 struct Place {
@@ -44,13 +43,10 @@ pub fn complete(doc: &Document, offset: usize) -> Vec<CompletionItem> {
     };
     let (walk, place) = match current.and_then(|c| tokens.get(c).map(|t| (c, t.kind, t.span.clone()))) {
         Some((c, Tok::Str { closed }, span)) => {
-            let token = &text[span.clone()];
-            let content = string_content(token);
-            let skip = (content.as_ptr() as usize).saturating_sub(token.as_ptr() as usize);
-            let start = span.start + skip;
+            let content = string_span(text, span.clone());
             // A string the lexer closes on a later line is one being typed.
             let on_line = closed && !text[offset..span.end].contains('\n');
-            let end = if on_line { start + content.len() } else { offset };
+            let (start, end) = (content.start, if on_line { content.end } else { offset });
             let place = Place {
                 replace: start..end.max(start),
                 in_string: true,
@@ -98,7 +94,13 @@ fn word(span: Range<usize>) -> Place {
 }
 
 /// The fields of the struct being written, less those already in it.
-fn field_items(doc: &Document, tokens: &Tokens, walk: &Walk, fields: &[&'static str], place: &Place) -> Vec<CompletionItem> {
+fn field_items(
+    doc: &Document,
+    tokens: &Tokens,
+    walk: &Walk,
+    fields: &[&'static str],
+    place: &Place,
+) -> Vec<CompletionItem> {
     let written = walk
         .frames
         .last()
@@ -234,7 +236,11 @@ fn languages(doc: &Document, place: &Place) -> Vec<CompletionItem> {
 /// readable version had that the current text has lost mid-edit.
 fn ids(doc: &Document, wanted: What) -> Vec<(String, What)> {
     let mut out: Vec<(String, What)> = Vec::new();
-    let earlier = doc.good.as_ref().map(|g| g.outline.ids(wanted)).unwrap_or_default();
+    let earlier = doc
+        .good
+        .as_ref()
+        .map(|g| g.outline.ids(wanted))
+        .unwrap_or_default();
     for (id, what) in doc.outline.ids(wanted).into_iter().chain(earlier) {
         if !out.iter().any(|(known, _)| known == id) {
             out.push((id.to_owned(), what));
@@ -251,11 +257,11 @@ fn describe(doc: &Document, id: &str, what: What) -> String {
     let lang = s.default_language.as_str();
     match what {
         What::Node => match s.node(id).and_then(|n| n.says.first()) {
-            Some(line) => format!("node: \"{}\"", short(s.text(&line.text, lang))),
+            Some(line) => format!("node: \"{}\"", shorten(s.text(&line.text, lang))),
             None => "node".to_owned(),
         },
         What::Ending => match s.ending(id) {
-            Some(e) => format!("ending ({}): {}", e.kind.name(), short(s.text(&e.title, lang))),
+            Some(e) => format!("ending ({}): {}", e.kind.name(), shorten(s.text(&e.title, lang))),
             None => "ending".to_owned(),
         },
         What::Meter => match s.persona.meters.iter().find(|m| m.id == id) {
@@ -263,15 +269,6 @@ fn describe(doc: &Document, id: &str, what: What) -> String {
             None => "meter".to_owned(),
         },
         _ => what.name().to_owned(),
-    }
-}
-
-pub fn short(text: &str) -> String {
-    let line = text.lines().next().unwrap_or("");
-    if line.chars().count() > 60 || line.len() < text.len() {
-        format!("{}…", line.chars().take(57).collect::<String>())
-    } else {
-        line.to_owned()
     }
 }
 

@@ -119,8 +119,9 @@ fn typed_checks(jobs: &Receiver<Job>, done: &Sender<TypedDone>) {
         }
         for job in latest {
             let loaded = encoder.get_or_insert_with(|| {
-                callsim_encoder::Encoder::load(&callsim_encoder::default_model_dir())
-                    .map_err(|e| format!("typed replies are not checked: the sentence model cannot be loaded: {e}"))
+                callsim_encoder::Encoder::load(&callsim_encoder::default_model_dir()).map_err(|e| {
+                    format!("typed replies are not checked: the sentence model cannot be loaded: {e}")
+                })
             });
             let findings = match loaded {
                 Ok(encoder) => Ok(match Model::new(job.scenario) {
@@ -130,7 +131,10 @@ fn typed_checks(jobs: &Receiver<Job>, done: &Sender<TypedDone>) {
                 }),
                 Err(message) => Err(message.clone()),
             };
-            let answer = TypedDone { uri: job.uri, findings };
+            let answer = TypedDone {
+                uri: job.uri,
+                findings,
+            };
             if done.send(answer).is_err() {
                 return;
             }

@@ -97,7 +97,10 @@ fn reach(step: &Step, inner: &str) -> String {
 
 /// Why the scenario's deserialiser refuses `probe`.
 fn ask(probe: &str) -> Result<(), RonError> {
-    ron_options().from_str::<Scenario>(probe).map(|_| ()).map_err(|e| e.code)
+    ron_options()
+        .from_str::<Scenario>(probe)
+        .map(|_| ())
+        .map_err(|e| e.code)
 }
 
 fn accepts(refusal: RonError) -> Accepts {
@@ -130,7 +133,16 @@ mod tests {
         let Accepts::Fields(fields) = fields(&walk) else {
             panic!("no fields")
         };
-        for f in ["id", "text", "kind", "next", "branches", "note", "examples", "over_accommodation"] {
+        for f in [
+            "id",
+            "text",
+            "kind",
+            "next",
+            "branches",
+            "note",
+            "examples",
+            "over_accommodation",
+        ] {
             assert!(fields.contains(&f), "{f} in {fields:?}");
         }
         assert!(!fields.contains(&"says"), "{fields:?}");
@@ -140,7 +152,10 @@ mod tests {
     fn values_name_the_variants_of_the_enum_there() {
         let walk = walk_to_end("Scenario(difficulty:");
         let leaf = walk.child_step().expect("in a struct");
-        assert_eq!(value(&walk, &leaf), Accepts::Variants(&["Easy", "Medium", "Hard"]));
+        assert_eq!(
+            value(&walk, &leaf),
+            Accepts::Variants(&["Easy", "Medium", "Hard"])
+        );
         let walk = walk_to_end("Scenario(nodes: [(replies: [(when: [");
         let leaf = walk.child_step().expect("in a list");
         let Accepts::Variants(conditions) = value(&walk, &leaf) else {
@@ -185,7 +200,11 @@ mod tests {
                 if is_field && walk.frames.last().is_some_and(|f| f.open == '(') {
                     let name = tokens.text(i);
                     let Accepts::Fields(offered) = fields(&walk) else {
-                        panic!("{}: no fields offered before `{name}` at byte {}", file.display(), tokens.list[i].span.start)
+                        panic!(
+                            "{}: no fields offered before `{name}` at byte {}",
+                            file.display(),
+                            tokens.list[i].span.start
+                        )
                     };
                     assert!(offered.contains(&name), "{name} not in {offered:?}");
                     let shape = walk.shape(None);
@@ -204,7 +223,14 @@ mod tests {
                 walk.read(&tokens, i);
             }
         }
-        for shape in ["", "persona.meters[]", "nodes[].replies[]", "nodes[].replies[].branches[]", "rules.hold", "policy.transfer"] {
+        for shape in [
+            "",
+            "persona.meters[]",
+            "nodes[].replies[]",
+            "nodes[].replies[].branches[]",
+            "rules.hold",
+            "policy.transfer",
+        ] {
             assert!(structs.contains(shape), "{shape} not seen in {structs:?}");
         }
     }

@@ -11,7 +11,6 @@ use callsim_core::points::Skill;
 use callsim_core::scenario::lex::{Tok, Tokens};
 use callsim_core::scenario::{Action, Reply};
 
-use crate::complete::short;
 use crate::document::Document;
 use crate::outline::{Walk, What};
 
@@ -37,7 +36,11 @@ pub fn hover(doc: &Document, offset: usize) -> Option<String> {
         .get(i)
         .is_some_and(|t| matches!(t.kind, Tok::Str { .. }) && t.span.start <= offset);
     let walk = Walk::before(&tokens, i);
-    if on_string && walk.shape(walk.child_step().as_ref()).starts_with("nodes[].replies[].text") {
+    if on_string
+        && walk
+            .shape(walk.child_step().as_ref())
+            .starts_with("nodes[].replies[].text")
+    {
         let item = doc.outline.item_at(offset, What::Reply)?;
         let node = doc.outline.items.get(item.parent?)?.id.as_deref()?;
         return reply(s, node, item.id.as_deref()?);
@@ -155,7 +158,7 @@ fn ending(s: &Scenario, id: &str) -> Option<String> {
         "**ending** `{id}` · {} · \"{}\"\n\n{}",
         e.kind.name(),
         s.text(&e.title, lang),
-        short(s.text(&e.debrief, lang))
+        s.text(&e.debrief, lang)
     );
     let mut from = leading_to(s, id);
     for (t, threshold) in s.thresholds.iter().enumerate() {

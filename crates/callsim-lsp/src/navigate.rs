@@ -15,10 +15,7 @@ pub fn definition(doc: &Document, offset: usize) -> Vec<Range<usize>> {
     let Some(symbol) = doc.outline.symbol_at(offset) else {
         return Vec::new();
     };
-    doc.outline
-        .definitions(symbol)
-        .map(|s| s.span.clone())
-        .collect()
+    doc.outline.definitions(symbol).map(|s| s.span.clone()).collect()
 }
 
 /// Every place the id under the cursor is written.
@@ -52,7 +49,11 @@ pub fn symbols(doc: &Document) -> Vec<DocumentSymbol> {
         };
         #[allow(deprecated)] // `deprecated` is a field LSP keeps for old clients; it must be given.
         DocumentSymbol {
-            name: item.id.clone().filter(|id| !id.is_empty()).unwrap_or_else(|| "(no id)".to_owned()),
+            name: item
+                .id
+                .clone()
+                .filter(|id| !id.is_empty())
+                .unwrap_or_else(|| "(no id)".to_owned()),
             detail: Some(detail.to_owned()),
             kind,
             tags: None,

@@ -337,7 +337,8 @@ impl Walk {
         let Some(token) = tokens.get(i) else { return };
         match token.kind {
             Tok::Punct(open @ ('(' | '[' | '{')) => {
-                let name = (open == '(' && i > 0 && tokens.is_ident(i - 1)).then(|| tokens.text(i - 1).to_owned());
+                let name =
+                    (open == '(' && i > 0 && tokens.is_ident(i - 1)).then(|| tokens.text(i - 1).to_owned());
                 let step = self.child_step();
                 let mut frame = Frame {
                     open,
@@ -403,11 +404,8 @@ impl Walk {
                 if let Some(outline) = outline
                     && let Some((what, role)) = self.id_here()
                 {
-                    let text = tokens.text(i);
-                    let content = string_content(text);
-                    // `content` is a slice of `text`: its offset in the token.
-                    let skip = (content.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
-                    let start = token.span.start + skip;
+                    let span = string_span(tokens.src, token.span.clone());
+                    let content = &tokens.src[span.clone()];
                     let item = self.frames.iter().rev().find_map(|f| f.item);
                     if role == Role::Definition
                         && what != What::Kind
@@ -420,7 +418,7 @@ impl Walk {
                         what,
                         role,
                         id: content.to_owned(),
-                        span: start..start + content.len(),
+                        span,
                         item,
                     });
                 }
@@ -433,6 +431,17 @@ impl Walk {
             _ => self.expect = Expect::Separator,
         }
     }
+}
+
+/// The bytes between the quotes of the string token at `token` (to the
+/// end of the file for a string left open).
+pub fn string_span(src: &str, token: Range<usize>) -> Range<usize> {
+    let text = &src[token.clone()];
+    let content = string_content(text);
+    // `content` is a slice of `text`: its offset there.
+    let skip = (content.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+    let start = token.start + skip;
+    start..start + content.len()
 }
 
 #[cfg(test)]
@@ -507,7 +516,14 @@ Scenario(
             .collect();
         assert_eq!(
             items,
-            ["Meter anger", "Meter trust", "Node greet", "Reply hi", "Ending bye", "Ending hung_up_on"]
+            [
+                "Meter anger",
+                "Meter trust",
+                "Node greet",
+                "Reply hi",
+                "Ending bye",
+                "Ending hung_up_on"
+            ]
         );
     }
 

@@ -86,7 +86,10 @@ mod tests {
         assert_eq!(lines.offset(text, Position::new(1, 5)), y);
         assert_eq!(lines.offset(text, Position::new(1, 2)), x);
         // Inside the emoji: its start.
-        assert_eq!(lines.offset(text, Position::new(1, 4)), text.find('😀').expect("emoji"));
+        assert_eq!(
+            lines.offset(text, Position::new(1, 4)),
+            text.find('😀').expect("emoji")
+        );
         // Past the end of a line: before its "\r\n".
         assert_eq!(lines.offset(text, Position::new(1, 99)), y + 1);
         assert_eq!(lines.offset(text, Position::new(9, 0)), text.len());

@@ -40,7 +40,10 @@ pub fn rename(doc: &Document, offset: usize, new: &str) -> Result<Vec<Range<usiz
             }
             let node = doc.outline.node_of(symbol);
             if let Some(other) = doc.outline.symbols.iter().find(|s| {
-                s.what == What::Reply && s.role == Role::Definition && s.id == new && doc.outline.node_of(s) == node
+                s.what == What::Reply
+                    && s.role == Role::Definition
+                    && s.id == new
+                    && doc.outline.node_of(s) == node
             }) {
                 return Err(format!(
                     "node `{}` already has a reply `{new}` (line {}): reply ids must be unique within their node",
@@ -78,7 +81,9 @@ pub fn rename(doc: &Document, offset: usize, new: &str) -> Result<Vec<Range<usiz
                 ));
             }
             if let Some(other) = doc.outline.symbols.iter().find(|s| {
-                s.role == Role::Definition && s.id == new && matches!(s.what, What::Node | What::Ending | What::Meter)
+                s.role == Role::Definition
+                    && s.id == new
+                    && matches!(s.what, What::Node | What::Ending | What::Meter)
             }) {
                 return Err(format!(
                     "there is already a {} `{new}` (line {}): node, ending and meter ids must each be unique",
@@ -91,7 +96,7 @@ pub fn rename(doc: &Document, offset: usize, new: &str) -> Result<Vec<Range<usiz
     Ok(doc.outline.occurrences(symbol).map(|s| s.span.clone()).collect())
 }
 
-fn renamable<'a>(doc: &'a Document, offset: usize) -> Result<&'a Symbol, String> {
+fn renamable(doc: &Document, offset: usize) -> Result<&Symbol, String> {
     doc.outline.symbol_at(offset).ok_or_else(|| {
         "put the cursor on the id of a node, an ending, a meter, a reply or a reply kind".to_owned()
     })
@@ -113,13 +118,22 @@ fn valid_id(new: &str) -> Result<(), String> {
     if new.is_empty() {
         return Err("an id cannot be empty".to_owned());
     }
-    if new.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+    if new
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
         return Ok(());
     }
     let suggestion: String = new
         .trim()
         .chars()
-        .map(|c| if c.is_whitespace() { '_' } else { c.to_ascii_lowercase() })
+        .map(|c| {
+            if c.is_whitespace() {
+                '_'
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
         .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
         .collect();
     let mut message = format!("`{new}` cannot be an id: use letters, digits, `_` and `-` only");

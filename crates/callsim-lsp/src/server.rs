@@ -13,8 +13,8 @@ use lsp_types::notification::{
     PublishDiagnostics,
 };
 use lsp_types::request::{
-    Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, PrepareRenameRequest, References, Rename,
-    Request as _,
+    Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, PrepareRenameRequest, References,
+    Rename, Request as _,
 };
 use lsp_types::{
     CompletionOptions, CompletionParams, CompletionResponse, DidChangeTextDocumentParams,
@@ -135,7 +135,9 @@ impl Server {
                 Ok(false)
             }
             Some(Message::Response(_)) => Ok(false),
-            None => Err("error: the editor closed the connection without shutting the server down".to_owned()),
+            None => {
+                Err("error: the editor closed the connection without shutting the server down".to_owned())
+            }
         }
     }
 
@@ -152,7 +154,11 @@ impl Server {
         match n.method.as_str() {
             DidOpenTextDocument::METHOD => {
                 if let Ok(p) = serde_json::from_value::<DidOpenTextDocumentParams>(n.params) {
-                    let doc = Document::new(&p.text_document.uri, p.text_document.version, p.text_document.text);
+                    let doc = Document::new(
+                        &p.text_document.uri,
+                        p.text_document.version,
+                        p.text_document.text,
+                    );
                     self.docs.insert(p.text_document.uri.clone(), doc);
                     self.unchecked.insert(p.text_document.uri);
                 }
@@ -181,7 +187,9 @@ impl Server {
     /// it found.
     fn check_unchecked(&mut self) {
         for uri in std::mem::take(&mut self.unchecked) {
-            let Some(doc) = self.docs.get_mut(&uri) else { continue };
+            let Some(doc) = self.docs.get_mut(&uri) else {
+                continue;
+            };
             if !doc.is_scenario {
                 doc.checked = Some(Vec::new());
                 self.publish(&uri);
@@ -201,7 +209,9 @@ impl Server {
     fn typed_done(&mut self, done: TypedDone) {
         match done.findings {
             Ok(findings) => {
-                let Some(doc) = self.docs.get_mut(&done.uri) else { return };
+                let Some(doc) = self.docs.get_mut(&done.uri) else {
+                    return;
+                };
                 // Located by path, they fit a later version of the text
                 // too until their check of it comes.
                 doc.typed = findings;
@@ -260,7 +270,11 @@ impl Server {
             References::METHOD => self.answer(request, |doc, p: ReferenceParams| {
                 let at = offset(doc, &p.text_document_position);
                 let spans = navigate::references(doc, at, p.context.include_declaration);
-                Ok(Some(locations(doc, &p.text_document_position.text_document.uri, spans)))
+                Ok(Some(locations(
+                    doc,
+                    &p.text_document_position.text_document.uri,
+                    spans,
+                )))
             }),
             HoverRequest::METHOD => self.answer(request, |doc, p: HoverParams| {
                 let at = offset(doc, &p.text_document_position_params);

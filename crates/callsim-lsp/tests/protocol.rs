@@ -12,8 +12,8 @@ use lsp_types::notification::{
     PublishDiagnostics,
 };
 use lsp_types::request::{
-    Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, Initialize, PrepareRenameRequest, References,
-    Rename, Shutdown,
+    Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, Initialize, PrepareRenameRequest,
+    References, Rename, Shutdown,
 };
 use lsp_types::{
     CompletionItem, CompletionParams, CompletionResponse, CompletionTextEdit, Diagnostic, DiagnosticSeverity,
@@ -21,7 +21,8 @@ use lsp_types::{
     DocumentSymbolResponse, GotoDefinitionParams, GotoDefinitionResponse, HoverContents, HoverParams,
     InitializeParams, InitializedParams, Location, Position, PrepareRenameResponse, PublishDiagnosticsParams,
     ReferenceContext, ReferenceParams, RenameParams, TextDocumentContentChangeEvent, TextDocumentIdentifier,
-    TextDocumentItem, TextDocumentPositionParams, TextEdit, Uri, VersionedTextDocumentIdentifier, WorkspaceEdit,
+    TextDocumentItem, TextDocumentPositionParams, TextEdit, Uri, VersionedTextDocumentIdentifier,
+    WorkspaceEdit,
 };
 
 use callsim_lsp::Options;
@@ -59,7 +60,9 @@ impl Editor {
             version: 0,
             text: String::new(),
         };
-        let answer = editor.request::<Initialize>(InitializeParams::default()).expect("initialize");
+        let answer = editor
+            .request::<Initialize>(InitializeParams::default())
+            .expect("initialize");
         let caps = answer.capabilities;
         assert!(caps.completion_provider.is_some() && caps.rename_provider.is_some());
         assert!(caps.definition_provider.is_some() && caps.references_provider.is_some());
@@ -84,13 +87,21 @@ impl Editor {
         self.next_id += 1;
         let id = RequestId::from(self.next_id);
         let request = Request::new(id.clone(), R::METHOD.to_owned(), params);
-        self.conn.sender.send(request.into()).expect("the server is running");
+        self.conn
+            .sender
+            .send(request.into())
+            .expect("the server is running");
         let until = Instant::now() + Duration::from_secs(60);
         loop {
             match self.recv(until) {
-                Message::Response(Response { id: got, response_result }) if got == id => {
+                Message::Response(Response {
+                    id: got,
+                    response_result,
+                }) if got == id => {
                     return match response_result {
-                        Ok(result) => Ok(serde_json::from_value(result).expect("an answer of the right type")),
+                        Ok(result) => {
+                            Ok(serde_json::from_value(result).expect("an answer of the right type"))
+                        }
                         Err(error) => Err(error.message),
                     };
                 }
@@ -106,10 +117,14 @@ impl Editor {
     }
 
     fn open(&mut self, text: &str) {
+        self.open_at(Editor::uri(), text);
+    }
+
+    fn open_at(&mut self, uri: Uri, text: &str) {
         self.version = 1;
         self.text = text.to_owned();
         self.notify::<DidOpenTextDocument>(DidOpenTextDocumentParams {
-            text_document: TextDocumentItem::new(Editor::uri(), "ron".to_owned(), 1, text.to_owned()),
+            text_document: TextDocumentItem::new(uri, "ron".to_owned(), 1, text.to_owned()),
         });
     }
 
@@ -132,7 +147,8 @@ impl Editor {
         let until = Instant::now() + Duration::from_secs(60);
         loop {
             if let Some(k) = self.notifications.iter().position(|n| {
-                n.method == PublishDiagnostics::METHOD && n.params["version"].as_i64() == Some(i64::from(version))
+                n.method == PublishDiagnostics::METHOD
+                    && n.params["version"].as_i64() == Some(i64::from(version))
             }) {
                 let n = self.notifications.remove(k);
                 let p: PublishDiagnosticsParams = serde_json::from_value(n.params).expect("diagnostics");
@@ -153,7 +169,12 @@ impl Editor {
             .nth(nth)
             .unwrap_or_else(|| panic!("`{needle}` #{nth} in the text"))
             .0;
-        let offset = offset + self.text[offset..].chars().take(ahead).map(char::len_utf8).sum::<usize>();
+        let offset = offset
+            + self.text[offset..]
+                .chars()
+                .take(ahead)
+                .map(char::len_utf8)
+                .sum::<usize>();
         position_of(&self.text, offset)
     }
 
@@ -225,8 +246,14 @@ impl Editor {
             new_name: new.to_owned(),
             work_done_progress_params: Default::default(),
         })?;
-        let mut changes = edit.and_then(|e| e.changes).unwrap_or_default();
-        Ok(changes.remove(&Editor::uri()).unwrap_or_default())
+        // The edits for this file (the only one there is).
+        Ok(edit
+            .and_then(|e| e.changes)
+            .into_iter()
+            .flatten()
+            .filter(|(uri, _)| *uri == Editor::uri())
+            .flat_map(|(_, edits)| edits)
+            .collect())
     }
 
     fn shutdown(mut self) -> Result<(), String> {
@@ -247,7 +274,11 @@ fn position_of(text: &str, offset: usize) -> Position {
 }
 
 fn offset_of(text: &str, p: Position) -> usize {
-    let line_start: usize = text.split_inclusive('\n').take(p.line as usize).map(str::len).sum();
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(p.line as usize)
+        .map(str::len)
+        .sum();
     let mut units = 0;
     for (i, c) in text[line_start..].char_indices() {
         if units == p.character as usize {
@@ -262,7 +293,13 @@ fn offset_of(text: &str, p: Position) -> usize {
 fn apply(text: &str, edits: &[TextEdit]) -> String {
     let mut edits: Vec<(usize, usize, &str)> = edits
         .iter()
-        .map(|e| (offset_of(text, e.range.start), offset_of(text, e.range.end), e.new_text.as_str()))
+        .map(|e| {
+            (
+                offset_of(text, e.range.start),
+                offset_of(text, e.range.end),
+                e.new_text.as_str(),
+            )
+        })
         .collect();
     edits.sort_by_key(|e| std::cmp::Reverse(e.0));
     let mut out = text.to_owned();
@@ -306,7 +343,11 @@ fn diagnostics_follow_the_text_as_it_is_typed() {
     assert_eq!(error.range.start, at, "{error:#?}");
     assert_eq!(error.range.end, editor.at(r#""angr""#, 0, 6));
     assert!(error.message.contains("no meter `angr`"), "{}", error.message);
-    assert!(error.message.contains("help: did you mean `anger`?"), "{}", error.message);
+    assert!(
+        error.message.contains("help: did you mean `anger`?"),
+        "{}",
+        error.message
+    );
     let line = &editor.text.lines().nth(at.line as usize).expect("the line");
     let byte_column = line.find(r#""angr""#).expect("on the line");
     assert_ne!(at.character as usize, byte_column, "a byte column would be wrong");
@@ -318,10 +359,22 @@ fn diagnostics_follow_the_text_as_it_is_typed() {
     let [error] = errors(&diagnostics)[..] else {
         panic!("one error expected: {diagnostics:#?}")
     };
-    assert!(error.message.starts_with("a comma is missing"), "{}", error.message);
-    assert!(error.message.contains("\nhelp: add `,` at the end of line"), "{}", error.message);
+    assert!(
+        error.message.starts_with("a comma is missing"),
+        "{}",
+        error.message
+    );
+    assert!(
+        error.message.contains("\nhelp: add `,` at the end of line"),
+        "{}",
+        error.message
+    );
     // Just after `"checked"`, where the comma goes.
-    assert_eq!(error.range.start, editor.at(r#"next: "checked""#, 0, 15), "{error:#?}");
+    assert_eq!(
+        error.range.start,
+        editor.at(r#"next: "checked""#, 0, 15),
+        "{error:#?}"
+    );
 
     // Fixed again: the error goes.
     editor.change(&good);
@@ -362,11 +415,7 @@ fn asset_paths_are_checked_against_the_files_folder() {
     assets: (ringtone: "sounds/ring.ogg", hold_music: "sounds/missing.ogg"),"#,
         1,
     );
-    editor.notify::<DidOpenTextDocument>(DidOpenTextDocumentParams {
-        text_document: TextDocumentItem::new(uri, "ron".to_owned(), 1, text.clone()),
-    });
-    editor.version = 1;
-    editor.text = text;
+    editor.open_at(uri, &text);
     let diagnostics = editor.diagnostics();
     let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
     assert_eq!(messages.len(), 1, "{messages:#?}");
@@ -384,12 +433,23 @@ fn completion_offers_what_fits_the_place() {
     // Inside `next: "checked"`: the nodes and the endings.
     let items = editor.complete(editor.at(r#"next: "checked""#, 0, 7));
     let offered = labels(&items);
-    for id in ["opening", "checked", "wants_supervisor", "thanks", "sorted", "escalated", "hung_up_on_us"] {
+    for id in [
+        "opening",
+        "checked",
+        "wants_supervisor",
+        "thanks",
+        "sorted",
+        "escalated",
+        "hung_up_on_us",
+    ] {
         assert!(offered.contains(&id), "{id} in {offered:?}");
     }
     assert!(!offered.contains(&"anger"), "{offered:?}");
     let sorted = items.iter().find(|i| i.label == "sorted").expect("sorted");
-    assert!(sorted.detail.as_deref().is_some_and(|d| d.contains("Delighted")), "{sorted:?}");
+    assert!(
+        sorted.detail.as_deref().is_some_and(|d| d.contains("Delighted")),
+        "{sorted:?}"
+    );
     // It replaces the id between the quotes.
     let Some(CompletionTextEdit::Edit(edit)) = &sorted.text_edit else {
         panic!("an edit")
@@ -405,7 +465,15 @@ fn completion_offers_what_fits_the_place() {
     // A field-name position in a reply: its fields, less those written.
     let items = editor.complete(editor.at(r#"note: "Close by restating the promise.","#, 0, 40));
     let offered = labels(&items);
-    for f in ["when", "once", "effects", "branches", "seconds", "over_accommodation", "examples"] {
+    for f in [
+        "when",
+        "once",
+        "effects",
+        "branches",
+        "seconds",
+        "over_accommodation",
+        "examples",
+    ] {
         assert!(offered.contains(&f), "{f} in {offered:?}");
     }
     for f in ["id", "text", "kind", "next", "note", "says", "replies"] {
@@ -429,13 +497,24 @@ fn completion_offers_what_fits_the_place() {
     let at = editor.at("[Used(", 0, 6);
     let items = editor.complete(at);
     let offered = labels(&items);
-    for kind in ["check_account", "script", "explain", "brush_off", "transfer", "refuse", "close"] {
+    for kind in [
+        "check_account",
+        "script",
+        "explain",
+        "brush_off",
+        "transfer",
+        "refuse",
+        "close",
+    ] {
         assert!(offered.contains(&kind), "{kind} in {offered:?}");
     }
     let Some(CompletionTextEdit::Edit(edit)) = &items[0].text_edit else {
         panic!("an edit")
     };
-    assert!(edit.new_text.starts_with('"') && edit.new_text.ends_with('"'), "{edit:?}");
+    assert!(
+        edit.new_text.starts_with('"') && edit.new_text.ends_with('"'),
+        "{edit:?}"
+    );
 
     // A `next` being typed in a file that does not read.
     let typing = good.replace(r#"next: "thanks","#, r#"next: "th"#);
@@ -472,23 +551,47 @@ fn hover_shows_a_replys_points_and_note_and_a_nodes_line_and_ways_in() {
     let mut editor = Editor::start();
     editor.open(&starter());
     editor.diagnostics();
-    let on_reply = editor.hover(editor.at(r#"id: "acknowledge_and_check""#, 0, 8)).expect("a hover");
+    let on_reply = editor
+        .hover(editor.at(r#"id: "acknowledge_and_check""#, 0, 8))
+        .expect("a hover");
     assert!(on_reply.contains("understanding +2"), "{on_reply}");
     assert!(on_reply.contains("respect +4, sincerity +3"), "{on_reply}");
-    assert!(on_reply.contains("Acknowledge what it costs her, then act."), "{on_reply}");
+    assert!(
+        on_reply.contains("Acknowledge what it costs her, then act."),
+        "{on_reply}"
+    );
     assert!(on_reply.contains("anger -15"), "{on_reply}");
     // The same on the reply's text.
-    let on_text = editor.hover(editor.at("Have you tried restarting", 0, 4)).expect("a hover");
+    let on_text = editor
+        .hover(editor.at("Have you tried restarting", 0, 4))
+        .expect("a hover");
     assert!(on_text.contains("`restart_router`"), "{on_text}");
-    assert!(on_text.contains("A script question before listening"), "{on_text}");
+    assert!(
+        on_text.contains("A script question before listening"),
+        "{on_text}"
+    );
 
-    let on_node = editor.hover(editor.at(r#"next: "wants_supervisor""#, 0, 9)).expect("a hover");
-    assert!(on_node.contains("This is useless. Put me through to your supervisor."), "{on_node}");
-    for way_in in ["`opening` → reply `restart_router`", "`checked` → reply `just_wait`", "`wants_supervisor` → reply `no_need`"] {
+    let on_node = editor
+        .hover(editor.at(r#"next: "wants_supervisor""#, 0, 9))
+        .expect("a hover");
+    assert!(
+        on_node.contains("This is useless. Put me through to your supervisor."),
+        "{on_node}"
+    );
+    for way_in in [
+        "`opening` → reply `restart_router`",
+        "`checked` → reply `just_wait`",
+        "`wants_supervisor` → reply `no_need`",
+    ] {
         assert!(on_node.contains(way_in), "{way_in} in {on_node}");
     }
-    let on_ending = editor.hover(editor.at(r#"ending: "hung_up_on_us""#, 0, 10)).expect("a hover");
-    assert!(on_ending.contains("CallerHungUp") && on_ending.contains("threshold 1"), "{on_ending}");
+    let on_ending = editor
+        .hover(editor.at(r#"ending: "hung_up_on_us""#, 0, 10))
+        .expect("a hover");
+    assert!(
+        on_ending.contains("CallerHungUp") && on_ending.contains("threshold 1"),
+        "{on_ending}"
+    );
     editor.shutdown().expect("a clean shutdown");
 }
 
@@ -543,11 +646,19 @@ fn rename_changes_the_id_everywhere_and_refuses_what_would_break_the_file() {
             r#"(id: "trust", label: "Trust", start: 30),"#,
             r#"(id: "trust", label: "Trust", start: 30), (id: "patience", start: 50),"#,
         )
-        .replace(r#"{"anger": -15, "trust": 15}"#, r#"{"anger": -15, "patience": 5}"#)
-        .replace(r#"when: [Checked],"#, r#"when: [Checked, AtLeast("patience", 10)],"#);
+        .replace(
+            r#"{"anger": -15, "trust": 15}"#,
+            r#"{"anger": -15, "patience": 5}"#,
+        )
+        .replace(
+            r#"when: [Checked],"#,
+            r#"when: [Checked, AtLeast("patience", 10)],"#,
+        );
     editor.change(&with_patience);
     assert_eq!(errors(&editor.diagnostics()), Vec::<&Diagnostic>::new());
-    let edits = editor.rename(editor.at(r#"id: "patience""#, 0, 6), "calm").expect("renamed");
+    let edits = editor
+        .rename(editor.at(r#"id: "patience""#, 0, 6), "calm")
+        .expect("renamed");
     assert_eq!(edits.len(), 3, "{edits:#?}");
     let renamed = apply(&editor.text, &edits);
     assert!(!renamed.contains("patience"), "{renamed}");
@@ -578,10 +689,25 @@ fn the_outline_lists_nodes_with_their_replies_and_the_endings() {
     let names: Vec<&str> = symbols.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(
         names,
-        ["anger", "trust", "opening", "checked", "wants_supervisor", "thanks", "sorted", "escalated", "hung_up_on_us"]
+        [
+            "anger",
+            "trust",
+            "opening",
+            "checked",
+            "wants_supervisor",
+            "thanks",
+            "sorted",
+            "escalated",
+            "hung_up_on_us"
+        ]
     );
     let opening = &symbols[2];
-    let replies: Vec<&str> = opening.children.iter().flatten().map(|s| s.name.as_str()).collect();
+    let replies: Vec<&str> = opening
+        .children
+        .iter()
+        .flatten()
+        .map(|s| s.name.as_str())
+        .collect();
     assert_eq!(replies, ["acknowledge_and_check", "restart_router"]);
     editor.shutdown().expect("a clean shutdown");
 }
@@ -615,7 +741,10 @@ fn nothing_panics_on_a_file_mid_edit() {
         }
         let diagnostics = editor.diagnostics();
         if cut < full.len() {
-            assert!(!errors(&diagnostics).is_empty(), "a cut file has an error at {cut}");
+            assert!(
+                !errors(&diagnostics).is_empty(),
+                "a cut file has an error at {cut}"
+            );
         }
         for d in &diagnostics {
             assert!(d.range.start.line <= end.line, "{d:?} past the end {end:?}");
@@ -629,15 +758,17 @@ fn playthroughs_are_not_scenarios() {
     let mut editor = Editor::start();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/scenarios");
     let text = std::fs::read_to_string(dir.join("dinner-time-call.playthroughs.ron")).expect("playthroughs");
-    let uri: Uri = "file:///tmp/x/dinner-time-call.playthroughs.ron".parse().expect("a URI");
-    editor.notify::<DidOpenTextDocument>(DidOpenTextDocumentParams {
-        text_document: TextDocumentItem::new(uri.clone(), "ron".to_owned(), 1, text),
-    });
-    editor.version = 1;
+    let uri: Uri = "file:///tmp/x/dinner-time-call.playthroughs.ron"
+        .parse()
+        .expect("a URI");
+    editor.open_at(uri.clone(), &text);
     assert_eq!(editor.diagnostics(), []);
     let answer = editor
         .request::<Completion>(CompletionParams {
-            text_document_position: TextDocumentPositionParams::new(TextDocumentIdentifier::new(uri), Position::new(3, 4)),
+            text_document_position: TextDocumentPositionParams::new(
+                TextDocumentIdentifier::new(uri),
+                Position::new(3, 4),
+            ),
             work_done_progress_params: Default::default(),
             partial_result_params: Default::default(),
             context: None,
@@ -683,10 +814,14 @@ fn typed_reply_warnings_follow() {
     let until = Instant::now() + Duration::from_secs(300);
     loop {
         let diagnostics = editor.diagnostics();
-        if let Some(d) = diagnostics.iter().find(|d| {
-            d.code == Some(lsp_types::NumberOrString::String("replies-too-close".to_owned()))
-        }) {
-            assert!(d.message.contains("`transfer`") && d.message.contains("`no_need`"), "{d:#?}");
+        if let Some(d) = diagnostics
+            .iter()
+            .find(|d| d.code == Some(lsp_types::NumberOrString::String("replies-too-close".to_owned())))
+        {
+            assert!(
+                d.message.contains("`transfer`") && d.message.contains("`no_need`"),
+                "{d:#?}"
+            );
             assert!(d.message.contains("help: "), "{d:#?}");
             break;
         }
