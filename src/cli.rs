@@ -101,11 +101,13 @@ pub enum Command {
         #[arg(long, default_value = "en")]
         lang: String,
     },
-    /// A language server for scenario files, for editors (VS Code, Helix,
-    /// Neovim…): check's diagnostics as you type, completion, go to
-    /// definition, references, hover and rename. Speaks LSP on standard
-    /// input and output; the editor starts it (docs/scenario-guide.md,
-    /// "Editor support").
+    /// A language server for scenario files: your editor checks, completes and renames as you type.
+    ///
+    /// check's diagnostics as you type, completion of ids and fields, go to
+    /// definition, references, hover and rename, in VS Code, Helix, Neovim
+    /// or any editor that speaks the Language Server Protocol. It talks on
+    /// standard input and output, and the editor starts it: set-up in
+    /// docs/scenario-guide.md, "Editor support".
     Lsp,
     /// Run a class hub: trainees join from their own PCs, the facilitator
     /// sees the class's results in a browser and runs class votes.

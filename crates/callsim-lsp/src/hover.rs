@@ -140,14 +140,9 @@ fn node(s: &Scenario, id: &str) -> Option<String> {
     if s.start == id {
         from.insert(0, "the start of the call".to_owned());
     }
-    out.push_str("\n\nreached from: ");
-    if from.is_empty() {
-        out.push_str("nothing leads here");
-    } else {
-        out.push_str(&from.join(", "));
-    }
     let replies: Vec<String> = n.replies.iter().map(|r| format!("`{}`", r.id)).collect();
-    let _ = write!(out, "  \nreplies: {}", replies.join(", "));
+    let _ = write!(out, "\n\nreplies: {}", replies.join(", "));
+    reached_from(&mut out, &from);
     Some(out)
 }
 
@@ -169,13 +164,20 @@ fn ending(s: &Scenario, id: &str) -> Option<String> {
     if s.rules.hang_up.ending.as_deref() == Some(id) {
         from.push("the trainee hanging up".to_owned());
     }
-    out.push_str("\n\nreached from: ");
-    if from.is_empty() {
-        out.push_str("nothing leads here");
-    } else {
-        out.push_str(&from.join(", "));
-    }
+    reached_from(&mut out, &from);
     Some(out)
+}
+
+/// The ways into a node or an ending, one a line.
+fn reached_from(out: &mut String, from: &[String]) {
+    if from.is_empty() {
+        out.push_str("\n\nnothing leads here");
+        return;
+    }
+    out.push_str("\n\nreached from:\n");
+    for way in from {
+        let _ = write!(out, "\n- {way}");
+    }
 }
 
 fn meter(s: &Scenario, id: &str) -> Option<String> {
@@ -185,7 +187,7 @@ fn meter(s: &Scenario, id: &str) -> Option<String> {
     let start = if m.start.low() == m.start.high() {
         format!("{}", m.start.low())
     } else {
-        format!("between {} and {}", m.start.low(), m.start.high())
+        format!("anywhere from {} to {}", m.start.low(), m.start.high())
     };
     let label = if label.is_empty() { id } else { label };
     Some(format!(
