@@ -1,4 +1,4 @@
-//! The trainer's command line: check, play, analyze, graph. No window needed.
+//! The trainer's command line: check, play, analyze, graph, lsp. No window needed.
 
 use std::io::{self, BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -101,6 +101,14 @@ pub enum Command {
         #[arg(long, default_value = "en")]
         lang: String,
     },
+    /// A language server for scenario files: your editor checks, completes and renames as you type.
+    ///
+    /// check's diagnostics as you type, completion of ids and fields, go to
+    /// definition, references, hover and rename, in VS Code, Helix, Neovim
+    /// or any editor that speaks the Language Server Protocol. It talks on
+    /// standard input and output, and the editor starts it: set-up in
+    /// docs/scenario-guide.md, "Editor support".
+    Lsp,
     /// Run a class hub: trainees join from their own PCs, the facilitator
     /// sees the class's results in a browser and runs class votes.
     Serve {
@@ -175,6 +183,7 @@ pub fn run(command: Command) -> ExitCode {
             output,
             lang,
         } => graph_cmd(&file, format, output.as_deref(), &lang),
+        Command::Lsp => callsim_lsp::run_stdio(),
         Command::Serve {
             addr,
             database,

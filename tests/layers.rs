@@ -96,3 +96,22 @@ fn the_hub_has_no_window_and_knows_nothing_of_the_game() {
 fn the_game_does_not_run_a_hub() {
     assert_free_of("callsim-game", &["axum", "postgres", "callsim-hub"]);
 }
+
+#[test]
+fn the_language_server_has_no_window_and_no_server() {
+    assert_free_of(
+        "callsim-lsp",
+        &[
+            "bevy",
+            "bevy_egui",
+            "wgpu",
+            "tokio",
+            "axum",
+            "rusqlite",
+            "postgres",
+            "callsim-trainee",
+            "callsim-hub",
+            "callsim-game",
+        ],
+    );
+}

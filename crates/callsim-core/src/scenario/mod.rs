@@ -4,7 +4,7 @@
 //! `docs/scenario-format.md` is the trainer-facing description of the same
 //! types; keep the two in step.
 
-mod lex;
+pub mod lex;
 mod load;
 pub mod spans;
 pub mod validate;
@@ -20,7 +20,7 @@ use crate::points::Points;
 
 pub use load::{
     LoadError, Loaded, is_scenario_file, load_file, load_folder, parse_str, resolve as resolve_findings,
-    scenario_files,
+    ron_options, scenario_files,
 };
 
 /// The most meters a persona may have, and the most reply kinds a scenario
