@@ -94,7 +94,10 @@ impl Draft {
         field(&mut out, 1, "difficulty", "Medium", Some("decide: Easy, Medium or Hard"));
         let tags: Vec<String> = self.tags.iter().map(|t| quote(t)).collect();
         field(&mut out, 1, "tags", &format!("[{}]", tags.join(", ")), None);
-        field(&mut out, 1, "source", &quote(&self.file), None);
+        let source = std::path::Path::new(&self.file)
+            .file_name()
+            .map_or_else(|| self.file.clone(), |n| n.to_string_lossy().into_owned());
+        field(&mut out, 1, "source", &quote(&source), None);
         field(&mut out, 1, "languages", &format!("[{}]", quote(&self.language)), None);
         field(&mut out, 1, "default_language", &quote(&self.language), None);
         field(
@@ -202,19 +205,19 @@ impl DraftReply {
             (true, Some(_)) => Some("no points yet"),
             _ => None,
         };
-        field(out, 4, "id", &quote(&self.id), id_note);
-        field(out, 4, "text", &quote(&self.text), None);
-        field(out, 4, "kind", &quote(IMPORTED_KIND), None);
+        field(out, 5, "id", &quote(&self.id), id_note);
+        field(out, 5, "text", &quote(&self.text), None);
+        field(out, 5, "kind", &quote(IMPORTED_KIND), None);
         if let Some(score) = self.score.filter(|s| *s != 0) {
             let points = format!(
                 "(understanding: {score}, acknowledgement: {score}, emotion: {score}, assistance: {score})"
             );
             let why = format!("the source's score {score} on each sub-skill: split it by what the reply shows");
-            field(out, 4, "points", &points, Some(&why));
+            field(out, 5, "points", &points, Some(&why));
         }
-        field(out, 4, "next", &quote(&self.next), None);
+        field(out, 5, "next", &quote(&self.next), None);
         if let Some(note) = &self.note {
-            field(out, 4, "note", &quote(note), None);
+            field(out, 5, "note", &quote(note), None);
         }
         out.push_str("                ),\n");
     }

@@ -669,8 +669,12 @@ impl Scenario {
             match at {
                 Next::End => {
                     let screen = match (through.last(), from_alternative) {
-                        (Some(&last), _) if self.content[last].feedback.shown() => Screen::OfContent(last),
-                        (None, Some((q, a))) if self.alternative(q, a).is_some_and(|alt| alt.feedback.shown()) => {
+                        (Some(&last), _) if self.own_end_screen(&self.content[last].feedback) => {
+                            Screen::OfContent(last)
+                        }
+                        (None, Some((q, a)))
+                            if self.alternative(q, a).is_some_and(|alt| self.own_end_screen(&alt.feedback)) =>
+                        {
                             Screen::OfAlternative(q, a)
                         }
                         _ => Screen::Default,
@@ -702,6 +706,13 @@ impl Scenario {
         }
     }
 
+    /// Whether H5P shows a path's own end screen rather than the default:
+    /// when its feedback has something to show, or (where end screens
+    /// carry the score) a score of its own.
+    fn own_end_screen(&self, feedback: &Feedback) -> bool {
+        feedback.shown() || (self.scoring == Scoring::Static && feedback.score.is_some())
+    }
+
     fn alternative(&self, q: usize, a: usize) -> Option<&Alternative> {
         match &self.content.get(q)?.body {
             Body::Question { alternatives, .. } => alternatives.get(a),
@@ -729,6 +740,10 @@ impl Scenario {
         let mut nodes = Vec::new();
         let mut endings = Vec::new();
         let mut visited: BTreeSet<usize> = BTreeSet::new();
+        // A question entered both after text and directly is two nodes (the
+        // caller's line differs); its alternatives are warned about once.
+        let mut warned: BTreeSet<usize> = BTreeSet::new();
+        let mut nodes_of_question: BTreeMap<usize, Vec<String>> = BTreeMap::new();
 
         let start_place = self.follow(Next::Content(0), None);
         let start = match &start_place {
@@ -792,6 +807,8 @@ impl Scenario {
             }
             let mut reply_ids = Ids::reserving(&RESERVED_REPLY_IDS);
             let mut replies = Vec::new();
+            let first_time = warned.insert(question);
+            let mut alt_warnings = Vec::new();
             for (a, alt) in alternatives.iter().enumerate() {
                 let alt_place = format!("{node_place}, alternative {}", a + 1);
                 let target = self.follow(alt.next, Some((question, a)));
@@ -821,7 +838,7 @@ impl Scenario {
                     }
                 };
                 if alt.text.is_empty() {
-                    warnings.push(Warning::new(
+                    alt_warnings.push(Warning::new(
                         alt_place.clone(),
                         "the alternative has no text, so the reply's text is empty: write it",
                     ));
@@ -830,14 +847,14 @@ impl Scenario {
                 // on, and the end screen when it ends the scenario.
                 let leads_on = alt.next != Next::End;
                 if alt.feedback.image {
-                    warnings.push(Warning::new(
+                    alt_warnings.push(Warning::new(
                         alt_place.clone(),
                         "the feedback's image is dropped: callsim shows no pictures",
                     ));
                 }
                 let (score, score_warning) = self.reply_score(alt, &target);
                 if let Some(w) = score_warning {
-                    warnings.push(Warning::new(alt_place.clone(), w));
+                    alt_warnings.push(Warning::new(alt_place.clone(), w));
                 }
                 replies.push(DraftReply {
                     id: reply_ids.make(&alt.text, "reply"),
@@ -847,7 +864,11 @@ impl Scenario {
                     score,
                 });
             }
+            if first_time {
+                warnings.extend(alt_warnings);
+            }
             let id = node_ids.get(&(entry, question)).cloned().unwrap_or_default();
+            nodes_of_question.entry(question).or_default().push(id.clone());
             let mut origin = node_place;
             if entry != question {
                 origin = format!("{}, after {}", origin, self.content[entry].place(entry));
@@ -860,6 +881,18 @@ impl Scenario {
             });
         }
 
+        for (question, ids) in &nodes_of_question {
+            if ids.len() > 1 {
+                warnings.push(Warning::new(
+                    self.content[*question].place(*question),
+                    format!(
+                        "branches reach this question both through the text before it and directly, so it is {} nodes whose caller's lines differ ({}): merge them if the difference does not matter",
+                        ids.len(),
+                        ids.iter().map(|id| format!("`{id}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                ));
+            }
+        }
         self.dropped(&visited, &mut warnings);
         let scoring = self.scoring_note();
         if self.scoring == Scoring::Static {
@@ -959,7 +992,14 @@ impl Scenario {
         if image {
             warnings.push(Warning::new(origin.clone(), "its image is dropped: callsim shows no pictures"));
         }
-        let title = [title, text.clone(), self.end_screen.title.clone()]
+        // An end screen of its own with nothing written on it (only a
+        // score) reads as the default one.
+        let (title, text) = if title.is_empty() && text.is_empty() {
+            (self.end_screen.title.clone(), self.end_screen.subtitle.clone())
+        } else {
+            (title, text)
+        };
+        let title = [title, text.clone()]
             .into_iter()
             .find(|t| !t.is_empty())
             .unwrap_or_else(|| "The end".to_owned());

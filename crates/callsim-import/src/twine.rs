@@ -889,17 +889,27 @@ fn build(file: &str, story: Story, options: &Options) -> Result<Draft, ImportErr
         }
         // A line of links alone (a menu of choices) is not something the
         // caller says; a link inside a sentence reads as its text.
-        let prose: Vec<String> = lines
-            .into_iter()
-            .filter(|line| {
-                let has_link = line.iter().any(|(link, _)| *link);
-                let words = line
-                    .iter()
-                    .any(|(link, text)| !link && text.chars().any(char::is_alphanumeric));
-                !has_link || words
-            })
-            .map(|line| line.into_iter().map(|(_, t)| t).collect::<String>())
-            .collect();
+        let mut prose: Vec<String> = Vec::new();
+        for line in lines {
+            let has_link = line.iter().any(|(link, _)| *link);
+            let words = line
+                .iter()
+                .any(|(link, text)| !link && text.chars().any(char::is_alphanumeric));
+            if has_link && !words {
+                continue;
+            }
+            let text: String = line.into_iter().map(|(_, t)| t).collect();
+            if has_link {
+                warnings.push(Warning::new(
+                    here.clone(),
+                    format!(
+                        "a link sits inside the sentence \"{}\": the sentence is kept in the caller's line with the link's text; check that it reads as the caller",
+                        excerpt(text.trim(), 50)
+                    ),
+                ));
+            }
+            prose.push(text);
+        }
         let says = html_to_text(&prose.join("\n"), Newlines::Kept);
         let mut kind = None;
         for t in &p.tags {
@@ -1058,7 +1068,7 @@ mod tests {
                 "T:! ",
                 "D:Harlowe macro:(set: $mood to \"a (b)\")",
                 "T:Go ",
-                "L:on>Next@46",
+                "L:on>Next@39",
                 "T:.\n",
                 "D:SugarCube macro:<<if $x>>",
                 "T:Shout",
@@ -1067,7 +1077,7 @@ mod tests {
                 "D:Snowman code:<%= s.y %>",
             ]
         );
-        assert_eq!(&text[46..46 + 12], "[[on->Next]]");
+        assert_eq!(&text[39..39 + 12], "[[on->Next]]");
     }
 
     #[test]
@@ -1096,9 +1106,9 @@ mod tests {
 
     #[test]
     fn start_tags_give_their_attributes_decoded() {
-        let (attrs, len) =
-            start_tag("<tw-passagedata pid=\"1\" name=\"Tom &amp; Jerry\" tags='' hidden>x").expect("closed");
-        assert_eq!(len, 63);
+        let tag = "<tw-passagedata pid=\"1\" name=\"Tom &amp; Jerry\" tags='' hidden>x";
+        let (attrs, len) = start_tag(tag).expect("closed");
+        assert_eq!(&tag[len..], "x");
         assert_eq!(attrs[1], ("name".into(), "Tom & Jerry".into()));
         assert_eq!(attrs[3], ("hidden".into(), String::new()));
         assert!(start_tag("<tw-passagedata name=\"x").is_none());
