@@ -57,7 +57,7 @@ pub fn import(path: &Path, options: &Options) -> Result<Draft, ImportError> {
             &file,
             entry,
             &package.content,
-            at.saturating_sub(1)..at,
+            at..(at + 1).min(package.content.len()),
             format!("this is not valid JSON: {e}"),
             format!("the file may be damaged or cut short; {REEXPORT}"),
         )
@@ -106,7 +106,7 @@ fn read_package(file: &str, bytes: &[u8]) -> Result<Package, ImportError> {
                     file,
                     Some("h5p.json"),
                     &text,
-                    at.saturating_sub(1)..at,
+                    at..(at + 1).min(text.len()),
                     format!("h5p.json is not valid JSON: {e}"),
                     format!("the package is damaged; {REEXPORT}"),
                 )

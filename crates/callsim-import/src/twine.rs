@@ -184,7 +184,7 @@ fn read_twee(file: &str, source: String) -> Result<Story, ImportError> {
             "StoryData" => {
                 let data: serde_json::Value = serde_json::from_str(&p.text).map_err(|e| {
                     let at = callsim_core::diagnostic::offset_of(&p.text, e.line(), e.column());
-                    let at = p.file_offset(at.saturating_sub(1));
+                    let at = p.file_offset(at);
                     ImportError::at(
                         file,
                         None,
