@@ -96,3 +96,23 @@ fn the_hub_has_no_window_and_knows_nothing_of_the_game() {
 fn the_game_does_not_run_a_hub() {
     assert_free_of("callsim-game", &["axum", "postgres", "callsim-hub"]);
 }
+
+#[test]
+fn the_importer_needs_only_the_core() {
+    assert_free_of(
+        "callsim-import",
+        &[
+            "bevy",
+            "bevy_egui",
+            "wgpu",
+            "tokio",
+            "axum",
+            "rusqlite",
+            "postgres",
+            "ureq",
+            "callsim-trainee",
+            "callsim-hub",
+            "callsim-game",
+        ],
+    );
+}

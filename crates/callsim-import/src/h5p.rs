@@ -41,7 +41,7 @@ pub fn import(path: &Path, options: &Options) -> Result<Draft, ImportError> {
     let is_json_name = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    let package = if is_zip || !is_json_name && !looks_like_json(&bytes) {
+    let package = if is_zip || (!is_json_name && !looks_like_json(&bytes)) {
         read_package(&file, &bytes)?
     } else {
         Package {
