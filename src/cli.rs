@@ -315,12 +315,16 @@ fn check(paths: &[PathBuf], deny_warnings: bool) -> ExitCode {
 fn import_cmd(source: ImportSource) -> ExitCode {
     let (args, imported) = match source {
         ImportSource::H5p(args) => {
-            let options = callsim_import::Options { lang: args.lang.clone() };
+            let options = callsim_import::Options {
+                lang: args.lang.clone(),
+            };
             let imported = callsim_import::h5p::import(&args.file, &options);
             (args, imported)
         }
         ImportSource::Twine(args) => {
-            let options = callsim_import::Options { lang: args.lang.clone() };
+            let options = callsim_import::Options {
+                lang: args.lang.clone(),
+            };
             let imported = callsim_import::twine::import(&args.file, &options);
             (args, imported)
         }
@@ -367,7 +371,10 @@ fn import_cmd(source: ImportSource) -> ExitCode {
         plural(draft.endings.len()),
         match draft.warnings.len() {
             0 => String::new(),
-            n => format!("; {n} warning{} about what was dropped or approximated (also in the file's header)", plural(n)),
+            n => format!(
+                "; {n} warning{} about what was dropped or approximated (also in the file's header)",
+                plural(n)
+            ),
         }
     );
     println!(

@@ -27,10 +27,16 @@ fn text(bytes: &[u8]) -> String {
 fn a_twine_story_goes_to_standard_output_and_its_warnings_to_standard_error() {
     let dir = tempfile::tempdir().expect("temp dir");
     let story = fixture("twine/lost-parcel.twee");
-    let out = callsim(dir.path(), &["import", "twine", story.to_str().expect("utf-8 path")]);
+    let out = callsim(
+        dir.path(),
+        &["import", "twine", story.to_str().expect("utf-8 path")],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
-    assert!(stdout.contains("Scenario(\n    id: \"the-lost-parcel\","), "{stdout}");
+    assert!(
+        stdout.contains("Scenario(\n    id: \"the-lost-parcel\","),
+        "{stdout}"
+    );
     let stderr = text(&out.stderr);
     assert!(
         stderr.contains("lost-parcel.twee: passage \"Start\" (line 20): Harlowe macro `(set: $anger to 60)` is not run: dropped"),
@@ -63,23 +69,42 @@ fn an_h5p_import_is_written_once_and_check_lists_what_is_left() {
         "{}",
         text(&again.stderr)
     );
-    let forced = callsim(dir.path(), &["import", "h5p", content, "-o", "bonus.ron", "--force"]);
+    let forced = callsim(
+        dir.path(),
+        &["import", "h5p", content, "-o", "bonus.ron", "--force"],
+    );
     assert!(forced.status.success(), "{}", text(&forced.stderr));
 
     // What check says is the trainer's to decide, each with its help.
     let check = callsim(dir.path(), &["check", "bonus.ron"]);
     assert!(!check.status.success());
     let report = text(&check.stdout);
-    assert!(report.contains("error: the persona has no `anger` meter"), "{report}");
-    assert!(report.contains("error: reply `please_send_it_again` has no points and no coaching note"), "{report}");
-    assert!(report.contains("help: every caller needs anger and trust"), "{report}");
-    assert!(report.contains("checked 1 file: 8 errors, 1 warning: failed"), "{report}");
+    assert!(
+        report.contains("error: the persona has no `anger` meter"),
+        "{report}"
+    );
+    assert!(
+        report.contains("error: reply `please_send_it_again` has no points and no coaching note"),
+        "{report}"
+    );
+    assert!(
+        report.contains("help: every caller needs anger and trust"),
+        "{report}"
+    );
+    assert!(
+        report.contains("checked 1 file: 8 errors, 1 warning: failed"),
+        "{report}"
+    );
 }
 
 #[test]
 fn a_broken_source_is_an_error_with_its_place() {
     let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(dir.path().join("story.twee"), ":: Start\nHello.\n[[Go->Nowhere]]\n").expect("write");
+    std::fs::write(
+        dir.path().join("story.twee"),
+        ":: Start\nHello.\n[[Go->Nowhere]]\n",
+    )
+    .expect("write");
     let out = callsim(dir.path(), &["import", "twine", "story.twee", "-o", "story.ron"]);
     assert!(!out.status.success());
     let stderr = text(&out.stderr);

@@ -91,14 +91,26 @@ impl Draft {
             &quote(&self.summary),
             Some("for the picker: who calls, what they want, what to practise"),
         );
-        field(&mut out, 1, "difficulty", "Medium", Some("decide: Easy, Medium or Hard"));
+        field(
+            &mut out,
+            1,
+            "difficulty",
+            "Medium",
+            Some("decide: Easy, Medium or Hard"),
+        );
         let tags: Vec<String> = self.tags.iter().map(|t| quote(t)).collect();
         field(&mut out, 1, "tags", &format!("[{}]", tags.join(", ")), None);
         let source = std::path::Path::new(&self.file)
             .file_name()
             .map_or_else(|| self.file.clone(), |n| n.to_string_lossy().into_owned());
         field(&mut out, 1, "source", &quote(&source), None);
-        field(&mut out, 1, "languages", &format!("[{}]", quote(&self.language)), None);
+        field(
+            &mut out,
+            1,
+            "languages",
+            &format!("[{}]", quote(&self.language)),
+            None,
+        );
         field(&mut out, 1, "default_language", &quote(&self.language), None);
         field(
             &mut out,
@@ -212,7 +224,8 @@ impl DraftReply {
             let points = format!(
                 "(understanding: {score}, acknowledgement: {score}, emotion: {score}, assistance: {score})"
             );
-            let why = format!("the source's score {score} on each sub-skill: split it by what the reply shows");
+            let why =
+                format!("the source's score {score} on each sub-skill: split it by what the reply shows");
             field(out, 5, "points", &points, Some(&why));
         }
         field(out, 5, "next", &quote(&self.next), None);
@@ -228,9 +241,8 @@ impl DraftEnding {
         comment(out, 2, &self.origin);
         out.push_str("        (\n");
         field(out, 3, "id", &quote(&self.id), None);
-        let why = (!self.kind_given).then_some(
-            "decide: Delighted, Resolved, Escalated, Complaint, CallerHungUp or AgentHungUp",
-        );
+        let why = (!self.kind_given)
+            .then_some("decide: Delighted, Resolved, Escalated, Complaint, CallerHungUp or AgentHungUp");
         field(out, 3, "kind", self.kind, why);
         field(out, 3, "title", &quote(&self.title), None);
         field(out, 3, "debrief", &quote(&self.debrief), None);
@@ -307,7 +319,10 @@ mod tests {
 
     #[test]
     fn strings_are_escaped_for_ron() {
-        assert_eq!(quote("He said \"no\"\\\nthen\tleft\u{7}"), r#""He said \"no\"\\\nthen\tleft""#);
+        assert_eq!(
+            quote("He said \"no\"\\\nthen\tleft\u{7}"),
+            r#""He said \"no\"\\\nthen\tleft""#
+        );
         assert_eq!(quote("我要投诉"), "\"我要投诉\"");
     }
 

@@ -31,16 +31,15 @@ const TEXT: &str = "H5P.AdvancedText";
 /// well below what would exhaust memory.
 const MAX_CONTENT_BYTES: u64 = 64 * 1024 * 1024;
 
-const REEXPORT: &str = "in H5P, open the content and use Reuse → Download as an .h5p file, then import that file";
+const REEXPORT: &str =
+    "in H5P, open the content and use Reuse → Download as an .h5p file, then import that file";
 
 /// Imports an `.h5p` package or a `content.json`.
 pub fn import(path: &Path, options: &Options) -> Result<Draft, ImportError> {
     let file = display_name(path);
     let bytes = read_file(path)?;
     let is_zip = bytes.starts_with(b"PK");
-    let is_json_name = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let is_json_name = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
     let package = if is_zip || (!is_json_name && !looks_like_json(&bytes)) {
         read_package(&file, &bytes)?
     } else {
@@ -177,7 +176,10 @@ fn read_entry(
         return Err(ImportError::new(
             file,
             format!("zip entry {name}"),
-            format!("this entry unpacks to more than {} MiB", MAX_CONTENT_BYTES / 1024 / 1024),
+            format!(
+                "this entry unpacks to more than {} MiB",
+                MAX_CONTENT_BYTES / 1024 / 1024
+            ),
             "no Branching Scenario is that large: check that this is the right file".to_owned(),
         ));
     }
@@ -189,7 +191,10 @@ fn utf8(file: &str, entry: Option<&str>, bytes: Vec<u8>) -> Result<String, Impor
         ImportError::new(
             file,
             entry.map(|e| format!("zip entry {e}")).unwrap_or_default(),
-            format!("this is not UTF-8 text (byte {} is not)", e.utf8_error().valid_up_to()),
+            format!(
+                "this is not UTF-8 text (byte {} is not)",
+                e.utf8_error().valid_up_to()
+            ),
             format!("H5P writes its JSON as UTF-8; the file is damaged or not H5P content: {REEXPORT}"),
         )
     })
@@ -259,7 +264,10 @@ impl<'a> Json<'a> {
             Ok(self)
         } else {
             Err(self.error(
-                format!("expected {what} (a JSON object) here, found {}", kind_of(self.value)),
+                format!(
+                    "expected {what} (a JSON object) here, found {}",
+                    kind_of(self.value)
+                ),
                 format!("the content is damaged or not from the H5P editor; {REEXPORT}"),
             ))
         }
@@ -381,7 +389,10 @@ struct Alternative {
 }
 
 enum Body {
-    Question { question: String, alternatives: Vec<Alternative> },
+    Question {
+        question: String,
+        alternatives: Vec<Alternative>,
+    },
     Text(String),
     /// Content callsim cannot play: the library's machine name.
     Other,
@@ -407,7 +418,11 @@ impl Content {
         if self.title.is_empty() {
             format!("content {index} ({})", self.library)
         } else {
-            format!("content {index} \"{}\" ({})", excerpt(&self.title, 50), self.library)
+            format!(
+                "content {index} \"{}\" ({})",
+                excerpt(&self.title, 50),
+                self.library
+            )
         }
     }
 }
@@ -439,7 +454,9 @@ struct Scenario {
 
 impl Scenario {
     fn read(root: &Json, manifest: Option<&Value>) -> Result<Scenario, ImportError> {
-        let root = root.child(root.value, String::new()).object("the content of an H5P package")?;
+        let root = root
+            .child(root.value, String::new())
+            .object("the content of an H5P package")?;
         let Some(bs) = root.get("branchingScenario") else {
             let keys: Vec<String> = root
                 .value
@@ -455,7 +472,9 @@ impl Scenario {
             ));
         };
         let bs = bs.object("the Branching Scenario")?;
-        let items = bs.need("content", "the list of the scenario's contents")?.items("the contents")?;
+        let items = bs
+            .need("content", "the list of the scenario's contents")?
+            .items("the contents")?;
         if items.is_empty() {
             return Err(bs.error(
                 "this Branching Scenario has no content: `content` is empty",
@@ -488,7 +507,9 @@ impl Scenario {
                 EndScreen {
                     title: html_to_text(&screen.text("endScreenTitle")?, Newlines::AreSpaces),
                     subtitle: html_to_text(&screen.text("endScreenSubtitle")?, Newlines::AreSpaces),
-                    image: screen.get("endScreenImage").is_some_and(|i| i.value.get("path").is_some()),
+                    image: screen
+                        .get("endScreenImage")
+                        .is_some_and(|i| i.value.get("path").is_some()),
                     score: screen.number("endScreenScore")?,
                 }
             }
@@ -532,7 +553,13 @@ impl Scenario {
                 .filter(|s| !s.is_empty())
         };
         let title = manifest_text("title")
-            .or_else(|| Some(html_to_text(&bs.text("title").unwrap_or_default(), Newlines::AreSpaces)).filter(|t| !t.is_empty()))
+            .or_else(|| {
+                Some(html_to_text(
+                    &bs.text("title").unwrap_or_default(),
+                    Newlines::AreSpaces,
+                ))
+                .filter(|t| !t.is_empty())
+            })
             .unwrap_or(start_title);
         Ok(Scenario {
             title,
@@ -548,7 +575,9 @@ impl Scenario {
 }
 
 fn read_content(item: &Json, count: usize, backwards_default: bool) -> Result<Content, ImportError> {
-    let ty = item.need("type", "which H5P library this content is")?.object("the content's type")?;
+    let ty = item
+        .need("type", "which H5P library this content is")?
+        .object("the content's type")?;
     let library = ty.text("library")?;
     if library.trim().is_empty() {
         return Err(ty.error(
@@ -621,7 +650,9 @@ fn next_of(item: &Json, count: usize) -> Result<Next, ImportError> {
         return Ok(Next::End);
     }
     if n.fract() != 0.0 || n >= count as f64 {
-        let at = item.get("nextContentId").map_or_else(|| item.path.clone(), |j| j.path);
+        let at = item
+            .get("nextContentId")
+            .map_or_else(|| item.path.clone(), |j| j.path);
         return Err(ImportError::new(
             item.file,
             item.place(&at),
@@ -629,7 +660,9 @@ fn next_of(item: &Json, count: usize) -> Result<Next, ImportError> {
                 "`nextContentId` is {n}, but the contents are numbered 0 to {}",
                 count.saturating_sub(1)
             ),
-            format!("this branch leads to a content that does not exist; fix it in H5P's editor, then export again ({REEXPORT})"),
+            format!(
+                "this branch leads to a content that does not exist; fix it in H5P's editor, then export again ({REEXPORT})"
+            ),
         ));
     }
     // `n` is a whole number below `count`, so the cast is exact.
@@ -643,7 +676,11 @@ fn next_of(item: &Json, count: usize) -> Result<Next, ImportError> {
 enum Place {
     /// A node entered at content `entry`; `question` is the question it
     /// asks, `through` the contents before it.
-    Node { entry: usize, question: usize, through: Vec<usize> },
+    Node {
+        entry: usize,
+        question: usize,
+        through: Vec<usize>,
+    },
     /// An ending after `through`; `screen` is the content whose own
     /// feedback is the end screen, or the alternative's (`Some((q, a))`),
     /// or the default end screen.
@@ -673,7 +710,9 @@ impl Scenario {
                             Screen::OfContent(last)
                         }
                         (None, Some((q, a)))
-                            if self.alternative(q, a).is_some_and(|alt| self.own_end_screen(&alt.feedback)) =>
+                            if self
+                                .alternative(q, a)
+                                .is_some_and(|alt| self.own_end_screen(&alt.feedback)) =>
                         {
                             Screen::OfAlternative(q, a)
                         }
@@ -913,7 +952,8 @@ impl Scenario {
         } else {
             self.summary.clone()
         };
-        let (language, language_warning) = language_or_default(options.lang.as_deref(), self.language.as_deref());
+        let (language, language_warning) =
+            language_or_default(options.lang.as_deref(), self.language.as_deref());
         if let Some(w) = language_warning {
             warnings.push(w);
         }
@@ -980,17 +1020,27 @@ impl Scenario {
                 self.content[c].feedback.image,
             ),
             Screen::OfAlternative(q, a) => {
-                let feedback = self.alternative(q, a).map(|alt| alt.feedback.clone()).unwrap_or_default();
+                let feedback = self
+                    .alternative(q, a)
+                    .map(|alt| alt.feedback.clone())
+                    .unwrap_or_default();
                 (
                     feedback.title,
                     feedback.subtitle,
-                    format!("the end screen of {}, alternative {}", self.content[q].place(q), a + 1),
+                    format!(
+                        "the end screen of {}, alternative {}",
+                        self.content[q].place(q),
+                        a + 1
+                    ),
                     feedback.image,
                 )
             }
         };
         if image {
-            warnings.push(Warning::new(origin.clone(), "its image is dropped: callsim shows no pictures"));
+            warnings.push(Warning::new(
+                origin.clone(),
+                "its image is dropped: callsim shows no pictures",
+            ));
         }
         // An end screen of its own with nothing written on it (only a
         // score) reads as the default one.
@@ -1043,7 +1093,11 @@ impl Scenario {
             Scoring::Dynamic => {
                 // H5P adds an alternative's score only when it leads on, and a
                 // content's own score when it is passed through.
-                let own = if alt.next == Next::End { 0.0 } else { alt.feedback.score.unwrap_or(0.0) };
+                let own = if alt.next == Next::End {
+                    0.0
+                } else {
+                    alt.feedback.score.unwrap_or(0.0)
+                };
                 let passed: f64 = through
                     .iter()
                     .filter(|&&c| self.content[c].next != Next::End)
@@ -1069,7 +1123,9 @@ impl Scenario {
                 "its score {score} is outside what callsim allows per sub-skill: {rounded} (approximated)"
             ))
         } else if score.fract() != 0.0 {
-            Some(format!("its score {score} is rounded to {rounded}: points are whole numbers (approximated)"))
+            Some(format!(
+                "its score {score} is rounded to {rounded}: points are whole numbers (approximated)"
+            ))
         } else {
             None
         };
@@ -1096,7 +1152,10 @@ impl Scenario {
     /// picture, content the scenario never reaches.
     fn dropped(&self, visited: &BTreeSet<usize>, warnings: &mut Vec<Warning>) {
         if self.start_image {
-            warnings.push(Warning::new("the start screen", "its image is dropped: callsim shows no pictures"));
+            warnings.push(Warning::new(
+                "the start screen",
+                "its image is dropped: callsim shows no pictures",
+            ));
         }
         for (i, c) in self.content.iter().enumerate() {
             if !visited.contains(&i) {
@@ -1156,9 +1215,15 @@ impl Scenario {
 /// Titles the H5P editor gives new content, in the languages seen.
 fn is_default_title(title: &str) -> bool {
     let lower = title.to_lowercase();
-    ["untitled", "unbenannt", "sans titre", "sin título", "без названия"]
-        .iter()
-        .any(|d| lower.starts_with(d))
+    [
+        "untitled",
+        "unbenannt",
+        "sans titre",
+        "sin título",
+        "без названия",
+    ]
+    .iter()
+    .any(|d| lower.starts_with(d))
 }
 
 fn non_empty(s: String, fallback: &str) -> String {
@@ -1205,8 +1270,14 @@ mod tests {
             subtitle: subtitle.into(),
             ..Feedback::default()
         };
-        assert_eq!(f("Good", "You listened.").as_note().as_deref(), Some("Good. You listened."));
-        assert_eq!(f("Careful!", "He is angry.").as_note().as_deref(), Some("Careful! He is angry."));
+        assert_eq!(
+            f("Good", "You listened.").as_note().as_deref(),
+            Some("Good. You listened.")
+        );
+        assert_eq!(
+            f("Careful!", "He is angry.").as_note().as_deref(),
+            Some("Careful! He is angry.")
+        );
         assert_eq!(f("", "Only text.").as_note().as_deref(), Some("Only text."));
         assert_eq!(f("", "").as_note(), None);
     }

@@ -24,7 +24,12 @@ pub struct ImportError {
 
 impl ImportError {
     /// An error about the file as a whole, or at a place named in words.
-    pub fn new(file: &str, place: impl Into<String>, message: impl Into<String>, help: impl Into<String>) -> Self {
+    pub fn new(
+        file: &str,
+        place: impl Into<String>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Self {
         ImportError {
             file: file.to_owned(),
             place: place.into(),

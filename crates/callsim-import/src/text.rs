@@ -60,8 +60,30 @@ fn entity_at(s: &str) -> Option<(String, usize)> {
 
 /// Block-level elements: each starts and ends a line of its own.
 const BLOCKS: [&str; 24] = [
-    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "blockquote", "pre", "table", "tr",
-    "section", "article", "header", "footer", "dl", "dt", "dd", "hr", "figure",
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "blockquote",
+    "pre",
+    "table",
+    "tr",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "dl",
+    "dt",
+    "dd",
+    "hr",
+    "figure",
 ];
 
 /// Elements whose content is never text to show.
@@ -291,7 +313,9 @@ mod tests {
     #[test]
     fn entities_are_decoded_named_and_numeric() {
         assert_eq!(
-            decode_entities("Tom &amp; Jerry &lt;3 &quot;hi&quot; &#39;x&#39; caf&eacute; &#233;&#xE9; &hellip;"),
+            decode_entities(
+                "Tom &amp; Jerry &lt;3 &quot;hi&quot; &#39;x&#39; caf&eacute; &#233;&#xE9; &hellip;"
+            ),
             "Tom & Jerry <3 \"hi\" 'x' café éé …"
         );
         // A lone ampersand and an unknown name stay as written.
@@ -323,29 +347,44 @@ mod tests {
     #[test]
     fn html_lists_links_scripts_and_comments() {
         let html = "<ul><li>first</li><li>second</li></ul><script>var x = '<p>no</p>';</script><!-- hidden --><a href=\"x?a=1&amp;b=2\" target=\"_blank\">here</a> &gt; there";
-        assert_eq!(html_to_text(html, Newlines::AreSpaces), "- first\n- second\nhere > there");
+        assert_eq!(
+            html_to_text(html, Newlines::AreSpaces),
+            "- first\n- second\nhere > there"
+        );
     }
 
     #[test]
     fn a_less_than_sign_that_opens_no_tag_is_text() {
-        assert_eq!(html_to_text("<p>a < b and 3<4</p>", Newlines::AreSpaces), "a < b and 3<4");
+        assert_eq!(
+            html_to_text("<p>a < b and 3<4</p>", Newlines::AreSpaces),
+            "a < b and 3<4"
+        );
     }
 
     #[test]
     fn story_text_keeps_its_line_breaks() {
         assert_eq!(
-            html_to_text("First line\n  second <b>bold</b>  line\n\n\nthird", Newlines::Kept),
+            html_to_text(
+                "First line\n  second <b>bold</b>  line\n\n\nthird",
+                Newlines::Kept
+            ),
             "First line\nsecond bold line\nthird"
         );
     }
 
     #[test]
     fn ids_are_plain_unique_and_never_reserved() {
-        assert_eq!(slug("Ask for the Order Number!", '_', 5), "ask_for_the_order_number");
+        assert_eq!(
+            slug("Ask for the Order Number!", '_', 5),
+            "ask_for_the_order_number"
+        );
         assert_eq!(slug("Café – déjà vu", '-', 5), "cafe-deja-vu");
         assert_eq!(slug("Don't hang up", '_', 5), "dont_hang_up");
         assert_eq!(slug("我要投诉", '_', 5), "");
-        assert_eq!(slug("one two three four five six seven", '_', 5), "one_two_three_four_five");
+        assert_eq!(
+            slug("one two three four five six seven", '_', 5),
+            "one_two_three_four_five"
+        );
         let mut ids = Ids::reserving(&RESERVED_TARGET_IDS);
         assert_eq!(ids.make("Greeting", "node"), "greeting");
         assert_eq!(ids.make("greeting", "node"), "greeting_2");

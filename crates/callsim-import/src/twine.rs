@@ -72,7 +72,10 @@ pub fn import(path: &Path, options: &Options) -> Result<Draft, ImportError> {
         ImportError::new(
             &file,
             "",
-            format!("this is not UTF-8 text (byte {} is not)", e.utf8_error().valid_up_to()),
+            format!(
+                "this is not UTF-8 text (byte {} is not)",
+                e.utf8_error().valid_up_to()
+            ),
             "Twine saves stories as UTF-8; save or publish the story again from Twine",
         )
     })?;
@@ -92,7 +95,8 @@ pub fn read(file: &str, source: String) -> Result<Story, ImportError> {
             file,
             "",
             if twine1 {
-                "this is a Twine 1 story (its passages are `tiddler` divs); callsim reads Twine 2 stories".to_owned()
+                "this is a Twine 1 story (its passages are `tiddler` divs); callsim reads Twine 2 stories"
+                    .to_owned()
             } else {
                 "this HTML file has no <tw-storydata>, so it is not a published Twine 2 story".to_owned()
             },
@@ -320,7 +324,11 @@ fn read_html(file: &str, source: String) -> Result<Story, ImportError> {
         at = content_at + content_len + close.len();
         if element != "tw-passagedata" {
             if !raw.trim().is_empty() {
-                let what = if element == "script" { "JavaScript" } else { "stylesheet" };
+                let what = if element == "script" {
+                    "JavaScript"
+                } else {
+                    "stylesheet"
+                };
                 warnings.push(Warning::new(
                     format!("line {}", line_column(&source, tag_at).0),
                     format!("the story's {what} is not run: dropped"),
@@ -529,7 +537,9 @@ fn pieces_into(text: &str, base: usize, out: &mut Vec<Piece>) {
             rest.find("%>").map(|e| ("Snowman code", e + 2))
         } else if rest.starts_with('(') && harlowe_macro_name(rest).is_some() {
             balanced(rest, '(', ')').map(|e| ("Harlowe macro", e))
-        } else if rest.starts_with('$') && rest[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        } else if rest.starts_with('$')
+            && rest[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        {
             Some(("variable", variable_len(rest)))
         } else {
             None
@@ -539,9 +549,10 @@ fn pieces_into(text: &str, base: usize, out: &mut Vec<Piece>) {
             let raw = rest[..len].to_owned();
             // A Harlowe macro's hook: its text is shown (or not) by the
             // macro; kept, and read for links.
-            let hook = (what == "Harlowe macro" && rest[len..].starts_with('[') && !rest[len..].starts_with("[["))
-                .then(|| balanced(&rest[len..], '[', ']'))
-                .flatten();
+            let hook =
+                (what == "Harlowe macro" && rest[len..].starts_with('[') && !rest[len..].starts_with("[["))
+                    .then(|| balanced(&rest[len..], '[', ']'))
+                    .flatten();
             let container = what == "SugarCube macro" && is_container(&raw);
             out.push(Piece::Dropped(Dropped {
                 what,
@@ -571,7 +582,8 @@ fn harlowe_macro_name(s: &str) -> Option<&str> {
         .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
         .map(|(i, _)| i)?;
     let name = &s[1..1 + name_len];
-    (name.starts_with(|c: char| c.is_ascii_alphabetic()) && s[1 + name_len..].starts_with(':')).then_some(name)
+    (name.starts_with(|c: char| c.is_ascii_alphabetic()) && s[1 + name_len..].starts_with(':'))
+        .then_some(name)
 }
 
 /// The length of the bracketed run at the start of `s` (from `open` to
@@ -632,8 +644,20 @@ fn is_container(raw: &str) -> bool {
         .collect();
     matches!(
         name.as_str(),
-        "if" | "elseif" | "else" | "switch" | "case" | "default" | "for" | "link" | "linkreplace" | "button"
-            | "nobr" | "silently" | "replace" | "append" | "prepend"
+        "if" | "elseif"
+            | "else"
+            | "switch"
+            | "case"
+            | "default"
+            | "for"
+            | "link"
+            | "linkreplace"
+            | "button"
+            | "nobr"
+            | "silently"
+            | "replace"
+            | "append"
+            | "prepend"
     )
 }
 
@@ -669,11 +693,9 @@ fn special(passage: &Passage) -> Option<&'static str> {
     if SUGARCUBE.contains(&passage.name.as_str()) {
         return Some("a SugarCube special passage");
     }
-    passage
-        .tags
-        .iter()
-        .find(|t| TAGS.contains(&t.as_str()))
-        .map(|_| "a passage a story format runs (tagged script, stylesheet, widget, header, footer or startup)")
+    passage.tags.iter().find(|t| TAGS.contains(&t.as_str())).map(
+        |_| "a passage a story format runs (tagged script, stylesheet, widget, header, footer or startup)",
+    )
 }
 
 /// The ending kind a tag names, if any: `escalated`, `caller-hung-up`.
@@ -771,7 +793,10 @@ fn build(file: &str, story: Story, options: &Options) -> Result<Draft, ImportErr
             let span = p.file_offset(link.at)..p.file_offset(link.at + link.len);
             let raw = &source[span.clone()];
             let help = match did_you_mean(&link.target, story_passages.iter().map(|p| p.name.as_str())) {
-                Some(name) => format!("did you mean \"{name}\"? Correct the link, or add a passage named \"{}\"", link.target),
+                Some(name) => format!(
+                    "did you mean \"{name}\"? Correct the link, or add a passage named \"{}\"",
+                    link.target
+                ),
                 None => format!("add a passage named \"{}\", or correct the link", link.target),
             };
             return Err(ImportError::at(
@@ -859,10 +884,16 @@ fn build(file: &str, story: Story, options: &Options) -> Result<Draft, ImportErr
                             at,
                             format!("the link to {} leads out of the story: dropped", link.target),
                         ));
-                    } else if links.iter().any(|l| l.target == link.target && l.text == link.text) {
+                    } else if links
+                        .iter()
+                        .any(|l| l.target == link.target && l.text == link.text)
+                    {
                         warnings.push(Warning::new(
                             at,
-                            format!("the link \"{}\" is here twice: imported once", excerpt(&link.text, 40)),
+                            format!(
+                                "the link \"{}\" is here twice: imported once",
+                                excerpt(&link.text, 40)
+                            ),
                         ));
                     } else {
                         links.push(link);
@@ -1044,7 +1075,11 @@ mod tests {
     fn a_setter_is_kept_apart() {
         assert_eq!(
             parse_link("Refund|Refund now][$refunded to true"),
-            ("Refund".into(), "Refund now".into(), Some("$refunded to true".into()))
+            (
+                "Refund".into(),
+                "Refund now".into(),
+                Some("$refunded to true".into())
+            )
         );
     }
 
@@ -1092,7 +1127,10 @@ mod tests {
     #[test]
     fn brackets_and_parentheses_that_are_not_code_stay_prose() {
         let got = pieces("(sighs) I paid $ 5 [twice] and [[no end");
-        assert_eq!(got, vec![Piece::Text("(sighs) I paid $ 5 [twice] and [[no end".into())]);
+        assert_eq!(
+            got,
+            vec![Piece::Text("(sighs) I paid $ 5 [twice] and [[no end".into())]
+        );
     }
 
     #[test]
@@ -1101,7 +1139,10 @@ mod tests {
             parse_header(" Angry caller [angry billing] {\"position\":\"100,200\"}"),
             ("Angry caller".into(), vec!["angry".into(), "billing".into()])
         );
-        assert_eq!(parse_header(" A \\[weird\\] name"), ("A [weird] name".into(), vec![]));
+        assert_eq!(
+            parse_header(" A \\[weird\\] name"),
+            ("A [weird] name".into(), vec![])
+        );
     }
 
     #[test]

@@ -22,7 +22,9 @@ fn a_package_imports_to_a_file_whose_check_lists_only_what_the_trainer_decides()
     let ron = import_package(tmp.path()).to_ron();
     let (_, diagnostics) = check(tmp.path(), "bonus.ron", &ron);
     assert!(
-        diagnostics.iter().all(|d| TRAINER_DECIDES.contains(&d.code) && d.help.is_some()),
+        diagnostics
+            .iter()
+            .all(|d| TRAINER_DECIDES.contains(&d.code) && d.help.is_some()),
         "{diagnostics:#?}"
     );
     let mut got = findings(&ron, &diagnostics);
@@ -47,7 +49,13 @@ fn a_package_imports_to_a_file_whose_check_lists_only_what_the_trainer_decides()
         .filter(|d| d.code == "missing-meter")
         .map(|d| d.message.as_str())
         .collect();
-    assert_eq!(meters, ["the persona has no `anger` meter", "the persona has no `trust` meter"]);
+    assert_eq!(
+        meters,
+        [
+            "the persona has no `anger` meter",
+            "the persona has no `trust` meter"
+        ]
+    );
 }
 
 #[test]
@@ -93,7 +101,11 @@ fn questions_become_nodes_alternatives_replies_and_feedback_notes() {
                 "Please send an SMS with the word BONUS to 10086.",
                 "still_waiting"
             ),
-            ("thats_not_my_department", "That's not my department.", "he_hung_up"),
+            (
+                "thats_not_my_department",
+                "That's not my department.",
+                "he_hung_up"
+            ),
         ]
     );
     assert_eq!(
@@ -117,7 +129,14 @@ fn end_screens_become_endings_and_text_before_an_end_the_last_words() {
     let endings: Vec<(&str, &str, &str, Option<&str>)> = draft
         .endings
         .iter()
-        .map(|e| (e.id.as_str(), e.title.as_str(), e.debrief.as_str(), e.says.as_deref()))
+        .map(|e| {
+            (
+                e.id.as_str(),
+                e.title.as_str(),
+                e.debrief.as_str(),
+                e.says.as_deref(),
+            )
+        })
         .collect();
     assert_eq!(
         endings,
@@ -134,10 +153,20 @@ fn end_screens_become_endings_and_text_before_an_end_the_last_words() {
                 "He felt heard, saw you act and knows what happens next.",
                 Some("“Thank you, that's really helpful. Goodbye!”")
             ),
-            ("call_ended", "Call ended", "He is still waiting for his number.", None),
+            (
+                "call_ended",
+                "Call ended",
+                "He is still waiting for his number.",
+                None
+            ),
         ]
     );
-    assert!(draft.endings.iter().all(|e| e.kind == "Resolved" && !e.kind_given));
+    assert!(
+        draft
+            .endings
+            .iter()
+            .all(|e| e.kind == "Resolved" && !e.kind_given)
+    );
 }
 
 #[test]
@@ -167,7 +196,10 @@ fn dynamic_scores_become_the_same_points_on_each_sub_skill() {
     assert!(ron.contains(
         "points: (understanding: 4, acknowledgement: 4, emotion: 4, assistance: 4), // the source's score 4 on each sub-skill: split it by what the reply shows"
     ));
-    assert!(ron.contains("a score of N is N on each of the four sub-skills"), "{ron}");
+    assert!(
+        ron.contains("a score of N is N on each of the four sub-skills"),
+        "{ron}"
+    );
 }
 
 #[test]
@@ -189,8 +221,14 @@ fn what_was_dropped_or_approximated_is_listed_with_its_place() {
     );
     // The file says the same, for the trainer who opens it later.
     let ron = draft.to_ron();
-    assert!(ron.contains("// What the import dropped or approximated:"), "{ron}");
-    assert!(ron.contains("// - content 6 \"Old diagram\" (H5P.Image 1.1): no branch leads here"), "{ron}");
+    assert!(
+        ron.contains("// What the import dropped or approximated:"),
+        "{ron}"
+    );
+    assert!(
+        ron.contains("// - content 6 \"Old diagram\" (H5P.Image 1.1): no branch leads here"),
+        "{ron}"
+    );
 }
 
 #[test]
@@ -210,7 +248,8 @@ fn the_content_json_alone_imports_the_same_call() {
 
 #[test]
 fn static_end_scores_go_on_the_replies_that_reach_each_end_screen() {
-    let draft = h5p::import(&fixture("h5p/static-scores/content.json"), &Options::default()).expect("imports");
+    let draft =
+        h5p::import(&fixture("h5p/static-scores/content.json"), &Options::default()).expect("imports");
     // The editor's default title is no id: the question's words are.
     assert_eq!(draft.start, "we_are_having_dinner_what");
     let scores: Vec<(&str, Option<i32>, &str)> = draft.nodes[0]
@@ -240,7 +279,8 @@ fn static_end_scores_go_on_the_replies_that_reach_each_end_screen() {
 
 #[test]
 fn once_the_trainer_names_the_caller_a_scored_import_plays_its_best_path_at_100() {
-    let draft = h5p::import(&fixture("h5p/static-scores/content.json"), &Options::default()).expect("imports");
+    let draft =
+        h5p::import(&fixture("h5p/static-scores/content.json"), &Options::default()).expect("imports");
     let ron = draft
         .to_ron()
         .replace("name: \"\",", "name: \"Mrs. Ivanova\",")
@@ -259,7 +299,8 @@ fn once_the_trainer_names_the_caller_a_scored_import_plays_its_best_path_at_100(
     let loaded = load_file(&path).expect("loads");
     let model = Arc::new(callsim_core::Model::new(loaded.scenario).expect("compiles"));
     let mut call = Call::start(model, 1, "en");
-    call.choose_id("sorry_to_call_at_dinner").expect("a reply of the node");
+    call.choose_id("sorry_to_call_at_dinner")
+        .expect("a reply of the node");
     let debrief = call.debrief().expect("the call ended");
     assert_eq!(debrief.ending.id, "call_back_booked");
     assert_eq!((debrief.respect.percent, debrief.sincerity.percent), (100, 100));

@@ -39,7 +39,12 @@ fn a_truncated_package_is_no_readable_zip() {
         "{e}"
     );
     assert!(e.help.contains("Download as an .h5p file"), "{e}");
-    assert!(e.render().starts_with("error: this is not a readable .h5p package"), "{}", e.render());
+    assert!(
+        e.render()
+            .starts_with("error: this is not a readable .h5p package"),
+        "{}",
+        e.render()
+    );
 }
 
 #[test]
@@ -86,7 +91,10 @@ fn a_package_of_another_library_is_named() {
                 "h5p.json",
                 br#"{"title":"Quiz","mainLibrary":"H5P.MultiChoice","language":"en"}"#.to_vec(),
             ),
-            ("content/content.json", br#"{"question":"<p>?</p>","answers":[]}"#.to_vec()),
+            (
+                "content/content.json",
+                br#"{"question":"<p>?</p>","answers":[]}"#.to_vec(),
+            ),
         ],
     );
     let e = h5p_error(&path);
@@ -117,10 +125,17 @@ fn json_of_another_library_is_named_by_what_it_has() {
 #[test]
 fn broken_json_is_shown_at_its_line_and_column() {
     let tmp = tempfile::tempdir().expect("temp dir");
-    let path = write(tmp.path(), "content.json", "{\"branchingScenario\": {\n  \"content\": [,]\n}}\n");
+    let path = write(
+        tmp.path(),
+        "content.json",
+        "{\"branchingScenario\": {\n  \"content\": [,]\n}}\n",
+    );
     let e = h5p_error(&path);
     assert_eq!(e.place, "line 2, column 15");
-    assert!(e.message.starts_with("this is not valid JSON: expected value"), "{e}");
+    assert!(
+        e.message.starts_with("this is not valid JSON: expected value"),
+        "{e}"
+    );
     let text = e.render();
     assert!(text.contains("content.json:2:15"), "{text}");
     assert!(text.contains("\"content\": [,]"), "{text}");
@@ -140,7 +155,12 @@ fn broken_json_inside_a_package_names_the_entry() {
     );
     let e = h5p_error(&path);
     assert_eq!(e.place, "zip entry content/content.json, line 1, column 23");
-    assert!(e.render().contains("broken.h5p (zip entry content/content.json):1:23"), "{}", e.render());
+    assert!(
+        e.render()
+            .contains("broken.h5p (zip entry content/content.json):1:23"),
+        "{}",
+        e.render()
+    );
 }
 
 #[test]
@@ -153,27 +173,32 @@ fn a_branch_to_a_content_that_does_not_exist_names_its_json_path() {
         e.place,
         "at branchingScenario.content[2].type.params.branchingQuestion.alternatives[0].nextContentId"
     );
-    assert_eq!(e.message, "`nextContentId` is 12, but the contents are numbered 0 to 6");
+    assert_eq!(
+        e.message,
+        "`nextContentId` is 12, but the contents are numbered 0 to 6"
+    );
 }
 
 #[test]
 fn a_value_of_the_wrong_type_names_its_json_path() {
     let tmp = tempfile::tempdir().expect("temp dir");
-    let json = content_json().replacen(
-        "\"text\":\"Please send it again.\"",
-        "\"text\":[\"Please\"]",
-        1,
-    );
+    let json = content_json().replacen("\"text\":\"Please send it again.\"", "\"text\":[\"Please\"]", 1);
     let path = write(tmp.path(), "content.json", json);
     let e = h5p_error(&path);
-    assert_eq!(e.place, "at branchingScenario.content[4].type.params.branchingQuestion.alternatives[1].text");
+    assert_eq!(
+        e.place,
+        "at branchingScenario.content[4].type.params.branchingQuestion.alternatives[1].text"
+    );
     assert_eq!(e.message, "expected text here, found a list");
 }
 
 #[test]
 fn a_missing_file_is_named() {
     let e = h5p_error(Path::new("no/such/course.h5p"));
-    assert_eq!(e.to_string(), "no/such/course.h5p: there is no such file (help: check the spelling of the path)");
+    assert_eq!(
+        e.to_string(),
+        "no/such/course.h5p: there is no such file (help: check the spelling of the path)"
+    );
 }
 
 #[test]
@@ -190,7 +215,10 @@ fn a_link_to_a_missing_passage_is_shown_where_it_is() {
         "in passage \"Start\", the link `[[Ask why->Refnud]]` leads to a passage named \"Refnud\", which the story does not have"
     );
     assert_eq!(e.place, "line 6, column 1");
-    assert_eq!(e.help, "did you mean \"Refund\"? Correct the link, or add a passage named \"Refnud\"");
+    assert_eq!(
+        e.help,
+        "did you mean \"Refund\"? Correct the link, or add a passage named \"Refnud\""
+    );
     let text = e.render();
     assert!(text.contains("story.twee:6:1"), "{text}");
     assert!(text.contains("[[Ask why->Refnud]]"), "{text}");
@@ -221,7 +249,10 @@ fn an_empty_story_says_it_is_empty() {
         ),
     ] {
         let e = twine_error(&write(tmp.path(), name, text));
-        assert_eq!(e.message, "the story is empty: it has no passages to import", "{name}");
+        assert_eq!(
+            e.message, "the story is empty: it has no passages to import",
+            "{name}"
+        );
     }
 }
 
@@ -269,7 +300,11 @@ fn a_twine_1_file_or_another_html_page_is_named() {
         "<html><div id=\"storeArea\"><div tiddler=\"Start\">Hi</div></div></html>",
     ));
     assert!(e.message.starts_with("this is a Twine 1 story"), "{e}");
-    let e = twine_error(&write(tmp.path(), "page.html", "<!DOCTYPE html><html><p>Hi</p></html>"));
+    let e = twine_error(&write(
+        tmp.path(),
+        "page.html",
+        "<!DOCTYPE html><html><p>Hi</p></html>",
+    ));
     assert_eq!(
         e.message,
         "this HTML file has no <tw-storydata>, so it is not a published Twine 2 story"
@@ -284,7 +319,10 @@ fn an_unclosed_passage_in_html_is_shown_where_it_starts() {
         "cut.html",
         "<tw-storydata name=\"S\" startnode=\"1\">\n<tw-passagedata pid=\"1\" name=\"Start\">Hello [[A]]",
     ));
-    assert_eq!(e.message, "this <tw-passagedata> has no closing </tw-passagedata>");
+    assert_eq!(
+        e.message,
+        "this <tw-passagedata> has no closing </tw-passagedata>"
+    );
     assert_eq!(e.place, "line 2, column 1");
 }
 
@@ -294,7 +332,10 @@ fn no_cut_of_a_story_panics() {
     for name in ["lost-parcel.twee", "lost-parcel.html"] {
         let text = std::fs::read_to_string(fixture(&format!("twine/{name}"))).expect("fixture");
         let path = tmp.path().join(name);
-        let cuts: Vec<usize> = (0..text.len()).filter(|i| text.is_char_boundary(*i)).step_by(7).collect();
+        let cuts: Vec<usize> = (0..text.len())
+            .filter(|i| text.is_char_boundary(*i))
+            .step_by(7)
+            .collect();
         for cut in cuts {
             std::fs::write(&path, &text[..cut]).expect("write");
             if let Err(e) = twine::import(&path, &Options::default()) {

@@ -19,7 +19,9 @@ fn a_twee_story_imports_to_a_file_whose_check_lists_only_what_the_trainer_decide
     let ron = import("lost-parcel.twee").to_ron();
     let (_, diagnostics) = check(tmp.path(), "parcel.ron", &ron);
     assert!(
-        diagnostics.iter().all(|d| TRAINER_DECIDES.contains(&d.code) && d.help.is_some()),
+        diagnostics
+            .iter()
+            .all(|d| TRAINER_DECIDES.contains(&d.code) && d.help.is_some()),
         "{diagnostics:#?}"
     );
     let got = findings(&ron, &diagnostics);
@@ -44,7 +46,10 @@ fn passages_become_nodes_links_replies_and_passages_without_links_endings() {
         .map(|n| {
             (
                 n.id.as_str(),
-                n.replies.iter().map(|r| (r.text.as_str(), r.next.as_str())).collect(),
+                n.replies
+                    .iter()
+                    .map(|r| (r.text.as_str(), r.next.as_str()))
+                    .collect(),
             )
         })
         .collect();
@@ -109,7 +114,10 @@ fn passages_become_nodes_links_replies_and_passages_without_links_endings() {
     // Passage tags are the scenario's tags; the ending kinds are not.
     assert_eq!(draft.tags, ["imported", "twine", "angry", "parcel"]);
     let ron = draft.to_ron();
-    assert!(ron.contains("        // passage \"Start\" (line 20) [tags: angry parcel]\n"), "{ron}");
+    assert!(
+        ron.contains("        // passage \"Start\" (line 20) [tags: angry parcel]\n"),
+        "{ron}"
+    );
     assert!(ron.contains("kind: Escalated,\n"), "{ron}");
 }
 
@@ -170,14 +178,19 @@ fn texts_with_quotes_backslashes_and_line_breaks_come_back_exactly() {
         ":: StoryTitle\nQuotes\n\n:: Start\nHe said \"C:\\temp\" twice\nand then 50% off?\n[[OK \"fine\"->End]]\n\n:: End\nDone.\n",
     )
     .expect("write");
-    let ron = twine::import(&story, &Options::default()).expect("imports").to_ron();
+    let ron = twine::import(&story, &Options::default())
+        .expect("imports")
+        .to_ron();
     let options = ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
     let scenario: Scenario = options.from_str(&ron).expect("the file parses as a scenario");
     assert_eq!(
         scenario.nodes[0].says[0].text,
         Text::Plain("He said \"C:\\temp\" twice\nand then 50% off?".to_owned())
     );
-    assert_eq!(scenario.nodes[0].replies[0].text, Text::Plain("OK \"fine\"".to_owned()));
+    assert_eq!(
+        scenario.nodes[0].replies[0].text,
+        Text::Plain("OK \"fine\"".to_owned())
+    );
 }
 
 #[test]
@@ -187,5 +200,8 @@ fn the_language_is_the_trainers_choice() {
     };
     let draft = twine::import(&fixture("twine/lost-parcel.twee"), &options).expect("imports");
     let ron = draft.to_ron();
-    assert!(ron.contains("languages: [\"ru\"],\n    default_language: \"ru\","), "{ron}");
+    assert!(
+        ron.contains("languages: [\"ru\"],\n    default_language: \"ru\","),
+        "{ron}"
+    );
 }

@@ -10,7 +10,9 @@ use callsim_core::check::check_file;
 use callsim_core::diagnostic::Diagnostic;
 
 pub fn fixture(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(path)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(path)
 }
 
 /// Packs `entries` (zip name, bytes) as an .h5p file at `out`.
@@ -29,7 +31,10 @@ pub fn zip(out: &Path, entries: &[(&str, Vec<u8>)]) {
 /// The fixture folder `dir` packed as an .h5p in `tmp`.
 pub fn package(dir: &str, tmp: &Path) -> PathBuf {
     let root = fixture(dir);
-    let out = tmp.join(format!("{}.h5p", root.file_name().and_then(|n| n.to_str()).unwrap_or("x")));
+    let out = tmp.join(format!(
+        "{}.h5p",
+        root.file_name().and_then(|n| n.to_str()).unwrap_or("x")
+    ));
     let read = |p: &str| std::fs::read(root.join(p)).expect("fixture file");
     zip(
         &out,
