@@ -722,7 +722,9 @@ impl Scenario {
                 }
                 Next::Content(i) => {
                     if let Body::Question { .. } = self.content[i].body {
-                        let entry = through.first().copied().unwrap_or(i);
+                        // Entered at its first text: the same text, the same
+                        // node, whatever dropped content came before.
+                        let entry = self.first_text(&through).unwrap_or(i);
                         return Place::Node {
                             entry,
                             question: i,
@@ -759,6 +761,15 @@ impl Scenario {
         }
     }
 
+    /// The first content on the way that says something: it decides all
+    /// the text that follows, as each content has one way on.
+    fn first_text(&self, through: &[usize]) -> Option<usize> {
+        through
+            .iter()
+            .copied()
+            .find(|&c| matches!(&self.content[c].body, Body::Text(t) if !t.is_empty()))
+    }
+
     fn says(&self, through: &[usize]) -> Vec<String> {
         through
             .iter()
@@ -774,7 +785,7 @@ impl Scenario {
         let mut ids = Ids::reserving(&RESERVED_TARGET_IDS);
         // Nodes by the place they are entered at, endings by their place.
         let mut node_ids: BTreeMap<(usize, usize), String> = BTreeMap::new();
-        let mut ending_ids: BTreeMap<Place, String> = BTreeMap::new();
+        let mut ending_ids: BTreeMap<(Option<usize>, Screen), String> = BTreeMap::new();
         let mut queue: VecDeque<Place> = VecDeque::new();
         let mut nodes = Vec::new();
         let mut endings = Vec::new();
@@ -851,6 +862,11 @@ impl Scenario {
             for (a, alt) in alternatives.iter().enumerate() {
                 let alt_place = format!("{node_place}, alternative {}", a + 1);
                 let target = self.follow(alt.next, Some((question, a)));
+                match &target {
+                    Place::Node { through, .. } | Place::End { through, .. } => {
+                        visited.extend(through.iter().copied());
+                    }
+                }
                 let next = match &target {
                     Place::Node { entry, question, .. } => {
                         let key = (*entry, *question);
@@ -863,13 +879,13 @@ impl Scenario {
                             id
                         }
                     }
-                    Place::End { through, .. } => {
-                        visited.extend(through.iter().copied());
-                        if let Some(id) = ending_ids.get(&target) {
+                    Place::End { through, screen } => {
+                        let key = (self.first_text(through), *screen);
+                        if let Some(id) = ending_ids.get(&key) {
                             id.clone()
                         } else {
                             let ending = self.ending(&target, &mut ids, &mut warnings);
-                            ending_ids.insert(target.clone(), ending.id.clone());
+                            ending_ids.insert(key, ending.id.clone());
                             let id = ending.id.clone();
                             endings.push(ending);
                             id
@@ -1064,11 +1080,11 @@ impl Scenario {
         };
         let says = self.says(through);
         let mut origin = origin;
-        if let Some(&first) = through.first() {
+        if let Some(first) = self.first_text(through) {
             origin = format!("{origin}, after {}", self.content[first].place(first));
         }
-        let name = match through.first() {
-            Some(&first) if !self.content[first].title.is_empty() => self.content[first].title.clone(),
+        let name = match self.first_text(through) {
+            Some(first) if !self.content[first].title.is_empty() => self.content[first].title.clone(),
             _ => title.clone(),
         };
         DraftEnding {

@@ -305,3 +305,33 @@ fn once_the_trainer_names_the_caller_a_scored_import_plays_its_best_path_at_100(
     assert_eq!(debrief.ending.id, "call_back_booked");
     assert_eq!((debrief.respect.percent, debrief.sincerity.percent), (100, 100));
 }
+
+#[test]
+fn dropped_content_before_a_question_does_not_make_a_second_node() {
+    // Regression: a video before a question made a node of its own for
+    // the branches through the video, with the same caller's line.
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let question = |title: &str, alternatives: &str| {
+        format!(
+            r#"{{"type":{{"library":"H5P.BranchingQuestion 1.0","params":{{"branchingQuestion":{{"question":"<p>{title}?</p>","alternatives":[{alternatives}]}}}},"metadata":{{"title":"{title}"}}}}}}"#
+        )
+    };
+    let json = format!(
+        r#"{{"branchingScenario":{{"content":[{},{{"type":{{"library":"H5P.Video 1.6","params":{{}},"metadata":{{"title":"Clip"}}}},"nextContentId":2}},{}],"endScreens":[{{"endScreenTitle":"End","endScreenSubtitle":"Done.","contentId":-1}}]}}}}"#,
+        question("Opening", r#"{"text":"Watch","nextContentId":1},{"text":"Skip","nextContentId":2}"#),
+        question("Second", r#"{"text":"Bye","nextContentId":-1}"#),
+    );
+    let path = tmp.path().join("content.json");
+    std::fs::write(&path, json).expect("write");
+    let draft = h5p::import(&path, &Options::default()).expect("imports");
+    let ids: Vec<&str> = draft.nodes.iter().map(|n| n.id.as_str()).collect();
+    assert_eq!(ids, ["opening", "second"]);
+    let next: Vec<&str> = draft.nodes[0].replies.iter().map(|r| r.next.as_str()).collect();
+    assert_eq!(next, ["second", "second"]);
+    // The video was passed, so it is dropped, not "never reached".
+    assert!(
+        draft.warnings.iter().any(|w| w.message.starts_with("a video is not a caller's line")),
+        "{:#?}",
+        draft.warnings
+    );
+}
