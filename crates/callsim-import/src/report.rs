@@ -18,8 +18,9 @@ pub struct ImportError {
     pub message: String,
     /// How to fix it.
     pub help: String,
-    /// The text the place is in and the bytes it covers, to quote the line.
-    pub quote: Option<(String, Range<usize>)>,
+    /// The text the place is in and the bytes it covers, to quote the line
+    /// (boxed: errors travel by value through every reader).
+    pub quote: Option<Box<(String, Range<usize>)>>,
 }
 
 impl ImportError {
@@ -55,7 +56,7 @@ impl ImportError {
             None => format!("line {line}, column {column}"),
         };
         ImportError {
-            quote: Some((source.to_owned(), span)),
+            quote: Some(Box::new((source.to_owned(), span))),
             ..ImportError::new(file, place, message, help)
         }
     }
@@ -63,7 +64,7 @@ impl ImportError {
     /// The message as a compiler would print it: `error:`, `-->` with the
     /// file and place, the line quoted when there is one, and `help:`.
     pub fn render(&self) -> String {
-        match &self.quote {
+        match self.quote.as_deref() {
             Some((source, span)) => {
                 let (line, column) = line_column(source, span.start);
                 let file = match self.place.split_once(", line ") {
