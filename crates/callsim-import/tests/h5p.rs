@@ -318,7 +318,10 @@ fn dropped_content_before_a_question_does_not_make_a_second_node() {
     };
     let json = format!(
         r#"{{"branchingScenario":{{"content":[{},{{"type":{{"library":"H5P.Video 1.6","params":{{}},"metadata":{{"title":"Clip"}}}},"nextContentId":2}},{}],"endScreens":[{{"endScreenTitle":"End","endScreenSubtitle":"Done.","contentId":-1}}]}}}}"#,
-        question("Opening", r#"{"text":"Watch","nextContentId":1},{"text":"Skip","nextContentId":2}"#),
+        question(
+            "Opening",
+            r#"{"text":"Watch","nextContentId":1},{"text":"Skip","nextContentId":2}"#
+        ),
         question("Second", r#"{"text":"Bye","nextContentId":-1}"#),
     );
     let path = tmp.path().join("content.json");
@@ -330,7 +333,10 @@ fn dropped_content_before_a_question_does_not_make_a_second_node() {
     assert_eq!(next, ["second", "second"]);
     // The video was passed, so it is dropped, not "never reached".
     assert!(
-        draft.warnings.iter().any(|w| w.message.starts_with("a video is not a caller's line")),
+        draft
+            .warnings
+            .iter()
+            .any(|w| w.message.starts_with("a video is not a caller's line")),
         "{:#?}",
         draft.warnings
     );
