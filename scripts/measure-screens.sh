@@ -98,6 +98,7 @@ launch() { # DATA_DIR ARGS...
         cat "$WORK/log" >&2
         echo "--- the X server's log:" >&2
         cat "$WORK/xvfb.log" >&2
+        ls -la /tmp/.X11-unix >&2 || true
         exit 1
     fi
     sleep 3 # the launch draws continuously for 2 s

@@ -1,4 +1,5 @@
-//! The trainer's command line: check, play, analyze, graph, lsp. No window needed.
+//! The trainer's command line: check, play, analyze, graph, import, lsp. No
+//! window needed.
 
 use std::io::{self, BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -109,6 +110,14 @@ pub enum Command {
     /// standard input and output, and the editor starts it: set-up in
     /// docs/scenario-guide.md, "Editor support".
     Lsp,
+    /// Turn branching content made with another tool into a scenario file
+    /// to finish: an H5P Branching Scenario or a Twine 2 story. What was
+    /// dropped or approximated is listed as warnings; `callsim check` on
+    /// the result lists what is left for you to decide.
+    Import {
+        #[command(subcommand)]
+        source: ImportSource,
+    },
     /// Run a class hub: trainees join from their own PCs, the facilitator
     /// sees the class's results in a browser and runs class votes.
     Serve {
@@ -136,6 +145,30 @@ pub enum Command {
         #[arg(long, requires = "tls_cert")]
         tls_key: Option<PathBuf>,
     },
+}
+
+/// What `callsim import` reads.
+#[derive(Debug, Subcommand)]
+pub enum ImportSource {
+    /// An H5P Branching Scenario: the .h5p file, or the content.json from inside it.
+    H5p(ImportArgs),
+    /// A Twine 2 story: Twee 3 text (.twee) or the published .html.
+    Twine(ImportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    file: PathBuf,
+    /// Write the scenario to this file instead of standard output.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+    /// Write over the output file if it exists.
+    #[arg(long, requires = "output")]
+    force: bool,
+    /// The language the content is written in (en, zh, ru, es, ...), when
+    /// the source does not say: H5P's own setting, else English.
+    #[arg(long)]
+    lang: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -170,6 +203,7 @@ pub fn run(command: Command) -> ExitCode {
             text,
         } => crate::typed::understand_cmd(&file, &node, text.as_deref(), json),
         Command::Analyze { file, json } => analyze_cmd(&file, json),
+        Command::Import { source } => return import_cmd(source),
         Command::New { name } => callsim_core::starter::create(&name).map(|file| {
             println!("wrote {}", file.display());
             println!(
@@ -284,6 +318,80 @@ fn check(paths: &[PathBuf], deny_warnings: bool) -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// `callsim import`: the draft on standard output or in `-o FILE`, the
+/// warnings on standard error.
+fn import_cmd(source: ImportSource) -> ExitCode {
+    let (args, imported) = match source {
+        ImportSource::H5p(args) => {
+            let options = callsim_import::Options {
+                lang: args.lang.clone(),
+            };
+            let imported = callsim_import::h5p::import(&args.file, &options);
+            (args, imported)
+        }
+        ImportSource::Twine(args) => {
+            let options = callsim_import::Options {
+                lang: args.lang.clone(),
+            };
+            let imported = callsim_import::twine::import(&args.file, &options);
+            (args, imported)
+        }
+    };
+    let draft = match imported {
+        Ok(draft) => draft,
+        Err(e) => {
+            eprint!("{}", e.render());
+            return ExitCode::FAILURE;
+        }
+    };
+    let ron = draft.to_ron();
+    for w in &draft.warnings {
+        eprintln!("warning: {}: {w}", args.file.display());
+    }
+    let Some(output) = &args.output else {
+        print!("{ron}");
+        return ExitCode::SUCCESS;
+    };
+    let same_file = std::fs::canonicalize(output)
+        .ok()
+        .zip(std::fs::canonicalize(&args.file).ok())
+        .is_some_and(|(a, b)| a == b);
+    if same_file {
+        eprintln!(
+            "error: {} is the file being imported; write the scenario to another file",
+            output.display()
+        );
+        return ExitCode::FAILURE;
+    }
+    if let Err(e) = callsim_import::write_new(output, &ron, args.force) {
+        eprintln!("{e}");
+        return ExitCode::FAILURE;
+    }
+    let replies: usize = draft.nodes.iter().map(|n| n.replies.len()).sum();
+    println!(
+        "wrote {}: {} node{}, {} repl{}, {} ending{}{}",
+        output.display(),
+        draft.nodes.len(),
+        plural(draft.nodes.len()),
+        replies,
+        if replies == 1 { "y" } else { "ies" },
+        draft.endings.len(),
+        plural(draft.endings.len()),
+        match draft.warnings.len() {
+            0 => String::new(),
+            n => format!(
+                "; {n} warning{} about what was dropped or approximated (also in the file's header)",
+                plural(n)
+            ),
+        }
+    );
+    println!(
+        "next: `callsim check {}` lists what is left for you to decide: the caller, the mood meters, the points",
+        output.display()
+    );
+    ExitCode::SUCCESS
 }
 
 fn plural(n: usize) -> &'static str {

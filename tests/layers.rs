@@ -115,3 +115,23 @@ fn the_language_server_has_no_window_and_no_server() {
         ],
     );
 }
+
+#[test]
+fn the_importer_needs_only_the_core() {
+    assert_free_of(
+        "callsim-import",
+        &[
+            "bevy",
+            "bevy_egui",
+            "wgpu",
+            "tokio",
+            "axum",
+            "rusqlite",
+            "postgres",
+            "ureq",
+            "callsim-trainee",
+            "callsim-hub",
+            "callsim-game",
+        ],
+    );
+}
