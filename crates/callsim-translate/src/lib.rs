@@ -240,6 +240,9 @@ pub struct Import {
     pub changed: usize,
     /// Entries the file already had word for word.
     pub unchanged: usize,
+    /// Stale translations given again unchanged from a fresh export: the
+    /// translator checked them, so the record now says they are current.
+    pub confirmed: usize,
     /// Entries left empty (any translation already there is kept).
     pub empty: usize,
     /// Entries not written because of an error.
@@ -304,6 +307,9 @@ impl Import {
             self.changed,
             self.unchanged
         )];
+        if self.confirmed > 0 {
+            parts.push(format!("{} stale confirmed as still right", self.confirmed));
+        }
         if self.empty > 0 {
             parts.push(format!("{} left empty", self.empty));
         }
@@ -345,11 +351,13 @@ impl fmt::Display for Failure {
     }
 }
 
-/// A translation to write: the text's place, its source and the new text.
+/// A translation to write: the text's place, its source and the new text;
+/// `edit` is false for a translation the file has already, only recorded.
 struct Write<'s> {
     place: &'s Place<'s>,
     source: &'s str,
     target: String,
+    edit: bool,
 }
 
 /// Reads the translation file `bytes` (named `translations_file` in
@@ -381,6 +389,7 @@ pub fn import(
     } = read;
     check_language(s, &lang).map_err(Failure::Message)?;
     let (sources, _) = sources(s).map_err(Failure::Message)?;
+    let record = Record::read(&loaded.source);
     let by_id: BTreeMap<&str, &Source> = sources.iter().map(|src| (src.place.id.as_str(), src)).collect();
     let mut import = Import {
         lang: lang.clone(),
@@ -389,6 +398,7 @@ pub fn import(
         added: 0,
         changed: 0,
         unchanged: 0,
+        confirmed: 0,
         empty: 0,
         skipped: 0,
         language_added: false,
@@ -473,11 +483,16 @@ pub fn import(
             ));
             continue;
         }
-        if existing == Some(unit.target.as_str()) {
-            import.unchanged += 1;
-            continue;
-        }
-        if existing.is_some() {
+        let edit = existing != Some(unit.target.as_str());
+        if !edit {
+            // Given again as it is: current already, or a stale one the
+            // translator has checked (a fresh export leaves stale ones empty).
+            if record.freshness(&lang, src.text, &unit.target) != Freshness::Stale {
+                import.unchanged += 1;
+                continue;
+            }
+            import.confirmed += 1;
+        } else if existing.is_some() {
             import.changed += 1;
         } else {
             import.added += 1;
@@ -486,6 +501,7 @@ pub fn import(
             place: &src.place,
             source: src.text,
             target: unit.target.clone(),
+            edit,
         });
     }
     // Texts the file does not mention, pointed at in the scenario.
@@ -520,13 +536,14 @@ pub fn import(
         import.skipped += writes.len();
         import.added = 0;
         import.changed = 0;
+        import.confirmed = 0;
         return Ok(import);
     }
     if writes.is_empty() {
         return Ok(import);
     }
     let written = write(loaded, &lang, &writes, &sources).map_err(Failure::Message)?;
-    import.language_added = !s.languages.contains(&lang);
+    import.language_added = !s.languages.contains(&lang) && writes.iter().any(|w| w.edit);
     import.written = Some(written);
     Ok(import)
 }
@@ -545,12 +562,12 @@ fn write(loaded: &Loaded, lang: &str, writes: &[Write], sources: &[Source]) -> R
         )
     };
     let mut editor = Editor::new(src);
-    for w in writes {
+    for w in writes.iter().filter(|w| w.edit) {
         editor
             .set_text(&w.place.path, default, lang, &w.target, w.place.example)
             .map_err(|e| bug(format!("cannot write the translation of `{}` at `{}`: {}", w.place.id, e.path, e.message)))?;
     }
-    if !s.languages.iter().any(|l| l == lang) {
+    if !s.languages.iter().any(|l| l == lang) && writes.iter().any(|w| w.edit) {
         editor
             .add_language(default, lang)
             .map_err(|e| bug(format!("cannot add `{lang}` to `languages`: {}", e.message)))?;

@@ -215,7 +215,11 @@ fn read_csv(text: &str, file: &str, source_lang: &str, lang: Option<&str>) -> Re
     let mut entries = Vec::new();
     for (row, record) in (2..).zip(records) {
         let record = record.map_err(|err| csv_error(&text, file, &err))?;
-        let start = record.position().map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0));
+        // With CRLF endings the reader places a record at the end of the
+        // line before; the row starts after the line break.
+        let at = record.position().map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0));
+        let at = at.min(text.len());
+        let start = at + (text[at..].len() - text[at..].trim_start_matches(['\r', '\n']).len());
         let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let cell = |i: usize| record.get(i).unwrap_or("");
         if record.iter().all(|c| c.trim().is_empty()) {

@@ -101,12 +101,17 @@ pub fn places(s: &Scenario) -> Vec<Place<'_>> {
         summary,
         "The scenario's summary on the picker: who calls, what they want, what the trainee practises.",
     );
-    out.add("persona.name", root().field("persona").field("name"), caller, "The caller's name.");
+    out.add(
+        "persona.name",
+        root().field("persona").field("name"),
+        caller,
+        "The name of the customer on the phone.",
+    );
     out.add(
         "persona.description",
         root().field("persona").field("description"),
         description,
-        format!("Who the caller ({who}) is, shown before the call."),
+        format!("Who the customer ({who}) is, shown before the call."),
     );
     for (i, meter) in meters.iter().enumerate() {
         let Meter {
@@ -120,7 +125,7 @@ pub fn places(s: &Scenario) -> Vec<Place<'_>> {
             format!("meter.{id}.label"),
             root().field("persona").field("meters").index(i).field("label"),
             label,
-            format!("The label of the bar showing the caller's `{id}` (a mood meter)."),
+            format!("The label of the bar showing the customer's `{id}` (a mood meter)."),
         );
     }
     for (i, t) in traits.iter().enumerate() {
@@ -137,13 +142,13 @@ pub fn places(s: &Scenario) -> Vec<Place<'_>> {
             format!("trait.{n}.name"),
             at.clone().field("name"),
             name,
-            format!("The name of one of the caller's ({who}) traits; the debrief names it when it applied."),
+            format!("The name of a trait of the customer ({who}); the debrief names it when it applied."),
         );
         out.add(
             format!("trait.{n}.description"),
             at.field("description"),
             description,
-            format!("What the caller's trait “{}” does.", name.get(lang, lang)),
+            format!("What the customer's trait “{}” does.", name.get(lang, lang)),
         );
     }
     out.add(
@@ -156,7 +161,7 @@ pub fn places(s: &Scenario) -> Vec<Place<'_>> {
         "policy.misuse_note",
         root().field("policy").field("transfer").field("misuse_note"),
         misuse_note,
-        "Coaching in the debrief when the trainee transferred the caller against the policy.",
+        "Coaching in the debrief when the trainee transferred the customer against the policy.",
     );
     for (kind, name) in kind_names {
         out.add(
@@ -176,19 +181,19 @@ pub fn places(s: &Scenario) -> Vec<Place<'_>> {
             format!("account.{n}.label"),
             at.clone().field("label"),
             label,
-            "What “check the account” shows: the label of one fact.",
+            format!("What “check the account” shows: the label of the fact “{}”.", value.get(lang, lang)),
         );
         out.add(
             format!("account.{n}.value"),
             at.field("value"),
             value,
-            format!("What “check the account” shows: the fact “{}”.", label.get(lang, lang)),
+            format!("What “check the account” shows: the value of “{}”.", label.get(lang, lang)),
         );
     }
     for (i, line) in not_understood.iter().enumerate() {
         let at = root().field("not_understood").index(i);
         out.line(format!("not_understood.{}", i + 1), at, line, |when| {
-            format!("The caller ({who}), when the trainee typed a reply the game did not understand{when}.")
+            format!("Said by the customer ({who}) when the game did not understand a reply the trainee typed{when}.")
         });
     }
     for (n, node) in nodes.iter().enumerate() {
@@ -204,7 +209,7 @@ pub fn places(s: &Scenario) -> Vec<Place<'_>> {
                 format!("node.{node_id}.says.{}", i + 1),
                 at.clone().field("says").index(i),
                 line,
-                |when| format!("The caller ({who}) at the moment `{node_id}` of the call{when}."),
+                |when| format!("Said by the customer ({who}) at the moment `{node_id}` of the call{when}."),
             );
         }
         let heard = says
@@ -248,7 +253,7 @@ pub fn places(s: &Scenario) -> Vec<Place<'_>> {
             format!("ending.{id}.says"),
             at.field("says"),
             says,
-            format!("The caller's ({who}) last words at the ending “{named}” ({kind})."),
+            format!("The last words of the customer ({who}) at the ending “{named}” ({kind})."),
         );
     }
     out.places
@@ -304,12 +309,12 @@ impl<'s> Walk<'s> {
         let said = text.get(lang, lang);
         let does = match action {
             Action::Say => "",
-            Action::CheckAccount => " (it also checks the caller's account)",
-            Action::Hold { .. } => " (it puts the caller on hold)",
-            Action::Transfer => " (it transfers the caller to a supervisor)",
+            Action::CheckAccount => " (it also checks the customer's account)",
+            Action::Hold { .. } => " (it puts the customer on hold)",
+            Action::Transfer => " (it transfers the customer to a supervisor)",
             Action::EndCall => " (it ends the call)",
         };
-        let after = heard.map_or_else(String::new, |line| format!(", after the caller says “{line}”"));
+        let after = heard.map_or_else(String::new, |line| format!(", after the customer says “{line}”"));
         let coaching = match note.get(lang, lang) {
             "" => String::new(),
             note => format!(" Coaching note: {note}"),
@@ -318,7 +323,7 @@ impl<'s> Walk<'s> {
             format!("{prefix}.{id}.text"),
             at.clone().field("text"),
             text,
-            format!("A reply the trainee can choose{does}{after}.{coaching}"),
+            format!("Said by the trainee (the agent): a reply they can choose{does}{after}.{coaching}"),
         );
         self.add(
             format!("{prefix}.{id}.note"),
