@@ -137,7 +137,8 @@ impl<'a> Editor<'a> {
                     let text = format!("{indent}{field}{}", self.newline);
                     self.edits.push((line_start..line_start, text));
                 } else {
-                    self.edits.push((name_span.start..name_span.start, format!("{field} ")));
+                    self.edits
+                        .push((name_span.start..name_span.start, format!("{field} ")));
                 }
             }
         }
@@ -157,10 +158,7 @@ impl<'a> Editor<'a> {
             if pair[0].0.end > pair[1].0.start {
                 return Err(EditError {
                     path: String::new(),
-                    message: format!(
-                        "two edits overlap at bytes {:?} and {:?}",
-                        pair[0].0, pair[1].0
-                    ),
+                    message: format!("two edits overlap at bytes {:?} and {:?}", pair[0].0, pair[1].0),
                 });
             }
         }
@@ -185,11 +183,16 @@ impl<'a> Editor<'a> {
         );
         let line_start = self.line_start(span.start);
         let line_end = self.line_end(span.end);
-        let width = self.src[line_start..span.start].width()
-            + one_line.width()
-            + self.src[span.end..line_end].trim_end().width();
-        let has_break = entries.iter().any(|(_, v)| v.contains('\n'));
-        if inline || (width <= INLINE_WIDTH && !has_break) {
+        // What follows on the line, its comment left out: only closing
+        // brackets and commas, or more fields (then the map stays inline,
+        // rather than open in the middle of a line).
+        let rest = &self.src[span.end..line_end];
+        let rest = rest.find("//").map_or(rest, |i| &rest[..i]).trim_end();
+        let ends_line = rest
+            .chars()
+            .all(|c| matches!(c, ',' | ')' | ']' | '}' | ' ' | '\t'));
+        let width = self.src[line_start..span.start].width() + one_line.width() + rest.width();
+        if inline || !ends_line || width <= INLINE_WIDTH {
             return one_line;
         }
         let indent = self.indent_at(span.start);
@@ -244,7 +247,9 @@ impl<'a> Editor<'a> {
 
     /// The end of the line holding `offset`, before its `\n`.
     fn line_end(&self, offset: usize) -> usize {
-        self.src[offset..].find('\n').map_or(self.src.len(), |i| offset + i)
+        self.src[offset..]
+            .find('\n')
+            .map_or(self.src.len(), |i| offset + i)
     }
 
     fn line_of(&self, offset: usize) -> usize {
@@ -314,7 +319,9 @@ mod tests {
 
     fn set(src: &str, at: &[&str], lang: &str, value: &str, inline: bool) -> String {
         let mut editor = Editor::new(src);
-        editor.set_text(&path(at), "en", lang, value, inline).expect("the text is there");
+        editor
+            .set_text(&path(at), "en", lang, value, inline)
+            .expect("the text is there");
         editor.finish().expect("no overlap")
     }
 
@@ -359,14 +366,29 @@ mod tests {
     }
 
     #[test]
+    fn a_text_with_more_fields_after_it_on_its_line_stays_on_one_line() {
+        let long = "A".repeat(90);
+        let src = format!("S(\n    m: [(id: \"anger\", label: \"{long}\", start: 5), // why\n    ],\n)\n");
+        let out = set(&src, &["m", "0", "label"], "es", "B", false);
+        assert_eq!(
+            out,
+            format!(
+                "S(\n    m: [(id: \"anger\", label: {{\"en\": \"{long}\", \"es\": \"B\"}}, start: 5), // why\n    ],\n)\n"
+            )
+        );
+    }
+
+    #[test]
     fn a_multiline_map_gains_a_line_with_its_comment_left_in_place() {
-        let src = "S(\n    text: {\n        \"en\": \"Hi\", // keep me\n        \"zh\": \"你好\"\n    },\n)\n";
+        let src =
+            "S(\n    text: {\n        \"en\": \"Hi\", // keep me\n        \"zh\": \"你好\"\n    },\n)\n";
         let out = set(src, &["text"], "es", "Hola", false);
         assert_eq!(
             out,
             "S(\n    text: {\n        \"en\": \"Hi\", // keep me\n        \"zh\": \"你好\",\n        \"es\": \"Hola\"\n    },\n)\n"
         );
-        let with_comma = "S(\n    text: {\n        \"en\": \"Hi\",\n        \"zh\": \"你好\", // last\n    },\n)\n";
+        let with_comma =
+            "S(\n    text: {\n        \"en\": \"Hi\",\n        \"zh\": \"你好\", // last\n    },\n)\n";
         assert_eq!(
             set(with_comma, &["text"], "es", "Hola", false),
             "S(\n    text: {\n        \"en\": \"Hi\",\n        \"zh\": \"你好\", // last\n        \"es\": \"Hola\",\n    },\n)\n"
@@ -377,20 +399,32 @@ mod tests {
     fn an_inline_map_gains_an_entry_and_an_existing_translation_is_replaced() {
         let src = "S(examples: [{\"en\": \"Hi\"}, \"Yo\"], t: {\"en\": \"A\", \"es\": \"Viejo\"})";
         let out = set(src, &["examples", "0"], "es", "Hola", true);
-        assert_eq!(out, "S(examples: [{\"en\": \"Hi\", \"es\": \"Hola\"}, \"Yo\"], t: {\"en\": \"A\", \"es\": \"Viejo\"})");
+        assert_eq!(
+            out,
+            "S(examples: [{\"en\": \"Hi\", \"es\": \"Hola\"}, \"Yo\"], t: {\"en\": \"A\", \"es\": \"Viejo\"})"
+        );
         let out = set(src, &["t"], "es", "Nuevo", false);
         assert!(out.ends_with("t: {\"en\": \"A\", \"es\": \"Nuevo\"})"), "{out}");
         let out = set(src, &["examples", "1"], "es", "Oye", true);
-        assert!(out.contains("[{\"en\": \"Hi\"}, {\"en\": \"Yo\", \"es\": \"Oye\"}]"), "{out}");
+        assert!(
+            out.contains("[{\"en\": \"Hi\"}, {\"en\": \"Yo\", \"es\": \"Oye\"}]"),
+            "{out}"
+        );
     }
 
     #[test]
     fn raw_and_escaped_originals_are_kept_byte_for_byte() {
         let src = "S(a: r#\"say \"hi\"\"#, b: \"tab\\there\")";
         let out = set(src, &["a"], "es", "di \"hola\"", false);
-        assert_eq!(out, "S(a: {\"en\": r#\"say \"hi\"\"#, \"es\": \"di \\\"hola\\\"\"}, b: \"tab\\there\")");
+        assert_eq!(
+            out,
+            "S(a: {\"en\": r#\"say \"hi\"\"#, \"es\": \"di \\\"hola\\\"\"}, b: \"tab\\there\")"
+        );
         let out = set(src, &["b"], "es", "tabulador", false);
-        assert!(out.contains("b: {\"en\": \"tab\\there\", \"es\": \"tabulador\"}"), "{out}");
+        assert!(
+            out.contains("b: {\"en\": \"tab\\there\", \"es\": \"tabulador\"}"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -34,8 +34,10 @@ use crate::sheet::{Entry, ReadSheet, Sheet, Unit};
 pub use crate::sheet::{Format, Unreadable};
 use crate::texts::{Place, places};
 
-/// How many messages of one kind an import shows before counting the rest.
-const SHOWN_PER_KIND: usize = 10;
+/// How many errors, and warnings, of one kind an import shows before
+/// counting the rest: a file half translated has a warning per text left.
+const SHOWN_ERRORS: usize = 10;
+const SHOWN_WARNINGS: usize = 5;
 
 /// A text a translator can work from: its place and its text in the
 /// scenario's default language.
@@ -192,10 +194,10 @@ pub fn export(loaded: &Loaded, lang: &str, format: Format) -> Result<Export, Str
     let bytes = match format {
         Format::Csv => sheet::write_csv(&sheet),
         Format::Xliff => {
-            let original = loaded
-                .file
-                .file_name()
-                .map_or_else(|| loaded.file.display().to_string(), |n| n.to_string_lossy().into_owned());
+            let original = loaded.file.file_name().map_or_else(
+                || loaded.file.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
             sheet::write_xliff(&sheet, &original)?.into_bytes()
         }
     };
@@ -265,14 +267,19 @@ impl Import {
 
     /// Every problem as `callsim check` prints one, with the line of the
     /// file quoted (`scenario` is the scenario's source); past
-    /// [`SHOWN_PER_KIND`] problems of one kind, a line counts the rest.
+    /// [`SHOWN_ERRORS`] errors or [`SHOWN_WARNINGS`] warnings of one kind, a
+    /// line counts the rest.
     pub fn render(&self, scenario: &str) -> String {
         let mut out = String::new();
         let mut shown: BTreeMap<&str, usize> = BTreeMap::new();
+        let most = |severity: Severity| match severity {
+            Severity::Error => SHOWN_ERRORS,
+            Severity::Warning => SHOWN_WARNINGS,
+        };
         for p in &self.problems {
             let n = shown.entry(p.diagnostic.code).or_default();
             *n += 1;
-            if *n > SHOWN_PER_KIND {
+            if *n > most(p.diagnostic.severity) {
                 continue;
             }
             let source = match p.file {
@@ -282,17 +289,19 @@ impl Import {
             out.push_str(&p.diagnostic.render(source));
             out.push('\n');
         }
-        for (code, n) in shown.into_iter().filter(|(_, n)| *n > SHOWN_PER_KIND) {
+        for (code, n) in shown {
             let severity = self
                 .problems
                 .iter()
                 .find(|p| p.diagnostic.code == code)
                 .map_or(Severity::Warning, |p| p.diagnostic.severity);
-            let _ = writeln!(
-                out,
-                "{severity}: {} more like this not shown ({code})\n",
-                n - SHOWN_PER_KIND
-            );
+            if n > most(severity) {
+                let _ = writeln!(
+                    out,
+                    "{severity}: {} more like this not shown ({code})\n",
+                    n - most(severity)
+                );
+            }
         }
         out
     }
@@ -412,7 +421,14 @@ pub fn import(
         let problem = |code: &'static str, severity: Severity, message: String, help: String| Problem {
             diagnostic: Diagnostic {
                 severity,
-                ..sheet::located(&translations, translations_file, span.clone(), code, message, help)
+                ..sheet::located(
+                    &translations,
+                    translations_file,
+                    span.clone(),
+                    code,
+                    message,
+                    help,
+                )
             },
             file: In::Translations,
         };
@@ -438,7 +454,9 @@ pub fn import(
         let Some(src) = by_id.get(unit.id.as_str()) else {
             import.skipped += 1;
             let help = match did_you_mean(&unit.id, by_id.keys().copied()) {
-                Some(near) => format!("did you mean `{near}`? Ids are written by `callsim translate export`; do not edit them"),
+                Some(near) => format!(
+                    "did you mean `{near}`? Ids are written by `callsim translate export`; do not edit them"
+                ),
                 None => format!(
                     "this file may be for another scenario, or the text was removed from `{file_name}`; export again to get the current ids"
                 ),
@@ -479,7 +497,9 @@ pub fn import(
                 "empty-translation",
                 Severity::Warning,
                 format!("{place}: `{}` has no translation{kept}", unit.id),
-                format!("write the `{lang}` text, or leave it for later: the game shows `{default}` meanwhile"),
+                format!(
+                    "write the `{lang}` text, or leave it for later: the game shows `{default}` meanwhile"
+                ),
             ));
             continue;
         }
@@ -565,7 +585,12 @@ fn write(loaded: &Loaded, lang: &str, writes: &[Write], sources: &[Source]) -> R
     for w in writes.iter().filter(|w| w.edit) {
         editor
             .set_text(&w.place.path, default, lang, &w.target, w.place.example)
-            .map_err(|e| bug(format!("cannot write the translation of `{}` at `{}`: {}", w.place.id, e.path, e.message)))?;
+            .map_err(|e| {
+                bug(format!(
+                    "cannot write the translation of `{}` at `{}`: {}",
+                    w.place.id, e.path, e.message
+                ))
+            })?;
     }
     if !s.languages.iter().any(|l| l == lang) && writes.iter().any(|w| w.edit) {
         editor
@@ -577,7 +602,10 @@ fn write(loaded: &Loaded, lang: &str, writes: &[Write], sources: &[Source]) -> R
     for w in writes {
         record.insert(lang, w.source, &w.target);
     }
-    let written: BTreeMap<&str, &str> = writes.iter().map(|w| (w.place.id.as_str(), w.target.as_str())).collect();
+    let written: BTreeMap<&str, &str> = writes
+        .iter()
+        .map(|w| (w.place.id.as_str(), w.target.as_str()))
+        .collect();
     let now: Vec<&str> = sources
         .iter()
         .filter_map(|src| {
@@ -732,7 +760,12 @@ pub fn status(loaded: &Loaded) -> Result<Status, String> {
 impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let list = |ids: &[String]| {
-            let mut text = ids.iter().take(5).map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ");
+            let mut text = ids
+                .iter()
+                .take(5)
+                .map(|i| format!("`{i}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
             if ids.len() > 5 {
                 let _ = write!(text, " and {} more", ids.len() - 5);
             }
@@ -753,7 +786,11 @@ impl fmt::Display for Status {
             )?;
         }
         if self.languages.is_empty() {
-            writeln!(f, "  no translations yet: `callsim translate export {} --lang ru` starts one", self.file)?;
+            writeln!(
+                f,
+                "  no translations yet: `callsim translate export {} --lang ru` starts one",
+                self.file
+            )?;
         }
         for l in &self.languages {
             let name = GAME_LANGUAGES

@@ -9,11 +9,13 @@
 //! // Translation record, kept by `callsim translate import`: a fingerprint of
 //! // each imported translation and of the source text it was made from, so
 //! // that `callsim translate status` can tell which translations are stale.
-//! // translated ru: 3f2a1b0c 8e1f77a0 …
+//! // translated ru: 3f2a1b0c9d4e 8e1f77a0c3b2 …
 //! ```
 //!
-//! A token is 4 hex digits of the source text's SHA-256 and 4 of the
-//! translation's. Keyed by content rather than by id, the record survives
+//! A token is 4 hex digits of the source text's SHA-256 and 8 of the
+//! translation's: 16 bits are plenty to notice an edit to the source, and
+//! 32 keep a translation written by hand from passing for an imported one
+//! whose source changed. Keyed by content rather than by id, the record survives
 //! renamed nodes and reordered lines; comments keep it out of the
 //! scenario's data, so the loader needs nothing new.
 
@@ -55,32 +57,36 @@ pub struct Record {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 struct Token {
     source: u16,
-    translation: u16,
+    translation: u32,
 }
 
 impl Token {
     fn of(source: &str, translation: &str) -> Token {
         Token {
-            source: fingerprint(source),
-            translation: fingerprint(translation),
+            source: fingerprint_16(source),
+            translation: fingerprint_32(translation),
         }
     }
 
     fn parse(word: &str) -> Option<Token> {
-        if word.len() != 8 || !word.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        if word.len() != 12 || !word.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
             return None;
         }
         Some(Token {
             source: u16::from_str_radix(&word[..4], 16).ok()?,
-            translation: u16::from_str_radix(&word[4..], 16).ok()?,
+            translation: u32::from_str_radix(&word[4..], 16).ok()?,
         })
     }
 }
 
-/// The first 16 bits of the text's SHA-256: enough to notice an edit.
-fn fingerprint(text: &str) -> u16 {
+fn fingerprint_16(text: &str) -> u16 {
     let digest = Sha256::digest(text.as_bytes());
     u16::from_be_bytes([digest[0], digest[1]])
+}
+
+fn fingerprint_32(text: &str) -> u32 {
+    let digest = Sha256::digest(text.as_bytes());
+    u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]])
 }
 
 impl Record {
@@ -125,7 +131,7 @@ impl Record {
     /// Keeps only the pairs whose translation is one of `translations` in
     /// `lang`: a record of translations no longer in the file says nothing.
     pub fn keep<'a>(&mut self, lang: &str, translations: impl IntoIterator<Item = &'a str>) {
-        let kept: BTreeSet<u16> = translations.into_iter().map(fingerprint).collect();
+        let kept: BTreeSet<u32> = translations.into_iter().map(fingerprint_32).collect();
         if let Some(pairs) = self.pairs.get_mut(lang) {
             pairs.retain(|t| kept.contains(&t.translation));
         }
@@ -153,12 +159,12 @@ impl Record {
             let start = format!("{PREFIX}{lang}:");
             let mut line = start.clone();
             for t in pairs {
-                if line.len() + 9 > WIDTH && line != start {
+                if line.len() + 13 > WIDTH && line != start {
                     out.push_str(&line);
                     out.push_str(newline);
                     line = start.clone();
                 }
-                line.push_str(&format!(" {:04x}{:04x}", t.source, t.translation));
+                line.push_str(&format!(" {:04x}{:08x}", t.source, t.translation));
             }
             out.push_str(&line);
             out.push_str(newline);
@@ -171,9 +177,7 @@ impl Record {
     /// None when `src` already holds exactly this record.
     pub fn edits(&self, src: &str) -> Vec<(Range<usize>, String)> {
         let newline = if src.contains("\r\n") { "\r\n" } else { "\n" };
-        let old: Vec<Range<usize>> = lines(src)
-            .filter(|r| is_record_line(&src[r.clone()]))
-            .collect();
+        let old: Vec<Range<usize>> = lines(src).filter(|r| is_record_line(&src[r.clone()])).collect();
         let block = self.render(newline);
         // The last line that is not the record nor blank ends the content.
         let content_end = lines(src)
@@ -190,10 +194,18 @@ impl Record {
             // The record (if any) is the file's tail: rewrite the tail.
             let tail = &src[content_end..];
             let new_tail = if block.is_empty() {
-                if old.is_empty() { tail.to_owned() } else { String::new() }
+                if old.is_empty() {
+                    tail.to_owned()
+                } else {
+                    String::new()
+                }
             } else {
                 let ends_line = src[..content_end].ends_with('\n') || content_end == 0;
-                let lead = if ends_line { newline.to_owned() } else { format!("{newline}{newline}") };
+                let lead = if ends_line {
+                    newline.to_owned()
+                } else {
+                    format!("{newline}{newline}")
+                };
                 format!("{lead}{block}")
             };
             if new_tail != tail {
@@ -206,7 +218,11 @@ impl Record {
                 edits.push((r, String::new()));
             }
             if !block.is_empty() {
-                let lead = if src.ends_with('\n') { newline.to_owned() } else { format!("{newline}{newline}") };
+                let lead = if src.ends_with('\n') {
+                    newline.to_owned()
+                } else {
+                    format!("{newline}{newline}")
+                };
                 edits.push((src.len()..src.len(), format!("{lead}{block}")));
             }
         }
@@ -229,11 +245,12 @@ fn is_record_line(line: &str) -> bool {
     HEADER.contains(&trimmed) || parse_line(trimmed).is_some()
 }
 
-/// `// translated ru: 3f2a1b0c …` as its language and tokens.
+/// `// translated ru: 3f2a1b0c9d4e …` as its language and tokens.
 fn parse_line(line: &str) -> Option<(&str, Vec<Token>)> {
     let rest = line.trim().strip_prefix(PREFIX)?;
     let (lang, tokens) = rest.split_once(':')?;
-    let plain_code = !lang.is_empty() && lang.len() <= 8 && lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    let plain_code =
+        !lang.is_empty() && lang.len() <= 8 && lang.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
     if !plain_code {
         return None;
     }
@@ -261,7 +278,10 @@ mod tests {
         record.insert("ru", "Hello", "Привет");
         assert_eq!(record.freshness("ru", "Hello", "Привет"), Freshness::Current);
         assert_eq!(record.freshness("ru", "Hello!", "Привет"), Freshness::Stale);
-        assert_eq!(record.freshness("ru", "Hello", "Здравствуйте"), Freshness::Untracked);
+        assert_eq!(
+            record.freshness("ru", "Hello", "Здравствуйте"),
+            Freshness::Untracked
+        );
         assert_eq!(record.freshness("es", "Hello", "Привет"), Freshness::Untracked);
     }
 
@@ -303,7 +323,7 @@ mod tests {
 
     #[test]
     fn ordinary_comments_are_not_mistaken_for_the_record() {
-        let src = "// translated ru: by Olga, 2024\n// translated ru: 12345678x\nScenario()\n";
+        let src = "// translated ru: by Olga, 2024\n// translated ru: 123456789abx\n// translated ru: 12345678\nScenario()\n";
         assert!(Record::read(src).is_empty());
         assert!(Record::default().edits(src).is_empty());
     }

@@ -100,11 +100,21 @@ pub fn write_csv(sheet: &Sheet) -> Vec<u8> {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(Vec::new());
-    let header = [ID, sheet.source_lang.as_str(), sheet.target_lang.as_str(), CONTEXT];
+    let header = [
+        ID,
+        sheet.source_lang.as_str(),
+        sheet.target_lang.as_str(),
+        CONTEXT,
+    ];
     // Writing to a Vec cannot fail.
     let _ = writer.write_record(header);
     for u in &sheet.units {
-        let _ = writer.write_record([u.id.as_str(), &guard(&u.source), &guard(&u.target), &guard(&u.note)]);
+        let _ = writer.write_record([
+            u.id.as_str(),
+            &guard(&u.source),
+            &guard(&u.target),
+            &guard(&u.note),
+        ]);
     }
     out.extend(writer.into_inner().unwrap_or_default());
     out
@@ -175,9 +185,16 @@ fn read_csv(text: &str, file: &str, source_lang: &str, lang: Option<&str>) -> Re
     let column = |name: &str| names.iter().position(|n| n.eq_ignore_ascii_case(name));
     let header_problem = |message: String| {
         let end = text.find('\n').unwrap_or(text.len());
-        located(&text, file, 0..end, "bad-header", message, format!(
-            "the first row names the columns: `{ID},{source_lang},<language>,{CONTEXT}`, as `callsim translate export` writes it"
-        ))
+        located(
+            &text,
+            file,
+            0..end,
+            "bad-header",
+            message,
+            format!(
+                "the first row names the columns: `{ID},{source_lang},<language>,{CONTEXT}`, as `callsim translate export` writes it"
+            ),
+        )
     };
     let Some(id_col) = column(ID) else {
         return Err(header_problem("the first row has no `id` column".to_owned()));
@@ -191,7 +208,11 @@ fn read_csv(text: &str, file: &str, source_lang: &str, lang: Option<&str>) -> Re
         Some(lang) => column(lang).ok_or_else(|| {
             header_problem(format!(
                 "the first row has no `{lang}` column (its columns are {})",
-                names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ))
         })?,
         None => {
@@ -201,11 +222,19 @@ fn read_csv(text: &str, file: &str, source_lang: &str, lang: Option<&str>) -> Re
                 .collect();
             match candidates.as_slice() {
                 [one] => *one,
-                [] => return Err(header_problem("the first row names no language to import".to_owned())),
+                [] => {
+                    return Err(header_problem(
+                        "the first row names no language to import".to_owned(),
+                    ));
+                }
                 _ => {
                     return Err(header_problem(format!(
                         "the first row names several languages ({}): say which with --lang",
-                        candidates.iter().map(|&i| format!("`{}`", names[i])).collect::<Vec<_>>().join(", ")
+                        candidates
+                            .iter()
+                            .map(|&i| format!("`{}`", names[i]))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )));
                 }
             }
@@ -217,10 +246,14 @@ fn read_csv(text: &str, file: &str, source_lang: &str, lang: Option<&str>) -> Re
         let record = record.map_err(|err| csv_error(&text, file, &err))?;
         // With CRLF endings the reader places a record at the end of the
         // line before; the row starts after the line break.
-        let at = record.position().map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0));
+        let at = record
+            .position()
+            .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0));
         let at = at.min(text.len());
         let start = at + (text[at..].len() - text[at..].trim_start_matches(['\r', '\n']).len());
-        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        // The first cell (the id, as exported) is what a message points at.
+        let line = &text[start..text[start..].find('\n').map_or(text.len(), |i| start + i)];
+        let end = start + line.find(char::from(delimiter)).unwrap_or(line.trim_end().len());
         let cell = |i: usize| record.get(i).unwrap_or("");
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
@@ -341,7 +374,12 @@ fn escape(text: &str) -> String {
 
 /// Reads a translation file in either format: XLIFF when it starts as
 /// XML does (`<`), CSV otherwise.
-pub fn read(bytes: &[u8], file: &str, source_lang: &str, lang: Option<&str>) -> Result<ReadSheet, Unreadable> {
+pub fn read(
+    bytes: &[u8],
+    file: &str,
+    source_lang: &str,
+    lang: Option<&str>,
+) -> Result<ReadSheet, Unreadable> {
     let text = decode(bytes, file)?;
     let read = if text.trim_start().starts_with('<') {
         read_xliff(&text, file, source_lang, lang)
@@ -355,7 +393,12 @@ pub fn read(bytes: &[u8], file: &str, source_lang: &str, lang: Option<&str>) -> 
 /// (text inside inline elements included; `alt-trans` proposals ignored).
 /// A target a tool marked as not translated yet (1.2 `state="new"` or
 /// `"needs-translation"`, 2.0 `state="initial"`) counts as empty.
-fn read_xliff(text: &str, file: &str, source_lang: &str, lang: Option<&str>) -> Result<ReadSheet, Diagnostic> {
+fn read_xliff(
+    text: &str,
+    file: &str,
+    source_lang: &str,
+    lang: Option<&str>,
+) -> Result<ReadSheet, Diagnostic> {
     let doc = match roxmltree::Document::parse(text) {
         Ok(doc) => doc,
         Err(err) => {
@@ -381,7 +424,10 @@ fn read_xliff(text: &str, file: &str, source_lang: &str, lang: Option<&str>) -> 
             file,
             at_node(root),
             "bad-xliff",
-            format!("this is not XLIFF: its root element is `<{}>`", root.tag_name().name()),
+            format!(
+                "this is not XLIFF: its root element is `<{}>`",
+                root.tag_name().name()
+            ),
             "import the `.xlf` file `callsim translate export --format xliff` wrote".to_owned(),
         ));
     }
@@ -396,9 +442,16 @@ fn read_xliff(text: &str, file: &str, source_lang: &str, lang: Option<&str>) -> 
         )
     };
     let language_problem = |message: String| {
-        located(text, file, at_node(root), "wrong-language", message, format!(
-            "import a file made for this scenario's `{source_lang}` texts (`callsim translate export FILE --lang …`)"
-        ))
+        located(
+            text,
+            file,
+            at_node(root),
+            "wrong-language",
+            message,
+            format!(
+                "import a file made for this scenario's `{source_lang}` texts (`callsim translate export FILE --lang …`)"
+            ),
+        )
     };
     if let Some(src) = file_source.filter(|s| !same_language(s, source_lang)) {
         return Err(language_problem(format!(
@@ -424,7 +477,10 @@ fn read_xliff(text: &str, file: &str, source_lang: &str, lang: Option<&str>) -> 
     for unit in root.descendants().filter(|n| n.has_tag_name_local(unit_tag)) {
         let line = doc.text_pos_at(unit.range().start).row;
         let (source, target) = if version2 {
-            let segments: Vec<roxmltree::Node> = unit.children().filter(|n| n.has_tag_name_local("segment")).collect();
+            let segments: Vec<roxmltree::Node> = unit
+                .children()
+                .filter(|n| n.has_tag_name_local("segment"))
+                .collect();
             let part = |name: &str| {
                 segments
                     .iter()
@@ -434,13 +490,22 @@ fn read_xliff(text: &str, file: &str, source_lang: &str, lang: Option<&str>) -> 
             };
             let untranslated = segments.iter().all(|s| s.attribute("state") == Some("initial"))
                 && segments.iter().any(|s| s.attribute("state").is_some());
-            (part("source"), if untranslated { String::new() } else { part("target") })
+            (
+                part("source"),
+                if untranslated {
+                    String::new()
+                } else {
+                    part("target")
+                },
+            )
         } else {
             let child = |name: &str| unit.children().find(|n| n.has_tag_name_local(name));
-            let target = child("target").filter(|t| {
-                !matches!(t.attribute("state"), Some("new" | "needs-translation"))
-            });
-            (child("source").map(text_of).unwrap_or_default(), target.map(text_of).unwrap_or_default())
+            let target = child("target")
+                .filter(|t| !matches!(t.attribute("state"), Some("new" | "needs-translation")));
+            (
+                child("source").map(text_of).unwrap_or_default(),
+                target.map(text_of).unwrap_or_default(),
+            )
         };
         entries.push(Entry {
             unit: Unit {
@@ -449,7 +514,8 @@ fn read_xliff(text: &str, file: &str, source_lang: &str, lang: Option<&str>) -> 
                 target: normalise(&target),
                 note: String::new(),
             },
-            span: unit.range(),
+            // The start tag, not the whole element, is pointed at.
+            span: unit.range().start..unit.range().start + text[unit.range()].find('>').map_or(0, |i| i + 1),
             place: format!("line {line}"),
         });
     }
@@ -495,7 +561,11 @@ fn decode(bytes: &[u8], file: &str) -> Result<String, Unreadable> {
             .chunks(2)
             .map(|c| {
                 let pair = [c[0], c.get(1).copied().unwrap_or(0)];
-                if be { u16::from_be_bytes(pair) } else { u16::from_le_bytes(pair) }
+                if be {
+                    u16::from_be_bytes(pair)
+                } else {
+                    u16::from_le_bytes(pair)
+                }
             })
             .collect();
         String::from_utf16(&units).map_err(|_| Unreadable {
@@ -632,19 +702,34 @@ mod tests {
             .flat_map(u16::to_le_bytes)
             .collect();
         let sheet = read(&utf16, "ru.txt", "en", None).expect("reads");
-        assert_eq!(units(&sheet), vec![("title".to_owned(), "Hi".to_owned(), "Привет".to_owned())]);
+        assert_eq!(
+            units(&sheet),
+            vec![("title".to_owned(), "Hi".to_owned(), "Привет".to_owned())]
+        );
     }
 
     #[test]
     fn csv_problems_name_the_file_and_the_place() {
-        let err = read(b"id,en,ru\ntitle,Hi,\xff\xfe oops\n", "ru.csv", "en", None).expect_err("not UTF-8").diagnostic;
+        let err = read(b"id,en,ru\ntitle,Hi,\xff\xfe oops\n", "ru.csv", "en", None)
+            .expect_err("not UTF-8")
+            .diagnostic;
         assert!(err.to_string().starts_with("ru.csv:2:"), "{err}");
         assert!(err.message.contains("not UTF-8"), "{err}");
-        let err = read(b"name,en,ru\n", "ru.csv", "en", None).expect_err("no id column").diagnostic;
-        assert!(err.to_string().starts_with("ru.csv:1:1: error: the first row has no `id` column"), "{err}");
-        let err = read(b"id,en,ru,es\n", "x.csv", "en", None).expect_err("two languages").diagnostic;
+        let err = read(b"name,en,ru\n", "ru.csv", "en", None)
+            .expect_err("no id column")
+            .diagnostic;
+        assert!(
+            err.to_string()
+                .starts_with("ru.csv:1:1: error: the first row has no `id` column"),
+            "{err}"
+        );
+        let err = read(b"id,en,ru,es\n", "x.csv", "en", None)
+            .expect_err("two languages")
+            .diagnostic;
         assert!(err.message.contains("say which with --lang"), "{err}");
-        let err = read(b"id,en,ru\n", "x.csv", "en", Some("es")).expect_err("no es").diagnostic;
+        let err = read(b"id,en,ru\n", "x.csv", "en", Some("es"))
+            .expect_err("no es")
+            .diagnostic;
         assert!(err.message.contains("no `es` column"), "{err}");
         let err = read(b"", "x.csv", "en", None).expect_err("empty").diagnostic;
         assert!(err.message.contains("is empty"), "{err}");
@@ -658,7 +743,11 @@ mod tests {
         let sheet = read(xml.as_bytes(), "ru.xlf", "en", None).expect("reads back");
         assert_eq!(sheet.target_lang, "ru");
         assert_eq!(units(&sheet), expected());
-        assert!(sheet.entries[1].place.starts_with("line "), "{}", sheet.entries[1].place);
+        assert!(
+            sheet.entries[1].place.starts_with("line "),
+            "{}",
+            sheet.entries[1].place
+        );
     }
 
     #[test]
@@ -684,19 +773,28 @@ mod tests {
   <file id="f"><unit id="title"><segment state="translated"><source>Hi</source><target>Hola</target></segment></unit></file></xliff>"#;
         let sheet = read(v2.as_bytes(), "x.xlf", "en", None).expect("reads 2.0");
         assert_eq!(sheet.target_lang, "es");
-        assert_eq!(units(&sheet), vec![("title".to_owned(), "Hi".to_owned(), "Hola".to_owned())]);
+        assert_eq!(
+            units(&sheet),
+            vec![("title".to_owned(), "Hi".to_owned(), "Hola".to_owned())]
+        );
     }
 
     #[test]
     fn broken_xliff_is_an_error_at_its_line() {
         let xml = "<?xml version=\"1.0\"?>\n<xliff version=\"1.2\">\n  <file source-language=\"en\" target-language=\"ru\"><body>\n    <trans-unit id=\"a\"><source>Hi</target>\n";
-        let err = read(xml.as_bytes(), "ru.xlf", "en", None).expect_err("broken").diagnostic;
+        let err = read(xml.as_bytes(), "ru.xlf", "en", None)
+            .expect_err("broken")
+            .diagnostic;
         assert!(err.to_string().starts_with("ru.xlf:4:"), "{err}");
         assert!(err.message.contains("not well-formed"), "{err}");
-        let err = read(b"<html/>", "ru.xlf", "en", None).expect_err("not xliff").diagnostic;
+        let err = read(b"<html/>", "ru.xlf", "en", None)
+            .expect_err("not xliff")
+            .diagnostic;
         assert!(err.message.contains("root element is `<html>`"), "{err}");
         let wrong = "<xliff version=\"1.2\"><file source-language=\"en\" target-language=\"es\"/></xliff>";
-        let err = read(wrong.as_bytes(), "x.xlf", "en", Some("ru")).expect_err("es, not ru").diagnostic;
+        let err = read(wrong.as_bytes(), "x.xlf", "en", Some("ru"))
+            .expect_err("es, not ru")
+            .diagnostic;
         assert!(err.message.contains("holds `es` translations, not `ru`"), "{err}");
     }
 

@@ -10,7 +10,7 @@ use callsim_core::Scenario;
 use callsim_core::locale::text::Text;
 use callsim_core::scenario::spans::Path;
 use callsim_core::scenario::{
-    Action, AccountFact, Ending, Line, Meter, Node, Persona, Policy, Reply, Rules, Trait, TransferPolicy,
+    AccountFact, Action, Ending, Line, Meter, Node, Persona, Policy, Reply, Rules, Trait, TransferPolicy,
 };
 
 /// One text of the scenario, where it is and what it is for.
@@ -94,7 +94,12 @@ pub fn places(s: &Scenario) -> Vec<Place<'_>> {
     let mut out = Walk::default();
     let root = Path::root;
 
-    out.add("title", root().field("title"), title, "The scenario's title, on the picker card and the debrief.");
+    out.add(
+        "title",
+        root().field("title"),
+        title,
+        "The scenario's title, on the picker card and the debrief.",
+    );
     out.add(
         "summary",
         root().field("summary"),
@@ -181,13 +186,19 @@ pub fn places(s: &Scenario) -> Vec<Place<'_>> {
             format!("account.{n}.label"),
             at.clone().field("label"),
             label,
-            format!("What “check the account” shows: the label of the fact “{}”.", value.get(lang, lang)),
+            format!(
+                "What “check the account” shows: the label of the fact “{}”.",
+                value.get(lang, lang)
+            ),
         );
         out.add(
             format!("account.{n}.value"),
             at.field("value"),
             value,
-            format!("What “check the account” shows: the value of “{}”.", label.get(lang, lang)),
+            format!(
+                "What “check the account” shows: the value of “{}”.",
+                label.get(lang, lang)
+            ),
         );
     }
     for (i, line) in not_understood.iter().enumerate() {
@@ -280,7 +291,11 @@ impl<'s> Walk<'s> {
 
     /// A caller's line; `context` is given the line's conditions as words.
     fn line(&mut self, id: String, at: Path, line: &'s Line, context: impl Fn(String) -> String) {
-        let Line { text, when, weight: _ } = line;
+        let Line {
+            text,
+            when,
+            weight: _,
+        } = line;
         let when = if when.is_empty() {
             String::new()
         } else {

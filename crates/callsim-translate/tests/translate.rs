@@ -42,7 +42,9 @@ fn languages(loaded: &Loaded) -> Vec<String> {
         .filter(|l| **l != s.default_language)
         .cloned()
         .collect();
-    let new = ["es", "ru"].into_iter().find(|l| !s.languages.iter().any(|d| d == l));
+    let new = ["es", "ru"]
+        .into_iter()
+        .find(|l| !s.languages.iter().any(|d| d == l));
     langs.extend(new.map(str::to_owned));
     langs
 }
@@ -50,7 +52,8 @@ fn languages(loaded: &Loaded) -> Vec<String> {
 /// The sheet `export` wrote, read back.
 fn exported(loaded: &Loaded, lang: &str) -> Sheet {
     let e = export(loaded, lang, Format::Csv).expect("exports");
-    let read = sheet::read(&e.bytes, "x.csv", &loaded.scenario.default_language, Some(lang)).expect("reads back");
+    let read =
+        sheet::read(&e.bytes, "x.csv", &loaded.scenario.default_language, Some(lang)).expect("reads back");
     Sheet {
         source_lang: read.source_lang,
         target_lang: read.target_lang,
@@ -98,7 +101,8 @@ fn every_shipped_file_exported_and_imported_unchanged_is_byte_identical() {
             for format in [Format::Csv, Format::Xliff] {
                 let e = export(&loaded, &lang, format).expect("exports");
                 let name = format!("{}.{lang}.{format:?}", file.display());
-                let i = import(&loaded, &e.bytes, &name, None, false).unwrap_or_else(|f| panic!("{name}: {f}"));
+                let i =
+                    import(&loaded, &e.bytes, &name, None, false).unwrap_or_else(|f| panic!("{name}: {f}"));
                 assert_eq!(i.errors(), 0, "{name}:\n{}", i.render(&loaded.source));
                 assert!(i.written.is_none(), "{name}: {}", i.summary());
                 assert_eq!(i.added + i.changed, 0, "{name}: {}", i.summary());
@@ -110,8 +114,21 @@ fn every_shipped_file_exported_and_imported_unchanged_is_byte_identical() {
 
 /// Field names whose strings are ids, codes or paths, not texts.
 const NOT_TEXT: [&str; 15] = [
-    "id", "kind", "next", "start", "source", "default_language", "ending", "hold_music", "ringtone", "languages",
-    "tags", "kinds", "exempt", "when", "allowed_when",
+    "id",
+    "kind",
+    "next",
+    "start",
+    "source",
+    "default_language",
+    "ending",
+    "hold_music",
+    "ringtone",
+    "languages",
+    "tags",
+    "kinds",
+    "exempt",
+    "when",
+    "allowed_when",
 ];
 
 /// The paths of every string of `v` outside [`NOT_TEXT`] fields and map
@@ -166,12 +183,21 @@ fn every_string_a_shipped_file_holds_is_exported_and_the_count_matches_the_model
             .filter(|p| !exported(p) && !branches(p))
             .map(ToString::to_string)
             .collect();
-        assert!(missed.is_empty(), "{}: strings not exported: {missed:?}", file.display());
+        assert!(
+            missed.is_empty(),
+            "{}: strings not exported: {missed:?}",
+            file.display()
+        );
 
         // Against the core's own list of texts (what `check` checks), plus
         // what it leaves out: typed-reply examples and `not_understood`.
         let core = s.texts().len();
-        let examples: usize = s.nodes.iter().flat_map(|n| &n.replies).map(|r| r.examples.len()).sum();
+        let examples: usize = s
+            .nodes
+            .iter()
+            .flat_map(|n| &n.replies)
+            .map(|r| r.examples.len())
+            .sum();
         assert_eq!(
             places.len(),
             core + examples + s.not_understood.len(),
@@ -215,7 +241,10 @@ fn status_counts_what_each_shipped_file_has_and_lacks() {
             }
         }
         let shown = st.to_string();
-        assert!(shown.contains(&format!("{} texts in `en` to translate", st.texts)), "{shown}");
+        assert!(
+            shown.contains(&format!("{} texts in `en` to translate", st.texts)),
+            "{shown}"
+        );
     }
 }
 
@@ -244,7 +273,10 @@ fn a_full_translation_of_every_shipped_file_checks_clean_and_keeps_every_comment
             assert_eq!(i.language_added, !loaded.scenario.languages.contains(&lang));
 
             // Every text now has `lang`, and every other language as before.
-            let before: BTreeMap<String, &Text> = places(&loaded.scenario).into_iter().map(|p| (p.id, p.text)).collect();
+            let before: BTreeMap<String, &Text> = places(&loaded.scenario)
+                .into_iter()
+                .map(|p| (p.id, p.text))
+                .collect();
             for place in places(s) {
                 let old = before[&place.id];
                 let default = s.default_language.as_str();
@@ -252,9 +284,19 @@ fn a_full_translation_of_every_shipped_file_checks_clean_and_keeps_every_comment
                 if source.trim().is_empty() {
                     continue;
                 }
-                assert_eq!(place.text.get(&lang, default), format!("[{lang}] {source}"), "{name} {}", place.id);
+                assert_eq!(
+                    place.text.get(&lang, default),
+                    format!("[{lang}] {source}"),
+                    "{name} {}",
+                    place.id
+                );
                 for other in old.languages().into_iter().filter(|l| *l != lang) {
-                    assert_eq!(place.text.get(other, default), old.get(other, default), "{name} {}", place.id);
+                    assert_eq!(
+                        place.text.get(other, default),
+                        old.get(other, default),
+                        "{name} {}",
+                        place.id
+                    );
                 }
             }
 
@@ -266,7 +308,11 @@ fn a_full_translation_of_every_shipped_file_checks_clean_and_keeps_every_comment
                 old_comments[..],
                 "{name}: comments changed"
             );
-            assert!(new_comments[old_comments.len()..].iter().all(|c| c.starts_with("// ")));
+            assert!(
+                new_comments[old_comments.len()..]
+                    .iter()
+                    .all(|c| c.starts_with("// "))
+            );
 
             // It checks as clean as before: no missing translation.
             let dir = tempfile::tempdir().expect("a temp dir");
@@ -276,21 +322,36 @@ fn a_full_translation_of_every_shipped_file_checks_clean_and_keeps_every_comment
                 copy_dir(&sounds, &dir.path().join("sounds"));
             }
             let report = check_file(&copy);
-            let rendered: String = report.diagnostics.iter().map(|d| d.render(&report.source)).collect();
+            let rendered: String = report
+                .diagnostics
+                .iter()
+                .map(|d| d.render(&report.source))
+                .collect();
             assert!(report.diagnostics.is_empty(), "{name}:\n{rendered}");
 
             // Nothing is stale, and importing the same file again changes nothing.
             let st = status(&again).expect("status");
-            let l = st.languages.iter().find(|l| l.lang == lang).expect("the language");
-            assert_eq!((l.translated, l.missing, l.stale, l.untracked), (st.texts, 0, 0, 0), "{name}");
-            let twice = import(&again, &full_translation(&again, &lang), &name, None, false).expect("imports");
+            let l = st
+                .languages
+                .iter()
+                .find(|l| l.lang == lang)
+                .expect("the language");
+            assert_eq!(
+                (l.translated, l.missing, l.stale, l.untracked),
+                (st.texts, 0, 0, 0),
+                "{name}"
+            );
+            let twice =
+                import(&again, &full_translation(&again, &lang), &name, None, false).expect("imports");
             assert!(twice.written.is_none(), "{name}: {}", twice.summary());
         }
     }
 }
 
 fn copy_dir(from: &Path, to: &Path) {
-    let Ok(entries) = std::fs::read_dir(from) else { return };
+    let Ok(entries) = std::fs::read_dir(from) else {
+        return;
+    };
     std::fs::create_dir_all(to).expect("a folder");
     for entry in entries.flatten() {
         let _ = std::fs::copy(entry.path(), to.join(entry.file_name()));
@@ -316,20 +377,34 @@ fn the_starter_translated_into_spanish_checks_clean_and_plays_in_spanish() {
     std::fs::write(&file, i.written.as_ref().expect("written")).expect("written");
 
     let report = check_file(&file);
-    let rendered: String = report.diagnostics.iter().map(|d| d.render(&report.source)).collect();
-    assert!(report.diagnostics.is_empty(), "check --deny-warnings would fail:\n{rendered}");
+    let rendered: String = report
+        .diagnostics
+        .iter()
+        .map(|d| d.render(&report.source))
+        .collect();
+    assert!(
+        report.diagnostics.is_empty(),
+        "check --deny-warnings would fail:\n{rendered}"
+    );
 
     let model = Arc::new(Model::new(load(&file).scenario).expect("compiles"));
     // Anger starts at 40-60: seed 1 and 2 cover both opening lines.
     let mut call = Call::start(model, 1, "es");
     assert!(
-        ["¡Llevo toda la mañana sin internet! ¡Y trabajo desde casa!", "¡Toda la mañana sin internet! ¿Sabe usted lo que me está costando?"]
-            .contains(&call.caller_line()),
+        [
+            "¡Llevo toda la mañana sin internet! ¡Y trabajo desde casa!",
+            "¡Toda la mañana sin internet! ¿Sabe usted lo que me está costando?"
+        ]
+        .contains(&call.caller_line()),
         "{}",
         call.caller_line()
     );
     let step = call.choose_id("acknowledge_and_check").expect("a reply");
-    assert!(step.turn.text.starts_with("Una mañana entera sin conexión"), "{}", step.turn.text);
+    assert!(
+        step.turn.text.starts_with("Una mañana entera sin conexión"),
+        "{}",
+        step.turn.text
+    );
     assert_eq!(call.caller_line(), "¿Y bien? ¿Qué pasa?");
     let facts = call.account().expect("checked");
     assert_eq!(facts[0].0, "Estado de la línea");
@@ -347,7 +422,9 @@ fn the_starter_translated_into_spanish_checks_clean_and_plays_in_spanish() {
 /// A copy of a shipped file in a temp dir, loaded.
 fn copy_of(name: &str) -> (tempfile::TempDir, Loaded) {
     let dir = tempfile::tempdir().expect("a temp dir");
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios").join(name);
+    let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../scenarios")
+        .join(name);
     let to = dir.path().join(name);
     std::fs::copy(&from, &to).expect("copied");
     let loaded = load(&to);
@@ -379,26 +456,54 @@ fn one_new_translation_changes_that_text_only_and_a_later_source_edit_makes_it_s
         .find(|p| p.id == id)
         .map(|p| p.text.get("en", "en").to_owned())
         .expect("the ending has last words");
-    let i = import(&loaded, &csv("ru", &[(id, &source, "Спасибо, до свидания!")]), "ru.csv", None, false)
-        .expect("imports");
+    let i = import(
+        &loaded,
+        &csv("ru", &[(id, &source, "Спасибо, до свидания!")]),
+        "ru.csv",
+        None,
+        false,
+    )
+    .expect("imports");
     assert_eq!(i.errors(), 0, "{}", i.render(&loaded.source));
     assert_eq!((i.changed, i.added), (1, 0));
     // Every other text is reported missing from the file, at its place.
-    let missing = i.problems.iter().filter(|p| p.diagnostic.code == "missing-entry").count();
+    let missing = i
+        .problems
+        .iter()
+        .filter(|p| p.diagnostic.code == "missing-entry")
+        .count();
     assert_eq!(missing, status(&loaded).expect("status").texts - 1);
-    assert!(i.problems.iter().all(|p| p.file == In::Scenario || p.diagnostic.code != "missing-entry"));
+    assert!(
+        i.problems
+            .iter()
+            .all(|p| p.file == In::Scenario || p.diagnostic.code != "missing-entry")
+    );
     let rendered = i.render(&loaded.source);
-    assert!(rendered.contains("more like this not shown (missing-entry)"), "{rendered}");
+    assert!(
+        rendered.contains("more like this not shown (missing-entry)"),
+        "{rendered}"
+    );
 
     let written = i.written.expect("written");
     // Only the one string changed, and the record was added at the end.
     let record = written.find("\n// Translation record").expect("a record");
-    assert_eq!(written[record..].trim().lines().count(), 4, "{}", &written[record..]);
+    assert_eq!(
+        written[record..].trim().lines().count(),
+        4,
+        "{}",
+        &written[record..]
+    );
     let (old, new) = (loaded.source.trim_end(), written[..record].trim_end());
     assert_eq!(old.lines().count(), new.lines().count());
     let changed: Vec<(&str, &str)> = old.lines().zip(new.lines()).filter(|(a, b)| a != b).collect();
     assert_eq!(changed.len(), 1, "{changed:#?}");
-    assert!(changed[0].1.trim_start().starts_with("\"ru\": \"Спасибо, до свидания!\""), "{changed:?}");
+    assert!(
+        changed[0]
+            .1
+            .trim_start()
+            .starts_with("\"ru\": \"Спасибо, до свидания!\""),
+        "{changed:?}"
+    );
 
     let after = reload(&loaded, &written);
     let st = status(&after).expect("status");
@@ -420,7 +525,10 @@ fn one_new_translation_changes_that_text_only_and_a_later_source_edit_makes_it_s
     let e = export(&edited, "ru", Format::Csv).expect("exports");
     assert_eq!(e.stale, 1);
     let text = String::from_utf8(e.bytes).expect("UTF-8");
-    assert!(text.contains("STALE") && text.contains("Спасибо, до свидания!"), "{text}");
+    assert!(
+        text.contains("STALE") && text.contains("Спасибо, до свидания!"),
+        "{text}"
+    );
 
     // Importing the old file now: the source changed, nothing written.
     let old_file = csv("ru", &[(id, &source, "Спасибо, до свидания!")]);
@@ -428,13 +536,19 @@ fn one_new_translation_changes_that_text_only_and_a_later_source_edit_makes_it_s
     assert_eq!(i.errors(), 1);
     assert!(i.written.is_none());
     let rendered = i.render(&edited.source);
-    assert!(rendered.contains("changed since this file was exported"), "{rendered}");
+    assert!(
+        rendered.contains("changed since this file was exported"),
+        "{rendered}"
+    );
     assert!(rendered.contains("ru.csv:2:1"), "{rendered}");
 
     // Confirming the translation from a fresh export makes it current.
     let i = import(
         &edited,
-        &csv("ru", &[(id, "Thanks, that was quick. Bye!", "Спасибо, до свидания!")]),
+        &csv(
+            "ru",
+            &[(id, "Thanks, that was quick. Bye!", "Спасибо, до свидания!")],
+        ),
         "ru.csv",
         None,
         false,
@@ -480,13 +594,19 @@ fn a_bad_entry_is_reported_at_its_row_and_nothing_is_written_unless_partial() {
         assert!(rendered.contains(&expected), "{expected:?} not in:\n{rendered}");
     }
     // A source cell left empty is a changed source too.
-    assert!(rendered.contains("row 6: the `en` text of `persona.description` changed"), "{rendered}");
+    assert!(
+        rendered.contains("row 6: the `en` text of `persona.description` changed"),
+        "{rendered}"
+    );
 
     let partial = import(&loaded, &bytes, "ru.csv", None, true).expect("imports");
     let written = reload(&loaded, &partial.written.expect("the good entry is written"));
     assert_eq!(written.scenario.title.get("ru", "en"), "Универсальная машина");
     assert!(written.scenario.languages.contains(&"ru".to_owned()));
-    assert_eq!(written.scenario.summary.get("ru", "en"), written.scenario.summary.get("en", "en"));
+    assert_eq!(
+        written.scenario.summary.get("ru", "en"),
+        written.scenario.summary.get("en", "en")
+    );
 }
 
 #[test]
@@ -495,7 +615,10 @@ fn a_translation_into_the_source_language_or_no_language_is_refused() {
     let err = export(&loaded, "en", Format::Csv).expect_err("en is the source");
     assert!(err.contains("the language the scenario is written in"), "{err}");
     let err = export(&loaded, "cn", Format::Csv).expect_err("cn is no language");
-    assert!(err.contains("`cn` is not a language code") && err.contains("\"zh\""), "{err}");
+    assert!(
+        err.contains("`cn` is not a language code") && err.contains("\"zh\""),
+        "{err}"
+    );
     let fr = export(&loaded, "fr", Format::Csv).expect("French is a language");
     assert!(fr.warning.is_some_and(|w| w.contains("no interface in `fr`")));
     match import(&loaded, b"id,en,cn\ntitle,x,y\n", "cn.csv", None, false) {
@@ -527,7 +650,10 @@ fn malformed_translation_files_are_errors_naming_the_file_never_panics() {
     }
     cases.push(("x.csv".to_owned(), b"\xff\xfe\x00".to_vec()));
     cases.push(("x.csv".to_owned(), b"\xfe\xff\xd8\x00".to_vec()));
-    cases.push(("x.xlf".to_owned(), b"<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"aaaa\">]><xliff/>".to_vec()));
+    cases.push((
+        "x.xlf".to_owned(),
+        b"<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"aaaa\">]><xliff/>".to_vec(),
+    ));
     for (name, bytes) in cases {
         match import(&loaded, &bytes, &name, None, false) {
             Ok(i) => {
