@@ -96,3 +96,24 @@ fn the_hub_has_no_window_and_knows_nothing_of_the_game() {
 fn the_game_does_not_run_a_hub() {
     assert_free_of("callsim-game", &["axum", "postgres", "callsim-hub"]);
 }
+
+#[test]
+fn translating_needs_no_window_no_server_and_no_database() {
+    assert_free_of(
+        "callsim-translate",
+        &[
+            "bevy",
+            "bevy_egui",
+            "wgpu",
+            "tokio",
+            "axum",
+            "rusqlite",
+            "postgres",
+            "ureq",
+            "notify",
+            "callsim-trainee",
+            "callsim-hub",
+            "callsim-game",
+        ],
+    );
+}
