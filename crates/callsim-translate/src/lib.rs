@@ -421,7 +421,7 @@ pub fn import(
         let problem = |code: &'static str, severity: Severity, message: String, help: String| Problem {
             diagnostic: Diagnostic {
                 severity,
-                ..sheet::located(
+                ..*sheet::located(
                     &translations,
                     translations_file,
                     span.clone(),

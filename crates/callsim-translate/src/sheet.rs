@@ -59,7 +59,7 @@ pub struct Entry {
 /// text to quote it from (empty when the file is not text at all).
 #[derive(Debug, Clone)]
 pub struct Unreadable {
-    pub diagnostic: Diagnostic,
+    pub diagnostic: Box<Diagnostic>,
     pub text: String,
 }
 
@@ -152,7 +152,12 @@ fn unguard(cell: &str) -> &str {
 /// many locales) or tabs, lines ending in LF or CRLF. `lang` names the
 /// target column when given; otherwise the one column that is neither the
 /// id, the source (`source_lang`) nor the context.
-fn read_csv(text: &str, file: &str, source_lang: &str, lang: Option<&str>) -> Result<ReadSheet, Diagnostic> {
+fn read_csv(
+    text: &str,
+    file: &str,
+    source_lang: &str,
+    lang: Option<&str>,
+) -> Result<ReadSheet, Box<Diagnostic>> {
     let first_line = text.lines().next().unwrap_or("");
     let delimiter = [b',', b';', b'\t']
         .into_iter()
@@ -173,12 +178,12 @@ fn read_csv(text: &str, file: &str, source_lang: &str, lang: Option<&str>) -> Re
         Some(Ok(header)) => header,
         Some(Err(err)) => return Err(csv_error(&text, file, &err)),
         None => {
-            return Err(Diagnostic::whole_file(
+            return Err(Box::new(Diagnostic::whole_file(
                 "empty-translations",
                 file,
                 format!("`{file}` is empty"),
                 "export the texts with `callsim translate export` and fill in that file".to_owned(),
-            ));
+            )));
         }
     };
     let names: Vec<String> = header.iter().map(|h| h.trim().to_owned()).collect();
@@ -283,7 +288,7 @@ fn looks_like_language(name: &str) -> bool {
     (2..=3).contains(&base.len()) && base.chars().all(|c| c.is_ascii_alphabetic())
 }
 
-fn csv_error(text: &str, file: &str, err: &csv::Error) -> Diagnostic {
+fn csv_error(text: &str, file: &str, err: &csv::Error) -> Box<Diagnostic> {
     let at = err
         .position()
         .map_or(0, |p| usize::try_from(p.byte()).unwrap_or(0))
@@ -398,7 +403,7 @@ fn read_xliff(
     file: &str,
     source_lang: &str,
     lang: Option<&str>,
-) -> Result<ReadSheet, Diagnostic> {
+) -> Result<ReadSheet, Box<Diagnostic>> {
     let doc = match roxmltree::Document::parse(text) {
         Ok(doc) => doc,
         Err(err) => {
@@ -569,12 +574,12 @@ fn decode(bytes: &[u8], file: &str) -> Result<String, Unreadable> {
             })
             .collect();
         String::from_utf16(&units).map_err(|_| Unreadable {
-            diagnostic: Diagnostic::whole_file(
+            diagnostic: Box::new(Diagnostic::whole_file(
                 "not-utf8",
                 file,
                 format!("`{file}` is not valid UTF-16 text"),
                 "save it as CSV UTF-8 (comma delimited)".to_owned(),
-            ),
+            )),
             text: String::new(),
         })
     };
@@ -614,9 +619,9 @@ pub(crate) fn located(
     code: &'static str,
     message: String,
     help: String,
-) -> Diagnostic {
+) -> Box<Diagnostic> {
     let (line, column) = line_column(text, span.start);
-    Diagnostic {
+    Box::new(Diagnostic {
         severity: Severity::Error,
         code,
         message,
@@ -626,7 +631,7 @@ pub(crate) fn located(
         span,
         label: None,
         help: Some(help),
-    }
+    })
 }
 
 /// Line breaks as the scenario writes them: `\n`.
