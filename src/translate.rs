@@ -58,6 +58,14 @@ fn export_cmd(
     format: Option<TranslationFormat>,
 ) -> Result<(), String> {
     let loaded = load(file)?;
+    if let Some(out) = output
+        && std::fs::canonicalize(out).ok() == std::fs::canonicalize(file).ok()
+    {
+        return Err(format!(
+            "error: `{}` is the scenario itself; write the texts to another file, e.g. -o {lang}.csv",
+            out.display()
+        ));
+    }
     let format = match (format, output) {
         (Some(TranslationFormat::Csv), _) => Format::Csv,
         (Some(TranslationFormat::Xliff), _) => Format::Xliff,

@@ -188,6 +188,11 @@ fn a_translation_file_with_a_mistake_changes_nothing_and_says_where() {
     let out = callsim(d, &["translate", "import", file, "notes.txt"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("notes.txt"), "{}", text(&out));
+    let now = std::fs::read(d.join(file)).expect("written");
+    let out = callsim(d, &["translate", "export", file, "--lang", "es", "-o", file]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out).contains("is the scenario itself"), "{}", text(&out));
+    assert_eq!(std::fs::read(d.join(file)).expect("unchanged"), now);
     let out = callsim(d, &["translate", "export", file, "--lang", "en"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(

@@ -245,7 +245,7 @@ fn read_csv(
             }
         }
     };
-    let target_lang = names[target_col].to_lowercase();
+    let target_lang = plain_code(&names[target_col]);
     let mut entries = Vec::new();
     for (row, record) in (2..).zip(records) {
         let record = record.map_err(|err| csv_error(&text, file, &err))?;
@@ -470,7 +470,7 @@ fn read_xliff(
             )));
         }
         (Some(lang), _) => lang.to_owned(),
-        (None, Some(t)) => t.to_lowercase(),
+        (None, Some(t)) => plain_code(t),
         (None, None) => {
             return Err(language_problem(
                 "this file does not say which language it translates into (no target language)".to_owned(),
@@ -552,8 +552,13 @@ fn text_of(node: roxmltree::Node) -> String {
 
 /// `es` and `es-ES`, `zh` and `zh_CN` are the same language here.
 fn same_language(a: &str, b: &str) -> bool {
-    let base = |s: &str| s.split(['-', '_']).next().unwrap_or("").to_lowercase();
-    base(a) == base(b)
+    plain_code(a) == plain_code(b)
+}
+
+/// A language tag as the game writes it: `es-ES` → `es`, `ZH_cn` → `zh`
+/// (translation tools add the region; the game's languages have none).
+fn plain_code(tag: &str) -> String {
+    tag.trim().split(['-', '_']).next().unwrap_or("").to_lowercase()
 }
 
 // ------------------------------------------------------------- shared ----
@@ -766,7 +771,8 @@ mod tests {
   </group>
   <trans-unit id="b"><source>Bye</source><target state="needs-translation">Bye</target></trans-unit>
  </body></file></xliff>"#;
-        let sheet = read(xml.as_bytes(), "x.xlf", "en", Some("ru")).expect("reads");
+        let sheet = read(xml.as_bytes(), "x.xlf", "en", None).expect("reads");
+        assert_eq!(sheet.target_lang, "ru", "the region is dropped");
         assert_eq!(
             units(&sheet),
             vec![
