@@ -106,8 +106,12 @@ fn export_cmd(
         );
     }
     if let Some(out) = output {
+        let work = match format {
+            Format::Csv => format!("fill in the `{lang}` column"),
+            Format::Xliff => "translate it in a translation tool".to_owned(),
+        };
         eprintln!(
-            "next: fill in the `{lang}` column, then `callsim translate import {} {}`",
+            "next: {work}, then `callsim translate import {} {}`",
             file.display(),
             out.display()
         );
@@ -139,6 +143,12 @@ fn import_cmd(file: &Path, translations: &Path, lang: Option<&str>, partial: boo
     print!("{}", i.render(&loaded.source));
     let errors = i.errors();
     let Some(written) = &i.written else {
+        if errors > 0 && partial {
+            return fail(format!(
+                "nothing written to {}: no entry of {name} without an error had anything new",
+                file.display()
+            ));
+        }
         if errors > 0 {
             let s = if errors == 1 { "" } else { "s" };
             return fail(format!(
