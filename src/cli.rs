@@ -1,5 +1,5 @@
-//! The trainer's command line: check, play, analyze, graph, translate. No
-//! window needed.
+//! The trainer's command line: check, play, analyze, graph, translate,
+//! lsp. No window needed.
 
 use std::io::{self, BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -109,6 +109,14 @@ pub enum Command {
         #[command(subcommand)]
         command: TranslateCommand,
     },
+    /// A language server for scenario files: your editor checks, completes and renames as you type.
+    ///
+    /// check's diagnostics as you type, completion of ids and fields, go to
+    /// definition, references, hover and rename, in VS Code, Helix, Neovim
+    /// or any editor that speaks the Language Server Protocol. It talks on
+    /// standard input and output, and the editor starts it: set-up in
+    /// docs/scenario-guide.md, "Editor support".
+    Lsp,
     /// Run a class hub: trainees join from their own PCs, the facilitator
     /// sees the class's results in a browser and runs class votes.
     Serve {
@@ -223,6 +231,7 @@ pub fn run(command: Command) -> ExitCode {
             lang,
         } => graph_cmd(&file, format, output.as_deref(), &lang),
         Command::Translate { command } => return crate::translate::run(command),
+        Command::Lsp => callsim_lsp::run_stdio(),
         Command::Serve {
             addr,
             database,
@@ -458,7 +467,10 @@ pub(crate) fn print_turn(call: &Call, lang: &str, typing: bool) {
             Action::Say => None,
             Action::CheckAccount => Some(t(lang, Label::CheckAccount).to_owned()),
             Action::Hold { seconds } => Some(tf(lang, Label::HoldTag, &[("seconds", &seconds)])),
-            Action::Transfer => Some(t(lang, Label::Transfer).to_owned()),
+            Action::Transfer => Some(match &o.transfer_to {
+                Some(name) => tf(lang, Label::TransferTo, &[("name", name)]),
+                None => t(lang, Label::Transfer).to_owned(),
+            }),
             Action::EndCall => Some(t(lang, Label::EndCall).to_owned()),
         };
         let tag = tag.map(|tag| format!("[{tag}] ")).unwrap_or_default();
@@ -487,13 +499,21 @@ pub fn render_debrief(d: &Debrief) -> String {
         .max()
         .unwrap_or(0);
     for (label, score) in pillars {
+        if !score.assessed() {
+            line(format!(
+                "{} {}",
+                pad(t(lang, label), column),
+                t(lang, Label::NotAssessed)
+            ));
+            continue;
+        }
         let detail = tf(
             lang,
             Label::ScoreDetail,
             &[
                 ("total", &score.total),
                 ("best", &score.best),
-                ("worst", &score.worst),
+                ("lost", &score.lost()),
             ],
         );
         line(format!(
@@ -502,15 +522,21 @@ pub fn render_debrief(d: &Debrief) -> String {
             score.percent
         ));
     }
+    if let Some(note) = d.cap_note() {
+        line(format!("! {note}"));
+    }
     for skill in Skill::ALL {
         let s = d.skill(skill);
+        let name = pad(t(lang, skill_label(skill)), 16);
+        if !s.assessed() {
+            line(format!("  {name}{}", t(lang, Label::NotAssessed)));
+            continue;
+        }
         let bar = "#".repeat(usize::from(s.percent) / 5);
-        line(format!(
-            "  {}{bar:<20} {:>3}",
-            pad(t(lang, skill_label(skill)), 16),
-            s.percent
-        ));
+        let lost = tf(lang, Label::PointsLost, &[("lost", &s.lost())]);
+        line(format!("  {name}{bar:<20} {:>3}  {lost}", s.percent));
     }
+    line(t(lang, Label::ScaleHelp).to_owned());
     line(format!("{} {}", t(lang, Label::CallTime), clock(d.seconds)));
     line(String::new());
     for turn in &d.turns {

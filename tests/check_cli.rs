@@ -221,8 +221,9 @@ fn play_speaks_the_trainees_language_around_the_scenarios_text() {
         "你：您可以自己发短信查一下赠送号。",
         "[查询账户] 让您等着",
         "=== 他气得挂了电话 ===",
-        "尊重  24/100  （得分 -9，最高 16，最低 -17）",
-        "真诚  37/100",
+        "尊重   0/100  （得分 -9，最佳打法 16 分；失分 25）",
+        "真诚   0/100",
+        "100 分是这通电话允许的最佳表现；0 分表示什么都没得到。",
         "这里最好的回应：您说得对，我还没真正帮您查过。",
         "重播这通电话：--seed 3 --choose query_by_sms,query_by_sms_once_more,no_need_for_supervisor",
     ] {
@@ -242,7 +243,8 @@ fn play_speaks_the_trainees_language_around_the_scenarios_text() {
     let out = stdout(&en);
     for expected in [
         "Caller: ",
-        "Respect    24/100  (total -9, best 16, worst -17)",
+        "Respect     0/100  (-9 of the best play's 16 points; 25 lost)",
+        "  Acknowledgement                        0  12 points lost",
         "Best reply here: ",
         "Replay with: --seed 3 --choose query_by_sms,",
     ] {

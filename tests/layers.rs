@@ -117,3 +117,22 @@ fn translating_needs_no_window_no_server_and_no_database() {
         ],
     );
 }
+
+#[test]
+fn the_language_server_has_no_window_and_no_server() {
+    assert_free_of(
+        "callsim-lsp",
+        &[
+            "bevy",
+            "bevy_egui",
+            "wgpu",
+            "tokio",
+            "axum",
+            "rusqlite",
+            "postgres",
+            "callsim-trainee",
+            "callsim-hub",
+            "callsim-game",
+        ],
+    );
+}

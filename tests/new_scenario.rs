@@ -78,7 +78,7 @@ fn the_guides_example_playthroughs_hold_for_the_starter() {
         .expect("guide");
     for (choices, ending, respect, sincerity) in [
         ("acknowledge_and_check,explain_outage,goodbye", "sorted", 100, 100),
-        ("restart_router,no_need", "hung_up_on_us", 38, 53),
+        ("restart_router,no_need", "hung_up_on_us", 0, 0),
     ] {
         let out = callsim(
             dir.path(),

@@ -12,7 +12,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::call::{HANG_UP_ID, NOT_UNDERSTOOD_ID};
-use crate::engine::{Choice, EndingRef, Model, Outcome, State};
+use crate::engine::{Choice, EndingRef, Model, Outcome, RuleApplied, State};
 use crate::points::{Pillar, Points, Skill};
 
 /// Exploration stops past this many states, and says so. For `analyze`
@@ -40,6 +40,9 @@ pub struct Edge {
     pub choice: Choice,
     pub points: Points,
     pub to: To,
+    /// The choice gives in to an unjustified demand: never the best play,
+    /// whatever it earns (see [`Graph::values`]).
+    pub over_accommodation: bool,
 }
 
 /// The graph of every state reachable from one start.
@@ -148,6 +151,7 @@ impl Graph {
                     choice,
                     points: t.points,
                     to,
+                    over_accommodation: t.rules.contains(&RuleApplied::OverAccommodation),
                 });
             }
             graph.edges[i] = edges;
@@ -190,23 +194,40 @@ impl Graph {
     }
 
     /// The best (or worst) total of `objective` from every state to the end
-    /// of the call. A loop's closing edge counts as ending there.
+    /// of the call. A loop's closing edge counts as ending there. The best
+    /// play never gives in to an unjustified demand: where another choice
+    /// exists, over-accommodating ones are not candidates for the best.
     pub fn values(&self, objective: Objective, best: bool) -> Vec<i32> {
         let mut values = vec![0; self.states.len()];
         for &s in &self.order {
-            let options = self.edges[s]
-                .iter()
-                .map(|e| self.edge_value(e, objective, &values));
-            values[s] = if best { options.max() } else { options.min() }.unwrap_or(0);
+            values[s] = if best {
+                self.best_candidates(s)
+                    .map(|e| self.edge_value(e, objective, &values))
+                    .max()
+            } else {
+                self.edges[s]
+                    .iter()
+                    .map(|e| self.edge_value(e, objective, &values))
+                    .min()
+            }
+            .unwrap_or(0);
         }
         values
+    }
+
+    /// The edges at state `s` the best play may take: all but the
+    /// over-accommodating ones, unless nothing else is offered.
+    fn best_candidates(&self, s: usize) -> impl Iterator<Item = &Edge> {
+        let honest = self.edges[s].iter().any(|e| !e.over_accommodation);
+        self.edges[s]
+            .iter()
+            .filter(move |e| !(honest && e.over_accommodation))
     }
 
     /// The edge at state `s` that leads to the best total of `objective`,
     /// given `values` from [`Graph::values`].
     pub fn best_edge(&self, s: usize, objective: Objective, values: &[i32]) -> Option<&Edge> {
-        self.edges[s]
-            .iter()
+        self.best_candidates(s)
             .max_by_key(|e| self.edge_value(e, objective, values))
     }
 
@@ -355,6 +376,9 @@ pub enum Problem {
         best_respect_path: Vec<String>,
         best_sincerity_path: Vec<String>,
     },
+    /// The best path comes back to a node it has been at: the model answer
+    /// goes round a loop (`path` as `node/reply` steps).
+    BestPathRevisits { node: String, path: Vec<String> },
     /// The longest path is longer than `max_turns`.
     TooLong { turns: usize, max_turns: u32 },
     /// Too many states to explore them all, or too little time: `states`
@@ -547,6 +571,17 @@ pub fn analyze(model: &Model) -> Analysis {
                     best_sincerity_path: steps(Pillar::Sincerity),
                 });
             }
+            let mut at = BTreeSet::new();
+            if let Some(again) = best.steps.iter().find(|step| !at.insert(step.node.as_str())) {
+                problems.push(Problem::BestPathRevisits {
+                    node: again.node.clone(),
+                    path: best
+                        .steps
+                        .iter()
+                        .map(|s| format!("{}/{}", s.node, s.reply))
+                        .collect(),
+                });
+            }
             best_path = Some(best);
             worst_path = Some(follow(model, &graph, Objective::TOTAL, false));
         }
@@ -572,7 +607,7 @@ pub fn analyze(model: &Model) -> Analysis {
             .iter()
             .enumerate()
             .any(|(r, reply)| offered.contains(&(n, r)) && reply.points.total() > 0);
-        if visited_nodes[n] && !good {
+        if visited_nodes[n] && !good && !node.neutral {
             problems.push(Problem::NoGoodReply {
                 node: node.id.clone(),
             });

@@ -94,6 +94,10 @@ pub struct OptionView {
     pub text: String,
     pub action: Action,
     pub kind: String,
+    /// For a transfer to a place other than a supervisor: its name, in the
+    /// call's language (`policy.transfers`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer_to: Option<String>,
 }
 
 impl OptionView {
@@ -145,6 +149,9 @@ pub struct Turn {
     pub reply: String,
     pub text: String,
     pub action: Action,
+    /// Where a transfer went, when not to a supervisor: the target's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer_to: Option<String>,
     pub kind: String,
     pub points: Points,
     /// The reply's coaching note.
@@ -322,6 +329,7 @@ impl Call {
                 text: tr(&self.lang, Msg::NotUnderstoodReply).to_owned(),
                 action: Action::Say,
                 kind: NOT_UNDERSTOOD_ID.to_owned(),
+                transfer_to: None,
             };
         }
         match self.model.reply(self.state.node, choice) {
@@ -332,6 +340,11 @@ impl Call {
                 text: s.text(&r.text, &self.lang).to_owned(),
                 action: r.action,
                 kind: r.kind.clone(),
+                transfer_to: r
+                    .to
+                    .as_deref()
+                    .and_then(|id| s.policy.transfers.iter().find(|t| t.id == id))
+                    .map(|t| s.text(&t.name, &self.lang).to_owned()),
             },
             None => OptionView {
                 number,
@@ -340,6 +353,7 @@ impl Call {
                 text: tr(&self.lang, Msg::HangUpReply).to_owned(),
                 action: Action::EndCall,
                 kind: HANG_UP_ID.to_owned(),
+                transfer_to: None,
             },
         }
     }
@@ -564,6 +578,7 @@ impl Call {
             reply: view.id,
             text: view.text,
             action: view.action,
+            transfer_to: view.transfer_to,
             kind: view.kind,
             points: t.points,
             note,
@@ -670,18 +685,37 @@ pub fn rule_note(model: &Model, rule: &RuleApplied, lang: &str) -> String {
             seconds,
             anger,
             trust,
+            points,
             ..
-        } => fill(
-            tr(lang, Msg::RuleHold),
-            &[
-                ("seconds", seconds),
-                ("anger", &format!("{anger:+}")),
-                ("trust", &format!("{trust:+}")),
-            ],
-        ),
-        RuleApplied::TransferWithinPolicy => tr(lang, Msg::RuleTransferWithin).to_owned(),
-        RuleApplied::TransferAgainstPolicy => {
-            let note = s.text(&s.policy.transfer.misuse_note, lang);
+        } => {
+            let mood = fill(
+                tr(lang, Msg::RuleHold),
+                &[
+                    ("seconds", seconds),
+                    ("anger", &format!("{anger:+}")),
+                    ("trust", &format!("{trust:+}")),
+                ],
+            );
+            if points.is_zero() {
+                mood
+            } else {
+                let cost = crate::locale::labels::points_text(lang, *points);
+                format!(
+                    "{mood} {}",
+                    fill(tr(lang, Msg::RuleHoldPoints), &[("points", &cost)])
+                )
+            }
+        }
+        RuleApplied::PaidOnce => tr(lang, Msg::RulePaidOnce).to_owned(),
+        RuleApplied::TransferWithinPolicy { .. } => tr(lang, Msg::RuleTransferWithin).to_owned(),
+        RuleApplied::TransferAgainstPolicy { to } => {
+            let note = match to
+                .as_deref()
+                .and_then(|id| s.policy.transfers.iter().find(|t| t.id == id))
+            {
+                Some(target) => s.text(&target.misuse_note, lang),
+                None => s.text(&s.policy.transfer.misuse_note, lang),
+            };
             if note.is_empty() {
                 tr(lang, Msg::RuleTransferAgainst).to_owned()
             } else {
@@ -802,7 +836,7 @@ mod kind_name_tests {
     persona: (name: "C", description: "D.", meters: [(id: "anger", start: 50), (id: "trust", start: 50)]),
     start: "a",
     nodes: [(id: "a", says: [(text: "Well?")], replies: [
-        (id: "rule", text: "That's the policy.", kind: "policy", points: (assistance: 1), next: "a", note: "n"),
+        (id: "rule", text: "That's the policy.", kind: "policy", points: (assistance: 1), repeatable: true, next: "a", note: "n"),
         (id: "bye", text: "Bye.", kind: "close", action: EndCall, next: "out", note: "n"),
     ])],
     endings: [(id: "out", kind: AgentHungUp, title: "Out", debrief: "Out.")],

@@ -151,7 +151,11 @@ pub fn soundness(model: &Model, analysis: &Analysis) -> Vec<Finding> {
     for p in &analysis.problems {
         match p {
             Problem::NoGoodReply { node } if dead_ends.contains(&node.as_str()) => continue,
-            Problem::NoPerfectPath { .. } | Problem::TooLong { .. } if looping => continue,
+            Problem::NoPerfectPath { .. } | Problem::TooLong { .. } | Problem::BestPathRevisits { .. }
+                if looping =>
+            {
+                continue;
+            }
             _ => {}
         }
         out.push(match p {
@@ -205,6 +209,16 @@ pub fn soundness(model: &Model, analysis: &Analysis) -> Vec<Finding> {
                     ),
                 )
             }
+            Problem::BestPathRevisits { node, path } => Finding::new(
+                Severity::Warning,
+                "best-path-loops",
+                node_at(model, node),
+                format!(
+                    "the best path comes back to node `{node}`: {}",
+                    path.join(" -> ")
+                ),
+                "a model answer that goes round a loop teaches the trainee to repeat themselves: make the way out of the loop the better reply, or give the loop's replies negative points",
+            ),
             Problem::TooLong { turns, max_turns } => Finding::new(
                 Severity::Warning,
                 "too-long",

@@ -6,30 +6,66 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::{Graph, Objective, Scale};
 use crate::call::{Call, EndingView, Turn};
-use crate::engine::{Choice, RuleApplied};
+use crate::engine::RuleApplied;
 use crate::locale::sentences::{Msg, tr};
 use crate::points::{Pillar, Points, Skill, percent};
 use crate::scenario::Action;
 
 /// A pillar's or sub-skill's score.
+///
+/// The 0-100 scale: 100 is the best total the scenario allows from this
+/// call's start, 0 is nothing earned (a total at or below zero). A call
+/// closed by over-accommodation is held at or below its `cap`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Score {
     pub total: i32,
-    /// The best and worst totals any path from this call's start reaches.
+    /// The best and worst totals any path from this call's start reaches
+    /// (the best without giving in to an unjustified demand).
     pub best: i32,
     pub worst: i32,
-    /// Where `total` sits between them, 0-100.
+    /// `total` on 0-100 ([`percent`]), at most `cap`; 0 when not assessed.
     pub percent: u8,
+    /// The ceiling over-accommodation put on this figure, when it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cap: Option<u8>,
 }
 
 impl Score {
-    fn new(total: i32, range: crate::analysis::Range) -> Score {
+    pub fn new(total: i32, range: crate::analysis::Range, cap: Option<u8>) -> Score {
+        let earned = percent(total, range.best).unwrap_or(0);
         Score {
             total,
             best: range.best,
             worst: range.worst,
-            percent: percent(total, range.worst, range.best),
+            percent: cap.map_or(earned, |cap| earned.min(cap)),
+            cap,
         }
+    }
+
+    /// Whether the scenario scores this at all: a skill no reply ever
+    /// earns is "not assessed here", not 100/100.
+    pub fn assessed(&self) -> bool {
+        self.best > 0
+    }
+
+    /// The points between this total and the best play: what the trainee
+    /// left on the table, whether by losing points or by not earning them.
+    pub fn lost(&self) -> i32 {
+        self.best.saturating_sub(self.total).max(0)
+    }
+
+    /// The percentage this score must show: [`Score::new`]'s rule, for a
+    /// debrief read back from elsewhere.
+    pub fn expected_percent(&self) -> u8 {
+        Score::new(
+            self.total,
+            crate::analysis::Range {
+                best: self.best,
+                worst: self.worst,
+            },
+            self.cap,
+        )
+        .percent
     }
 }
 
@@ -113,19 +149,16 @@ impl Debrief {
                     return review;
                 };
                 let edges = &graph.edges[state];
-                let value = |choice: Choice| {
-                    edges
-                        .iter()
-                        .find(|e| e.choice == choice)
-                        .map(|e| graph.edge_value(e, Objective::TOTAL, &values))
-                };
                 let (Some(chosen), Some(best)) = (
-                    value(turn.choice),
+                    edges.iter().find(|e| e.choice == turn.choice),
                     graph.best_edge(state, Objective::TOTAL, &values),
                 ) else {
                     return review;
                 };
-                if graph.edge_value(best, Objective::TOTAL, &values) > chosen {
+                let value = |e| graph.edge_value(e, Objective::TOTAL, &values);
+                // Giving in is never the best reply, whatever it earned.
+                let gave_in = chosen.over_accommodation && !best.over_accommodation;
+                if gave_in || value(best) > value(chosen) {
                     review.was_best = false;
                     review.best = model.reply(turn.state.node, best.choice).map(|r| ReplyReview {
                         id: r.id.clone(),
@@ -143,6 +176,9 @@ impl Debrief {
             .turns()
             .iter()
             .any(|t| t.rules.contains(&RuleApplied::OverAccommodation));
+        // Both pillars are held down: closing a call by buying the caller
+        // off is a failure, whatever the points along the way.
+        let cap = over_accommodated.then_some(s.rules.over_accommodation.cap);
         let headline = if over_accommodated && ending.kind.is_good() {
             format!("{}: {}", tr(lang, Msg::OverAccommodatedHeadline), ending.title)
         } else {
@@ -155,13 +191,13 @@ impl Debrief {
             language: lang.to_owned(),
             over_accommodated,
             headline,
-            respect: Score::new(total.respect(), scale.pillar(Pillar::Respect)),
-            sincerity: Score::new(total.sincerity(), scale.pillar(Pillar::Sincerity)),
+            respect: Score::new(total.respect(), scale.pillar(Pillar::Respect), cap),
+            sincerity: Score::new(total.sincerity(), scale.pillar(Pillar::Sincerity), cap),
             skills: Skill::ALL
                 .iter()
                 .map(|&skill| SkillScore {
                     skill,
-                    score: Score::new(total.get(skill), scale.skill(skill)),
+                    score: Score::new(total.get(skill), scale.skill(skill), None),
                 })
                 .collect(),
             ending,
@@ -169,6 +205,16 @@ impl Debrief {
             seconds: call.clock(),
             choices: call.record().choices,
         })
+    }
+
+    /// Why respect and sincerity are held down, in the trainee's words,
+    /// when the call gave in to an unjustified demand.
+    pub fn cap_note(&self) -> Option<String> {
+        let cap = self.respect.cap.or(self.sincerity.cap)?;
+        Some(crate::locale::sentences::fill(
+            tr(&self.language, Msg::OverAccommodationCap),
+            &[("cap", &cap)],
+        ))
     }
 
     pub fn pillar(&self, p: Pillar) -> Score {
@@ -179,11 +225,9 @@ impl Debrief {
     }
 
     pub fn skill(&self, s: Skill) -> Score {
-        self.skills
-            .iter()
-            .find(|x| x.skill == s)
-            .map_or(Score::new(0, crate::analysis::Range { best: 0, worst: 0 }), |x| {
-                x.score
-            })
+        self.skills.iter().find(|x| x.skill == s).map_or(
+            Score::new(0, crate::analysis::Range { best: 0, worst: 0 }, None),
+            |x| x.score,
+        )
     }
 }

@@ -9,7 +9,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::locale::text::Text;
-use crate::points::Points;
+use crate::points::{Points, Skill};
 use crate::scenario::{Action, Condition, Ending, EndingKind, Scenario};
 
 /// Repeats of one reply kind are counted up to this; past it every further
@@ -61,9 +61,24 @@ pub enum RuleApplied {
         anger: i32,
         trust: i32,
         nth: u8,
+        /// The emotion and assistance points it cost (zero within the
+        /// free seconds).
+        #[serde(default)]
+        points: Points,
     },
-    TransferWithinPolicy,
-    TransferAgainstPolicy,
+    /// The reply was chosen before in this call: its positive points
+    /// counted then, not again.
+    PaidOnce,
+    /// A transfer the policy allows; `to` names the target when it is not
+    /// a supervisor.
+    TransferWithinPolicy {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to: Option<String>,
+    },
+    TransferAgainstPolicy {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to: Option<String>,
+    },
     /// Ended the call on a caller who was not done.
     HungUpOnCaller,
     OverAccommodation,
@@ -105,12 +120,17 @@ struct ReplyRule {
     when: Vec<Cond>,
     /// Bit in `State::once_used`, for replies offered only once.
     once_bit: Option<usize>,
+    /// Bit in `State::paid`, for replies whose positive points count once
+    /// per call and that a loop can offer again.
+    paid_bit: Option<u32>,
     points: Points,
     effects: Vec<(usize, i32)>,
     next: Target,
     branches: Vec<(Vec<Cond>, Target)>,
     seconds: u32,
     over_accommodation: bool,
+    /// For a transfer: 0 a supervisor, `i + 1` the `policy.transfers[i]`.
+    transfer_to: usize,
     effect_scale: f32,
     point_scale: f32,
     traits: Vec<usize>,
@@ -134,6 +154,8 @@ pub struct State {
     kind_uses: [u8; MAX_KINDS],
     visited: u64,
     once_used: u64,
+    /// Replies whose positive points have been paid (see `paid_bit`).
+    paid: u128,
     checked: bool,
     holds: u8,
     /// The kind of the reply just chosen, kept only when a condition asks
@@ -151,6 +173,7 @@ impl Default for State {
             kind_uses: [0; MAX_KINDS],
             visited: 0,
             once_used: 0,
+            paid: 0,
             checked: false,
             holds: 0,
             last_kind: None,
@@ -205,11 +228,15 @@ pub struct Model {
     /// The scenario's `not_understood` lines: conditions and weights.
     not_understood: Vec<(Vec<Cond>, u32)>,
     hang_up: EndingRef,
-    transfer_allowed: Vec<Cond>,
+    /// Per transfer target (0 a supervisor, then `policy.transfers`).
+    transfer_allowed: Vec<Vec<Cond>>,
     exempt: Vec<bool>,
     start: usize,
     /// Whether any condition is `JustUsed`, so states must remember the last kind.
     tracks_last_kind: bool,
+    /// The caller's history (`Scenario::history`): the kind counts and
+    /// visited nodes every call starts with.
+    history: State,
 }
 
 struct Names<'a> {
@@ -297,6 +324,7 @@ fn asks_just_used(conditions: &[Condition]) -> bool {
 
 fn all_conditions(s: &Scenario) -> Vec<&[Condition]> {
     let mut all: Vec<&[Condition]> = vec![&s.policy.transfer.allowed_when];
+    all.extend(s.policy.transfers.iter().map(|t| t.allowed_when.as_slice()));
     all.extend(s.thresholds.iter().map(|t| t.when.as_slice()));
     for n in &s.nodes {
         all.extend(n.says.iter().map(|l| l.when.as_slice()));
@@ -377,6 +405,7 @@ impl Model {
                     action: r.action,
                     when: names.conds(&r.when)?,
                     once_bit: if r.once { once_bits.next() } else { None },
+                    paid_bit: None,
                     points: r.points,
                     effects: r
                         .effects
@@ -392,6 +421,17 @@ impl Model {
                         .collect::<Result<_, CompileError>>()?,
                     seconds: r.seconds,
                     over_accommodation: r.over_accommodation,
+                    transfer_to: match &r.to {
+                        None => 0,
+                        Some(to) => {
+                            1 + s
+                                .policy
+                                .transfers
+                                .iter()
+                                .position(|t| &t.id == to)
+                                .ok_or_else(|| CompileError(format!("no transfer target is called `{to}`")))?
+                        }
+                    },
                     effect_scale: applying.iter().map(|(_, t)| t.effects).product(),
                     point_scale: applying.iter().map(|(_, t)| t.points).product(),
                     traits: applying.iter().map(|(i, _)| *i).collect(),
@@ -408,6 +448,7 @@ impl Model {
                 visit_bit: names.visit_bits.get(&n).copied(),
             });
         }
+        assign_paid_bits(s, &mut nodes)?;
         let thresholds = s
             .thresholds
             .iter()
@@ -422,11 +463,25 @@ impl Model {
             Some(id) => names.ending(id)?,
             None => EndingRef::HungUp,
         };
-        let transfer_allowed = names.conds(&s.policy.transfer.allowed_when)?;
+        let transfer_allowed = std::iter::once(&s.policy.transfer.allowed_when)
+            .chain(s.policy.transfers.iter().map(|t| &t.allowed_when))
+            .map(|when| names.conds(when))
+            .collect::<Result<_, CompileError>>()?;
         let exempt = kinds
             .iter()
             .map(|k| s.rules.repetition.exempt.contains(k))
             .collect();
+        let mut history = State::default();
+        for (kind, &times) in &s.history.used {
+            history.kind_uses[names.kind(kind)?] = times.min(MAX_COUNTED_REPEATS);
+        }
+        for node in &s.history.visited {
+            // Only nodes a condition asks about have a bit; for the others
+            // having been there changes nothing.
+            if let Some(bit) = names.visit_bits.get(&names.node(node)?) {
+                history.visited |= 1 << bit;
+            }
+        }
         let anger = names.meter("anger")?;
         let trust = names.meter("trust")?;
         let start = names.node(&s.start)?;
@@ -442,6 +497,7 @@ impl Model {
             exempt,
             start,
             tracks_last_kind,
+            history,
             scenario,
         })
     }
@@ -455,9 +511,10 @@ impl Model {
         let mut state = State {
             node: self.start,
             meters,
-            kind_uses: [0; MAX_KINDS],
-            visited: 0,
+            kind_uses: self.history.kind_uses,
+            visited: self.history.visited,
             once_used: 0,
+            paid: 0,
             checked: false,
             holds: 0,
             last_kind: None,
@@ -590,6 +647,14 @@ impl Model {
             points = points.map(|p| scale(p, reply.point_scale));
             rules.extend(reply.traits.iter().map(|&index| RuleApplied::Trait { index }));
         }
+        if let Some(bit) = reply.paid_bit {
+            if state.paid & (1 << bit) != 0 {
+                // Round a loop again: what it earned counted the first time.
+                points = points.map(|p| p.min(0));
+                rules.push(RuleApplied::PaidOnce);
+            }
+            next.paid |= 1 << bit;
+        }
         for (m, change) in &reply.effects {
             // Saturating: traits multiply, so a valid file can scale an
             // effect past i32; the clamp below brings the meter back in range.
@@ -638,6 +703,12 @@ impl Model {
                     f64::from(rule.repeat).powi(i32::from(state.holds)) * f64::from(reply.effect_scale);
                 let anger = round(minutes * f64::from(rule.anger_per_minute) * factor);
                 let trust = round(minutes * f64::from(rule.trust_per_minute) * factor);
+                let cost = Points {
+                    emotion: round(minutes * f64::from(rule.emotion_per_minute) * factor),
+                    assistance: round(minutes * f64::from(rule.assistance_per_minute) * factor),
+                    ..Points::default()
+                };
+                points += cost;
                 meters[self.anger] = meters[self.anger].saturating_add(anger);
                 meters[self.trust] = meters[self.trust].saturating_add(trust);
                 next.holds = state.holds.saturating_add(1).min(MAX_COUNTED_REPEATS);
@@ -647,14 +718,24 @@ impl Model {
                     anger,
                     trust,
                     nth: state.holds + 1,
+                    points: cost,
                 });
             }
             Action::Transfer => {
-                if self.all_hold(&self.transfer_allowed, state) {
-                    rules.push(RuleApplied::TransferWithinPolicy);
+                let target = reply.transfer_to;
+                let (to, misuse) = match target.checked_sub(1).and_then(|i| s.policy.transfers.get(i)) {
+                    Some(t) => (Some(t.id.clone()), t.misuse),
+                    None => (None, s.policy.transfer.misuse),
+                };
+                let allowed = self
+                    .transfer_allowed
+                    .get(target)
+                    .is_none_or(|when| self.all_hold(when, state));
+                if allowed {
+                    rules.push(RuleApplied::TransferWithinPolicy { to });
                 } else {
-                    points += s.policy.transfer.misuse;
-                    rules.push(RuleApplied::TransferAgainstPolicy);
+                    points += misuse;
+                    rules.push(RuleApplied::TransferAgainstPolicy { to });
                 }
             }
             Action::EndCall => {
@@ -813,4 +894,64 @@ fn scale(value: i32, factor: f32) -> i32 {
 fn round(value: f64) -> i32 {
     // Meter and point values are small; the clamp keeps the cast exact.
     value.round().clamp(f64::from(i32::MIN), f64::from(i32::MAX)) as i32
+}
+
+/// The most replies whose points a loop could pay twice.
+pub const MAX_PAID_ONCE: usize = 128;
+
+/// Gives a `paid` bit to every reply a call can choose twice and whose
+/// positive points would count again: one at a node the call can come back
+/// to (on a loop of the node graph), not `once` (it is not offered again),
+/// not `repeatable` (the author allowed it), with some positive points.
+fn assign_paid_bits(s: &Scenario, nodes: &mut [NodeRule]) -> Result<(), CompileError> {
+    let successors: Vec<Vec<usize>> = nodes
+        .iter()
+        .map(|node| {
+            let mut next: Vec<usize> = node
+                .replies
+                .iter()
+                .flat_map(|r| std::iter::once(r.next).chain(r.branches.iter().map(|(_, t)| *t)))
+                .filter_map(|t| match t {
+                    Target::Node(n) => Some(n),
+                    Target::Ending(_) => None,
+                })
+                .collect();
+            next.sort_unstable();
+            next.dedup();
+            next
+        })
+        .collect();
+    // A node is on a loop when it can be reached again from where it leads.
+    let returns = |start: usize| {
+        let mut seen = vec![false; nodes.len()];
+        let mut stack = successors[start].clone();
+        while let Some(n) = stack.pop() {
+            if n == start {
+                return true;
+            }
+            if !std::mem::replace(&mut seen[n], true) {
+                stack.extend(&successors[n]);
+            }
+        }
+        false
+    };
+    let on_loop: Vec<bool> = (0..nodes.len()).map(returns).collect();
+    let mut bits = 0u32..;
+    for (n, node) in nodes.iter_mut().enumerate() {
+        if !on_loop[n] {
+            continue;
+        }
+        for (rule, reply) in node.replies.iter_mut().zip(&s.nodes[n].replies) {
+            let earns = Skill::ALL.iter().any(|&k| reply.points.get(k) > 0);
+            if earns && !reply.once && !reply.repeatable {
+                rule.paid_bit = bits.next().filter(|&b| (b as usize) < MAX_PAID_ONCE);
+                if rule.paid_bit.is_none() {
+                    return Err(CompileError(format!(
+                        "more than {MAX_PAID_ONCE} replies that earn points can be chosen again round a loop; mark some `once: true` or `repeatable: true`"
+                    )));
+                }
+            }
+        }
+    }
+    Ok(())
 }

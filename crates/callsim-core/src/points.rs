@@ -162,16 +162,20 @@ impl fmt::Display for Points {
     }
 }
 
-/// Where `value` sits between `worst` and `best`, on 0-100. When the
-/// scenario allows no spread (best == worst) any play is the best play.
-pub fn percent(value: i32, worst: i32, best: i32) -> u8 {
-    if best <= worst {
-        return 100;
+/// A total on the 0-100 scale: 100 is `best`, the best total the scenario
+/// allows from the call's start, and 0 is nothing earned (a total at or
+/// below zero). A call that lost points on its way to a good total keeps
+/// only what it earned; a call that earned nothing, however short, shows 0.
+/// `None` when the scenario never scores this (`best` at or below zero):
+/// "not assessed here", not 100.
+pub fn percent(total: i32, best: i32) -> Option<u8> {
+    if best <= 0 {
+        return None;
     }
-    // In f64: `best - worst` can exceed i32.
-    let share = (f64::from(value) - f64::from(worst)) / (f64::from(best) - f64::from(worst));
+    // In f64: the ratio of two i32 values.
+    let share = f64::from(total.max(0)) / f64::from(best);
     // Clamped, so the cast cannot truncate.
-    (share * 100.0).round().clamp(0.0, 100.0) as u8
+    Some((share * 100.0).round().clamp(0.0, 100.0) as u8)
 }
 
 #[cfg(test)]
@@ -187,10 +191,15 @@ mod tests {
     }
 
     #[test]
-    fn percent_is_relative_to_best_and_worst() {
-        assert_eq!(percent(10, -10, 10), 100);
-        assert_eq!(percent(-10, -10, 10), 0);
-        assert_eq!(percent(0, -10, 10), 50);
-        assert_eq!(percent(5, 5, 5), 100);
+    fn percent_runs_from_nothing_earned_to_the_best_play() {
+        assert_eq!(percent(10, 10), Some(100));
+        assert_eq!(percent(5, 10), Some(50));
+        // Nothing earned is 0, however much was lost.
+        assert_eq!(percent(0, 10), Some(0));
+        assert_eq!(percent(-7, 10), Some(0));
+        assert_eq!(percent(1, 3), Some(33));
+        // Never scored: not assessed, not a perfect score.
+        assert_eq!(percent(0, 0), None);
+        assert_eq!(percent(-2, -1), None);
     }
 }

@@ -88,7 +88,7 @@ fn repeating_a_kind_lands_worse_each_time() {
     let model = build(Spec {
         nodes: &format!(
             r#"(id: "a", says: [(text: "Well?")], replies: [
-                (id: "sms", text: "Text us.", kind: "redirect_to_sms", points: (understanding: 2, assistance: 2), next: "a", note: "n"),
+                (id: "sms", text: "Text us.", kind: "redirect_to_sms", points: (understanding: 2, assistance: 2), repeatable: true, next: "a", note: "n"),
                 {FINISH},
             ])"#
         ),
@@ -119,7 +119,7 @@ fn exempt_kinds_can_be_repeated_freely() {
         rules: r#"repetition: (exempt: ["listen"])"#,
         nodes: &format!(
             r#"(id: "a", says: [(text: "And another thing...")], replies: [
-                (id: "mm", text: "Mm, I see.", kind: "listen", points: (understanding: 1), effects: {{"trust": 5}}, next: "a", note: "n"),
+                (id: "mm", text: "Mm, I see.", kind: "listen", points: (understanding: 1), effects: {{"trust": 5}}, repeatable: true, next: "a", note: "n"),
                 {FINISH},
             ])"#
         ),
@@ -141,8 +141,8 @@ fn holds_cost_patience_more_when_long_or_repeated() {
         rules: "hold: (free_seconds: 30, anger_per_minute: 10, trust_per_minute: -4, repeat: 1.5)",
         nodes: &format!(
             r#"(id: "a", says: [(text: "Hello?")], replies: [
-                (id: "hold", text: "Please hold.", kind: "hold", action: Hold(seconds: 90), points: (assistance: 1), next: "a", note: "n", seconds: 5),
-                (id: "short", text: "One second.", kind: "quick_hold", action: Hold(seconds: 20), points: (assistance: 1), next: "a", note: "n", seconds: 5),
+                (id: "hold", text: "Please hold.", kind: "hold", action: Hold(seconds: 90), points: (assistance: 1), repeatable: true, next: "a", note: "n", seconds: 5),
+                (id: "short", text: "One second.", kind: "quick_hold", action: Hold(seconds: 20), points: (assistance: 1), repeatable: true, next: "a", note: "n", seconds: 5),
                 {FINISH},
             ])"#
         ),
@@ -164,17 +164,23 @@ fn holds_cost_patience_more_when_long_or_repeated() {
         }
     ));
     assert_eq!(call.clock(), 25);
+    assert_eq!(short.turn.points, points(0, 0, 0, 1), "nor any points");
 
-    call.choose_id("hold").expect("offered");
+    let second = call.choose_id("hold").expect("offered");
     // One minute beyond the free 30 s, after one earlier hold: 10 × 1.5.
     assert_eq!(call.meter("anger"), Some(65));
     assert_eq!(call.meter("trust"), Some(44));
     assert_eq!(call.clock(), 25 + 95);
+    // And points: 2 emotion and 2 assistance a minute by default, × 1.5
+    // for the earlier hold (3), against the reply's own +1 assistance.
+    assert_eq!(second.turn.points, points(0, 0, -3, -2));
 
     let third = call.choose_id("hold").expect("offered");
     // Same length, two earlier holds: 10 × 1.5² = 22.5, rounded to 23; the
     // repetition rule does not charge holds a second time.
     assert_eq!(call.meter("anger"), Some(88));
+    // 2 × 1.5² = 4.5, rounded away from zero.
+    assert_eq!(third.turn.points, points(0, 0, -5, -4));
     assert!(
         third.turn.rule_notes[0].starts_with("On hold for 90 s: anger +23, trust -9."),
         "{:?}",
@@ -200,7 +206,7 @@ fn a_transfer_is_judged_against_the_policy() {
     let mut early = Call::start(Arc::clone(&model), 1, "en");
     let step = early.choose_id("pass_on").expect("offered");
     assert_eq!(step.turn.points, points(0, -3, 0, -2));
-    assert_eq!(step.turn.rules, [RuleApplied::TransferAgainstPolicy]);
+    assert_eq!(step.turn.rules, [RuleApplied::TransferAgainstPolicy { to: None }]);
     assert_eq!(
         step.turn.rule_notes,
         ["Transfer against policy: passing the caller on to be rid of them. He had not asked."]
@@ -211,7 +217,7 @@ fn a_transfer_is_judged_against_the_policy() {
     asked.choose_id("ask").expect("offered");
     let step = asked.choose_id("transfer").expect("offered");
     assert_eq!(step.turn.points, points(0, 1, 0, 0));
-    assert_eq!(step.turn.rules, [RuleApplied::TransferWithinPolicy]);
+    assert_eq!(step.turn.rules, [RuleApplied::TransferWithinPolicy { to: None }]);
 }
 
 #[test]
@@ -655,18 +661,62 @@ fn the_debrief_scores_against_the_best_and_worst_the_scenario_allows() {
     assert!(best.turns[0].was_best && best.turns[0].best.is_none());
 
     let worst = play("worst");
-    // The hang-up rule's -3/-5/-5/-5 is the true worst: the scale spans it.
-    assert_eq!((worst.respect.best, worst.respect.worst), (4, -8));
-    assert_eq!(worst.respect.percent, 50);
+    // 0 is nothing earned: a call that only lost points shows 0, and the
+    // points lost are the whole best total and more.
+    assert_eq!((worst.respect.best, worst.respect.total), (4, -2));
+    assert_eq!(worst.respect.percent, 0);
+    assert_eq!(worst.respect.lost(), 6);
     let better = worst.turns[0].best.as_ref().expect("a better reply existed");
     assert_eq!((better.id.as_str(), better.note.as_str()), ("best", "Best note."));
 
     let middling = play("middling");
-    assert_eq!(middling.respect.total, 1);
-    assert_eq!(middling.respect.percent, 75);
-    // Sincerity runs from -10 (hanging up) to 4: a total of 1 is 11/14 of the way.
-    assert_eq!((middling.sincerity.worst, middling.sincerity.best), (-10, 4));
-    assert_eq!(middling.sincerity.percent, 79);
+    // Respect: 1 of the best 4 points is 25/100, whatever the worst is.
+    assert_eq!((middling.respect.total, middling.respect.best), (1, 4));
+    assert_eq!(middling.respect.percent, 25);
+    assert_eq!(middling.respect.lost(), 3);
+    assert_eq!(middling.sincerity.percent, 25);
+    // Acknowledgement was scored (the best reply earns 1) and not earned.
+    let ack = middling.skill(callsim_core::points::Skill::Acknowledgement);
+    assert!(ack.assessed());
+    assert_eq!(ack.percent, 0);
+}
+
+#[test]
+fn hanging_up_at_once_scores_nothing() {
+    let model = build(Spec {
+        nodes: r#"(id: "a", says: [(text: "Well?")], replies: [
+            (id: "best", text: "Best.", kind: "k1", points: (understanding: 3, acknowledgement: 1, emotion: 2, assistance: 2), next: "great", note: "Best note."),
+        ])"#,
+        ..Spec::default()
+    });
+    let mut call = Call::start(model, 1, "en");
+    call.choose_id("hang_up").expect("hanging up is always offered");
+    let d = call.debrief().expect("over");
+    assert_eq!((d.respect.percent, d.sincerity.percent), (0, 0));
+    for skill in callsim_core::points::Skill::ALL {
+        assert_eq!(d.skill(skill).percent, 0, "{skill:?}");
+    }
+    // The debrief shows what was lost beside the 0: the best total and
+    // the hang-up rule's own cost.
+    assert_eq!(d.respect.lost(), 4 + 8);
+}
+
+#[test]
+fn a_skill_the_scenario_never_scores_is_not_assessed() {
+    let model = build(Spec {
+        nodes: r#"(id: "a", says: [(text: "Well?")], replies: [
+            (id: "best", text: "Best.", kind: "k1", points: (understanding: 3, emotion: 2, assistance: 2), next: "great", note: "n"),
+            (id: "poor", text: "Poor.", kind: "k2", points: (acknowledgement: -1), next: "good", note: "n"),
+        ])"#,
+        ..Spec::default()
+    });
+    let mut call = Call::start(model, 1, "en");
+    call.choose_id("best").expect("offered");
+    let d = call.debrief().expect("over");
+    let ack = d.skill(callsim_core::points::Skill::Acknowledgement);
+    assert!(!ack.assessed(), "{ack:?}");
+    assert_eq!(ack.percent, 0, "never 100/100 for a skill nobody can earn");
+    assert!(d.skill(callsim_core::points::Skill::Understanding).assessed());
 }
 
 #[test]
@@ -704,4 +754,205 @@ fn the_trainees_language_is_used_with_the_default_as_fallback() {
     assert_eq!(zh.options()[0].text, "Hi.", "no zh given: the default language");
     let ru = Call::start(model, 1, "ru");
     assert_eq!(ru.caller_line(), "Hello.");
+}
+
+/// Issue 11: a loop paid its points twice, so the best path went through a
+/// wrong answer and the debrief coached it as "best reply here".
+#[test]
+fn points_round_a_loop_count_once_per_call() {
+    let model = build(Spec {
+        // Apologies may be repeated without the repetition rule's cost:
+        // before, each lap of a -> b -> a paid the apology's +2 again.
+        rules: r#"repetition: (exempt: ["apology"])"#,
+        nodes: r#"
+            (id: "a", says: [(text: "My bill is wrong.")], replies: [
+                (id: "sorry", text: "I'm so sorry.", kind: "apology", points: (emotion: 2), next: "b", note: "n"),
+                (id: "check", text: "Let me check it now.", kind: "check", points: (understanding: 1, assistance: 2), next: "great", note: "n"),
+            ]),
+            (id: "b", says: [(text: "Sorry won't fix it.")], replies: [
+                (id: "wrong", text: "Did you read the small print?", kind: "blame", points: (understanding: 1, acknowledgement: -2), next: "a", note: "Blames the caller."),
+                (id: "fix", text: "You're right; I'll correct it now.", kind: "fix", points: (understanding: 1, assistance: 2), next: "great", note: "n"),
+            ]),
+        "#,
+        ..Spec::default()
+    });
+    let mut call = Call::start(Arc::clone(&model), 1, "en");
+    call.choose_id("sorry").expect("offered");
+    let wrong = call.choose_id("wrong").expect("offered");
+    assert_eq!(wrong.turn.points, points(1, -2, 0, 0));
+    let again = call.choose_id("sorry").expect("offered again");
+    assert_eq!(again.turn.points, points(0, 0, 0, 0), "paid the first time only");
+    assert_eq!(
+        again.turn.rule_notes,
+        ["Chosen before in this call: its points counted the first time, not again."]
+    );
+    let twice = call.choose_id("wrong").expect("offered again");
+    // Only the loss counts again (the repetition rule adds its own -1).
+    assert_eq!(twice.turn.points, points(-1, -2, 0, 0));
+
+    // The analysis's best path does not go round the loop, and the
+    // debrief never calls the wrong answer the best reply.
+    let a = callsim_core::analysis::analyze(&model);
+    let path: Vec<&str> = a.best_path.steps.iter().map(|s| s.reply.as_str()).collect();
+    assert_eq!(path, ["sorry", "fix"]);
+    assert!(
+        !a.problems
+            .iter()
+            .any(|p| matches!(p, callsim_core::analysis::Problem::BestPathRevisits { .. })),
+        "{:?}",
+        a.problems
+    );
+    call.choose_id("check").expect("offered");
+    let d = call.debrief().expect("over");
+    assert!(!d.turns[1].was_best, "the wrong answer is not the best reply");
+    assert_eq!(d.turns[1].best.as_ref().map(|b| b.id.as_str()), Some("fix"));
+}
+
+#[test]
+fn a_reply_marked_repeatable_pays_every_time() {
+    let model = build(Spec {
+        rules: r#"repetition: (exempt: ["listen"])"#,
+        nodes: &format!(
+            r#"(id: "a", says: [(text: "And another thing...")], replies: [
+                (id: "mm", text: "Mm, I see.", kind: "listen", points: (understanding: 1), next: "a", note: "n"),
+                (id: "go_on", text: "Go on.", kind: "listen", points: (understanding: 1), repeatable: true, next: "a", note: "n"),
+                {FINISH},
+            ])"#
+        ),
+        ..Spec::default()
+    });
+    let mut call = Call::start(model, 1, "en");
+    call.choose_id("mm").expect("offered");
+    // Exempt from the repetition rule, but its point counted once.
+    assert_eq!(
+        call.choose_id("mm").expect("offered").turn.points,
+        points(0, 0, 0, 0)
+    );
+    call.choose_id("go_on").expect("offered");
+    assert_eq!(
+        call.choose_id("go_on").expect("offered").turn.points,
+        points(1, 0, 0, 0)
+    );
+}
+
+/// Issue 11, seed 004: closing a call by buying the caller off scored 88
+/// and 64. Over-accommodation caps both pillars, the best play never gives
+/// in, and the debrief says why.
+#[test]
+fn giving_in_caps_both_pillars_and_is_never_the_best_reply() {
+    let model = build(Spec {
+        rules: "over_accommodation: (cap: 25)",
+        nodes: r#"(id: "a", says: [(text: "Give me a new machine and a voucher or I complain!")], replies: [
+            (id: "buy_off", text: "Fine: a new machine and a voucher.", kind: "give_in", points: (acknowledgement: 3, emotion: 3, assistance: 3), over_accommodation: true, next: "great", note: "Bought off."),
+            (id: "repair", text: "I understand. I'll book a repair under warranty today.", kind: "fix", points: (understanding: 2, acknowledgement: 1, emotion: 1, assistance: 2), next: "good", note: "n"),
+        ])"#,
+        ..Spec::default()
+    });
+    let mut call = Call::start(Arc::clone(&model), 1, "en");
+    call.choose_id("buy_off").expect("offered");
+    let d = call.debrief().expect("over");
+    assert!(d.over_accommodated);
+    assert_eq!((d.respect.percent, d.sincerity.percent), (25, 25));
+    assert_eq!((d.respect.cap, d.sincerity.cap), (Some(25), Some(25)));
+    assert!(!d.turns[0].was_best);
+    assert_eq!(d.turns[0].best.as_ref().map(|b| b.id.as_str()), Some("repair"));
+    // The scale's best is the honest play: repairing scores 100/100.
+    let mut honest = Call::start(Arc::clone(&model), 1, "en");
+    honest.choose_id("repair").expect("offered");
+    let h = honest.debrief().expect("over");
+    assert_eq!((h.respect.percent, h.sincerity.percent), (100, 100));
+    assert_eq!(h.respect.cap, None);
+    let a = callsim_core::analysis::analyze(&model);
+    assert_eq!(a.best_path.steps[0].reply, "repair");
+}
+
+/// Issue 11: "already sent away three times" as the caller's history: the
+/// repetition rule and conditions treat the call as a continuation.
+#[test]
+fn the_callers_history_makes_the_call_a_continuation() {
+    let model = build(Spec {
+        extra: r#"history: (used: {"redirect_to_sms": 3}, visited: ["promised"]),"#,
+        nodes: &format!(
+            r#"(id: "a", says: [
+                    (text: "Well?"),
+                    (text: "You promised me a callback last time!", when: [Visited("promised")]),
+                ], replies: [
+                (id: "sms", text: "Text us.", kind: "redirect_to_sms", points: (understanding: 2, assistance: 2), next: "a", note: "n"),
+                (id: "promise", text: "I'll call you back.", kind: "promise", points: (assistance: 1), next: "promised", note: "n"),
+                {FINISH},
+            ]),
+            (id: "promised", says: [(text: "Fine.")], replies: [{FINISH}])"#
+        ),
+        ..Spec::default()
+    });
+    let mut call = Call::start(model, 1, "en");
+    assert_eq!(call.caller_line(), "You promised me a callback last time!");
+    let sms = call.choose_id("sms").expect("offered");
+    // The fourth time he hears it: 0.5³ of the points kept (rounded down
+    // to 0), -3 understanding, +30 anger.
+    assert_eq!(sms.turn.points, points(-3, 0, 0, 0));
+    assert_eq!(call.meter("anger"), Some(80));
+    assert!(
+        sms.turn.rule_notes[0].contains("4 times now"),
+        "{:?}",
+        sms.turn.rule_notes
+    );
+}
+
+/// Issue 11, seed 000: calls are transferred to other departments too, each
+/// with its own policy (the consumer kicked between shop and manufacturer).
+#[test]
+fn each_transfer_target_is_judged_against_its_own_policy() {
+    let model = build(Spec {
+        policy: r#"
+            transfers: [
+                (id: "maker", name: {"en": "the manufacturer", "zh": "厂家"},
+                 allowed_when: [Checked], misuse: (acknowledgement: -3, assistance: -3),
+                 misuse_note: {"en": "Nothing was checked: he is being kicked between you and the maker.", "zh": "什么都没查：你们在踢皮球。"}),
+            ],"#,
+        nodes: r#"
+            (id: "a", says: [(text: "The machine broke again.")], replies: [
+                (id: "to_maker", text: "That's the manufacturer's job; I'll put you through.", kind: "transfer", action: Transfer, to: "maker", next: "up", note: "n"),
+                (id: "check", text: "Let me look at your order.", kind: "check", action: CheckAccount, points: (assistance: 2), next: "checked", note: "n"),
+            ]),
+            (id: "checked", says: [(text: "Well?")], replies: [
+                (id: "to_maker_now", text: "It's a warranty repair: I'll transfer you to the manufacturer's service line with your order details.", kind: "transfer", action: Transfer, to: "maker", points: (assistance: 1), next: "up", note: "n"),
+            ]),
+        "#,
+        ..Spec::default()
+    });
+    let mut early = Call::start(Arc::clone(&model), 1, "en");
+    let shown = early
+        .options()
+        .iter()
+        .find(|o| o.id == "to_maker")
+        .expect("offered");
+    assert_eq!(shown.transfer_to.as_deref(), Some("the manufacturer"));
+    let step = early.choose_id("to_maker").expect("offered");
+    assert_eq!(
+        step.turn.rules,
+        [RuleApplied::TransferAgainstPolicy {
+            to: Some("maker".into())
+        }]
+    );
+    assert_eq!(step.turn.points, points(0, -3, 0, -3));
+    // The coaching is this target's, not the supervisor policy's.
+    assert!(
+        step.turn.rule_notes[0]
+            .ends_with("Nothing was checked: he is being kicked between you and the maker."),
+        "{:?}",
+        step.turn.rule_notes
+    );
+    assert_eq!(step.turn.transfer_to.as_deref(), Some("the manufacturer"));
+
+    let mut later = Call::start(Arc::clone(&model), 1, "zh");
+    later.choose_id("check").expect("offered");
+    let step = later.choose_id("to_maker_now").expect("offered");
+    assert_eq!(
+        step.turn.rules,
+        [RuleApplied::TransferWithinPolicy {
+            to: Some("maker".into())
+        }]
+    );
+    assert_eq!(step.turn.transfer_to.as_deref(), Some("厂家"));
 }

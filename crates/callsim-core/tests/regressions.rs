@@ -537,3 +537,156 @@ fn reply_id_not_understood_is_reserved_for_typed_replies() {
         "the reply id `not_understood` is reserved for a typed reply that was not understood"
     );
 }
+
+/// Issue 11's scoring defects, each on the shipped call it was found on
+/// (missing-bonus-number, Mr. Zhang), with the figures it showed before.
+mod scores {
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use callsim_core::points::Skill;
+    use callsim_core::scenario::load_file;
+    use callsim_core::{Call, Debrief, Model};
+
+    fn play(seed: u64, choices: &[&str]) -> Debrief {
+        let file = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../scenarios/missing-bonus-number.ron"
+        ));
+        let loaded = load_file(file).unwrap_or_else(|e| panic!("{}", e.render()));
+        let model = Arc::new(Model::new(loaded.scenario).expect("compiles"));
+        let mut call = Call::start(model, seed, "en");
+        for id in choices {
+            call.choose_id(id).unwrap_or_else(|e| panic!("{id}: {e}"));
+        }
+        call.debrief().expect("the call is over")
+    }
+
+    #[test]
+    fn hanging_up_at_once_scores_nothing_not_a_third_of_the_scale() {
+        // Before: respect 27, sincerity 16, understanding 33.
+        let d = play(1, &["hang_up"]);
+        assert_eq!((d.respect.percent, d.sincerity.percent), (0, 0));
+        assert_eq!(d.skill(Skill::Understanding).percent, 0);
+        assert_eq!((d.respect.lost(), d.sincerity.lost()), (24, 31));
+    }
+
+    #[test]
+    fn buying_the_caller_off_is_capped_as_a_failure_and_says_why() {
+        // Before: respect 88, sincerity 65.
+        let d = play(
+            1,
+            &[
+                "acknowledge_and_check",
+                "ask_when_topped_up",
+                "explain_and_reassure",
+                "credit_for_the_trouble",
+            ],
+        );
+        assert_eq!((d.respect.percent, d.sincerity.percent), (30, 30));
+        assert!(
+            d.headline.starts_with("Closed by over-accommodation"),
+            "{}",
+            d.headline
+        );
+        let why = d
+            .cap_note()
+            .expect("the debrief says why the scores are held down");
+        assert!(why.contains("held at 30 or below"), "{why}");
+        let credit = d.turns.last().expect("four turns");
+        assert!(!credit.was_best);
+        assert_eq!(
+            credit.best.as_ref().map(|b| b.id.as_str()),
+            Some("send_free_sms_method")
+        );
+    }
+
+    #[test]
+    fn a_needless_three_minute_hold_costs_sincerity_points() {
+        let held = play(
+            2,
+            &[
+                "acknowledge_and_check",
+                "hold_for_platform",
+                "sorry_for_the_wait",
+                "explain_and_reassure",
+                "send_free_sms_method",
+                "close_warmly",
+            ],
+        );
+        let hold = &held.turns[1].turn;
+        // 2.5 minutes beyond the free 30 s at -2 a minute, × 1.5 for his
+        // impatience (the trait that makes holds cost him more): -8 each,
+        // on top of the reply's own +1 assistance and -1 emotion.
+        assert_eq!((hold.points.emotion, hold.points.assistance), (-9, -7));
+        assert!(
+            hold.rule_notes.iter().any(|n| n.contains("costs points too")),
+            "{:?}",
+            hold.rule_notes
+        );
+        assert_eq!(held.sincerity.percent, 29);
+    }
+}
+
+/// Issue 11: a node that only moves the call on needed invented points and
+/// notes to pass `--deny-warnings`.
+#[test]
+fn a_neutral_node_needs_no_points_or_notes_and_checks_clean() {
+    let edits = [
+        (
+            r#"(id: "help", text: "Let me help.", kind: "help", points: (assistance: 2),
+             effects: {"anger": -10}, note: "Helping.", next: "b"),"#,
+            r#"(id: "help", text: "Let me help.", kind: "help", points: (assistance: 2),
+             effects: {"anger": -10}, note: "Helping.", next: "spell"),"#,
+        ),
+        (
+            r#"(id: "b", done: true,"#,
+            r#"(id: "spell", neutral: true, says: [(text: "It's Z-H-A-N-G.")], replies: [
+            (id: "noted", text: "Z-H-A-N-G, thank you.", kind: "confirm", next: "b"),
+        ]),
+        (id: "b", done: true,"#,
+        ),
+    ];
+    let without = edits[1].1.replace("neutral: true, ", "");
+    let codes: Vec<&str> = errors(&[edits[0], (edits[1].0, &without)])
+        .iter()
+        .map(|d| d.code)
+        .collect();
+    assert_eq!(
+        codes,
+        ["no-points-no-note"],
+        "without `neutral` the reply is an error"
+    );
+    let report = callsim_core::check::check_loaded(load(&edits).expect("loads"));
+    // The base's rage ending is out of reach whatever `spell` does.
+    let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["unreachable-ending"], "{:?}", report.diagnostics);
+}
+
+#[test]
+fn a_history_naming_an_unknown_kind_or_node_is_an_error_with_a_suggestion() {
+    let found = errors(&[(
+        "    start: \"a\",",
+        "    history: (used: {\"hepl\": 2}, visited: [\"bb\"]),\n    start: \"a\",",
+    )]);
+    let said: Vec<(&str, &str, Option<&str>)> = found
+        .iter()
+        .map(|d| (d.code, d.message.as_str(), d.help.as_deref()))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            (
+                "unknown-kind",
+                "no reply has the kind `hepl`",
+                Some("did you mean `help`?")
+            ),
+            (
+                "unknown-node",
+                "no node is called `bb`",
+                Some("did you mean `b`?")
+            ),
+        ]
+    );
+    assert_eq!((found[0].line, found[0].column), (12, 22));
+}

@@ -195,7 +195,7 @@ struct Waker(Option<EventLoopProxy<WinitUserEvent>>);
 impl Waker {
     fn wake(&self) {
         if let Some(proxy) = &self.0 {
-            let _ = proxy.send_event(WinitUserEvent::WakeUp);
+            crate::redraw::wake(proxy, crate::redraw::Waker::Class);
         }
     }
 }

@@ -64,6 +64,12 @@ pub struct Launch {
     /// Go straight into a call with this scenario (its id), already answered.
     #[arg(long, value_name = "SCENARIO")]
     pub call: Option<String>,
+    /// Open the game at this screen, signed in as the last trainee:
+    /// picker, progress, settings, class; or, with `--call`, incoming (the
+    /// phone ringing instead of the call answered). For measuring each
+    /// screen (scripts/measure-idle.sh) and for trainers' screenshots.
+    #[arg(long, value_enum, value_name = "SCREEN")]
+    pub open: Option<OpenAt>,
     /// Seed for the first call (the caller's mood, lines and reply order).
     #[arg(long)]
     pub seed: Option<u64>,
@@ -83,6 +89,16 @@ pub struct Launch {
     /// When the program started, for the launch report.
     #[arg(skip)]
     pub started: Option<std::time::Instant>,
+}
+
+/// A screen `--open` can start at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OpenAt {
+    Picker,
+    Incoming,
+    Progress,
+    Settings,
+    Class,
 }
 
 /// The order the game's own systems run in, each frame, in `Update`.

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use bevy::prelude::*;
-use bevy::winit::{EventLoopProxyWrapper, WinitUserEvent};
+use bevy::winit::EventLoopProxyWrapper;
 
 use callsim_core::engine::Model;
 use callsim_trainee::folder::{Change, Entry, ScenarioFolder, Watcher};
@@ -131,8 +131,7 @@ fn watch(mut scenarios: ResMut<Scenarios>, proxy: Option<Res<EventLoopProxyWrapp
     match library.watch(move || {
         changed.store(true, Ordering::Release);
         if let Some(proxy) = &proxy {
-            // The game is closing if this fails: nothing to wake.
-            let _ = proxy.send_event(WinitUserEvent::WakeUp);
+            crate::redraw::wake(proxy, crate::redraw::Waker::Library);
         }
     }) {
         Ok(watcher) => scenarios.watcher = Some(watcher),

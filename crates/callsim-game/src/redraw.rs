@@ -18,13 +18,16 @@
 //!   small alarm thread at the right moment otherwise, and the
 //!   `RequestRedraw` messages bevy_egui writes are dropped.
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use bevy::prelude::*;
 use bevy::window::RequestRedraw;
-use bevy::winit::{EventLoopProxy, EventLoopProxyWrapper, UpdateMode, WinitSettings, WinitUserEvent};
+use bevy::winit::{
+    EventLoopProxy, EventLoopProxyWrapper, RawWinitWindowEvent, UpdateMode, WinitSettings, WinitUserEvent,
+};
 use bevy_egui::{EguiContext, EguiInput, EguiPostUpdateSet, EguiPreUpdateSet, egui};
 
 pub(super) fn plugin(app: &mut App) {
@@ -55,6 +58,55 @@ pub(super) fn plugin(app: &mut App) {
     }
 }
 
+/// Who woke the event loop from outside it: every wake-up the game sends
+/// goes through [`wake`], so the frame log can name why a frame was drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Waker {
+    /// egui asked for a repaint now.
+    EguiNow,
+    /// egui asked for a repaint later, and that time came (the alarm).
+    EguiLater,
+    /// The sentence model finished loading.
+    Model,
+    /// The class worker has an answer.
+    Class,
+    /// A scenario file changed on disk.
+    Library,
+}
+
+impl Waker {
+    const ALL: [Waker; 5] = [
+        Waker::EguiNow,
+        Waker::EguiLater,
+        Waker::Model,
+        Waker::Class,
+        Waker::Library,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Waker::EguiNow => "egui now",
+            Waker::EguiLater => "egui timer",
+            Waker::Model => "model loaded",
+            Waker::Class => "class worker",
+            Waker::Library => "scenario file changed",
+        }
+    }
+}
+
+/// Wake-ups sent since the frame log last read them, per [`Waker`].
+static WAKES: [AtomicU32; 5] = [const { AtomicU32::new(0) }; 5];
+
+/// Wakes the game's event loop, which draws nothing while idle, and counts
+/// who did.
+pub fn wake(proxy: &EventLoopProxy<WinitUserEvent>, who: Waker) {
+    if let Some(i) = Waker::ALL.iter().position(|w| *w == who) {
+        WAKES[i].fetch_add(1, Ordering::Relaxed);
+    }
+    // The game is closing if this fails: nothing to wake.
+    let _ = proxy.send_event(WinitUserEvent::WakeUp);
+}
+
 /// Wakes the event loop at given instants, from its own thread.
 #[derive(Resource, Clone)]
 pub struct Alarm(Sender<Instant>);
@@ -75,9 +127,7 @@ impl Alarm {
                         Ok(at) => due = Some(due.map_or(at, |d| d.min(at))),
                         Err(RecvTimeoutError::Timeout) => {
                             due = None;
-                            if proxy.send_event(WinitUserEvent::WakeUp).is_err() {
-                                return;
-                            }
+                            wake(&proxy, Waker::EguiLater);
                         }
                         Err(RecvTimeoutError::Disconnected) => return,
                     }
@@ -148,7 +198,7 @@ fn take_over_repaints(
         let proxy = (**proxy).clone();
         context.get_mut().set_request_repaint_callback(move |info| {
             if info.delay.is_zero() {
-                let _ = proxy.send_event(WinitUserEvent::WakeUp);
+                wake(&proxy, Waker::EguiNow);
             } else if info.delay < Duration::from_secs(3600) {
                 // egui wakes early by its predicted frame time (1/60 s,
                 // bevy_egui never sets it): wake on time instead, or a
@@ -180,21 +230,55 @@ fn drop_egui_redraw_requests(mut redraws: ResMut<Messages<RequestRedraw>>) {
     redraws.clear();
 }
 
-/// With `CALLSIM_REDRAW_LOG` set: how many frames each second drew, and
-/// why egui wanted them.
-fn log_frames(mut count: Local<(u32, f64)>, time: Res<Time<Real>>, mut contexts: Query<&mut EguiContext>) {
+/// With `CALLSIM_REDRAW_LOG` set: why each frame was drawn (at debug
+/// level: the window events that arrived before it, who woke the event
+/// loop, what egui asked for), and each second how many frames were drawn
+/// and the tally of their causes (at info level). A frame with none of
+/// these was Bevy's own: the launch, or a change of update mode.
+fn log_frames(
+    mut second: Local<(u32, f64, std::collections::BTreeMap<String, u32>)>,
+    time: Res<Time<Real>>,
+    mut events: MessageReader<RawWinitWindowEvent>,
+    mut contexts: Query<&mut EguiContext>,
+) {
     let now = time.elapsed_secs_f64();
-    count.0 += 1;
-    let causes: Vec<String> = contexts
-        .iter_mut()
-        .flat_map(|mut c| c.get_mut().repaint_causes())
-        .map(|c| c.to_string())
-        .collect();
-    if !causes.is_empty() {
-        debug!("egui asked for a repaint: {}", causes.join(", "));
+    let mut causes: Vec<String> = events.read().map(|e| event_name(&e.event)).collect();
+    for (who, count) in Waker::ALL.iter().zip(&WAKES) {
+        let n = count.swap(0, Ordering::Relaxed);
+        causes.extend((0..n).map(|_| format!("woken: {}", who.name())));
     }
-    if now - count.1 >= 1.0 {
-        info!("{} frames in the last {:.1} s", count.0, now - count.1);
-        *count = (0, now);
+    causes.extend(
+        contexts
+            .iter_mut()
+            .flat_map(|mut c| c.get_mut().repaint_causes())
+            .map(|c| format!("egui: {c}")),
+    );
+    if causes.is_empty() {
+        causes.push("bevy (launch or update mode)".to_owned());
     }
+    causes.sort();
+    causes.dedup();
+    debug!("frame at {now:.3} s: {}", causes.join(", "));
+    second.0 += 1;
+    for cause in causes {
+        // The tally names each cause once per frame, without its details.
+        let short = cause.split(" (").next().unwrap_or(&cause).to_owned();
+        *second.2.entry(short).or_default() += 1;
+    }
+    if now - second.1 >= 1.0 {
+        let tally: Vec<String> = second.2.iter().map(|(c, n)| format!("{c} ×{n}")).collect();
+        info!(
+            "{} frames in the last {:.1} s: {}",
+            second.0,
+            now - second.1,
+            tally.join(", ")
+        );
+        *second = (0, now, Default::default());
+    }
+}
+
+/// A winit window event's name, without its data ("CursorMoved").
+fn event_name(event: &impl std::fmt::Debug) -> String {
+    let debug = format!("{event:?}");
+    debug.split(['(', ' ', '{']).next().unwrap_or(&debug).to_owned()
 }

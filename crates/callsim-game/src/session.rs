@@ -293,7 +293,9 @@ impl LiveCall {
         let mut soon = |t: f64| next = Some(next.map_or(t, |n: f64| n.min(t)));
         if let Some(hold) = self.hold {
             let per_second = hold_duration(hold.seconds) / f64::from(hold.seconds.max(1));
-            soon(per_second.max(1.0 / 30.0));
+            // The timer and bar move five times a second, not once per
+            // second of call time (36 frames a second for a 3-minute hold).
+            soon(per_second.max(0.2));
             soon(hold.ends() - now);
         } else if !self.line_is_whole(now) {
             soon(1.0 / Self::speed(self.call.caller_line()));
@@ -356,6 +358,20 @@ fn straight_into_a_call(
     mut screen: ResMut<NextState<Screen>>,
     mut commands: Commands,
 ) {
+    let open = match launch.open {
+        Some(crate::OpenAt::Picker) => Some(Screen::Picker),
+        Some(crate::OpenAt::Progress) => Some(Screen::Progress),
+        Some(crate::OpenAt::Settings) => Some(Screen::Settings),
+        Some(crate::OpenAt::Class) => Some(Screen::Class),
+        Some(crate::OpenAt::Incoming) | None => None,
+    };
+    if let Some(open) = open {
+        if let Some(last) = records.last_trainee().map(|t| t.id) {
+            records.sign_in(last);
+        }
+        screen.set(open);
+        return;
+    }
     let Some(id) = &launch.call else {
         return;
     };
@@ -370,6 +386,10 @@ fn straight_into_a_call(
         records.sign_in(last);
     }
     let seed = seeds.next_seed();
+    if launch.open == Some(crate::OpenAt::Incoming) {
+        ring(model, seed, &mut commands, &mut screen);
+        return;
+    }
     commands.insert_resource(NextCall {
         model: Arc::clone(&model),
         seed,

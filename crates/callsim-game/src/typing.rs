@@ -9,7 +9,7 @@ use std::sync::mpsc::{Receiver, channel};
 use std::sync::{Arc, Mutex};
 
 use bevy::prelude::*;
-use bevy::winit::{EventLoopProxyWrapper, WinitUserEvent};
+use bevy::winit::EventLoopProxyWrapper;
 
 use callsim_core::call::Typed;
 use callsim_core::engine::Model;
@@ -89,9 +89,8 @@ fn start_loading(mut commands: Commands, proxy: Option<Res<EventLoopProxyWrapper
         .spawn(move || {
             let dir = callsim_encoder::default_model_dir();
             let _ = done.send(Encoder::load(&dir).map_err(|e| e.to_string()));
-            // Wake the game, which draws nothing while idle.
             if let Some(proxy) = proxy {
-                let _ = proxy.send_event(WinitUserEvent::WakeUp);
+                crate::redraw::wake(&proxy, crate::redraw::Waker::Model);
             }
         });
     let state = match spawned {

@@ -574,3 +574,33 @@ fn editing_a_scenario_while_the_game_runs_updates_it_between_calls_and_a_broken_
     app.send(PickScenario(REFERENCE.into()));
     assert_eq!(app.screen(), Screen::Incoming, "and can be picked");
 }
+
+/// `--open` starts the game at a screen (scripts/measure-idle.sh measures
+/// each screen this way), and `--open incoming` with `--call` rings rather
+/// than answering.
+#[test]
+fn the_game_can_open_at_a_screen() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let open = |open: callsim_game::OpenAt, call: Option<&str>| {
+        let mut app = App::new();
+        app.add_plugins((MinimalPlugins, bevy::state::app::StatesPlugin));
+        app.insert_resource(callsim_game::Launch {
+            scenarios: scenarios_dir(),
+            data_dir: Some(data.path().to_owned()),
+            seed: Some(1),
+            call: call.map(str::to_owned),
+            open: Some(open),
+            ..default()
+        });
+        app.add_plugins(callsim_game::plugin);
+        app.update();
+        app.update();
+        app.screen()
+    };
+    assert_eq!(open(callsim_game::OpenAt::Progress, None), Screen::Progress);
+    assert_eq!(open(callsim_game::OpenAt::Settings, None), Screen::Settings);
+    assert_eq!(
+        open(callsim_game::OpenAt::Incoming, Some("missing-bonus-number")),
+        Screen::Incoming
+    );
+}

@@ -418,8 +418,8 @@ fn render_results(
                         }
                     }
                     p.muted { @match r.class.mode {
-                        Mode::Practice => "Each cell shows the trainee's best attempt: R = respect, S = sincerity, 0-100.",
-                        Mode::Exam => "Each cell shows the trainee's first attempt: R = respect, S = sincerity, 0-100.",
+                        Mode::Practice => "Each cell shows the trainee's best attempt: R = respect, S = sincerity, 0-100 (100 is the best play the scenario allows, 0 is nothing earned; a call closed by giving in is capped).",
+                        Mode::Exam => "Each cell shows the trainee's first attempt: R = respect, S = sincerity, 0-100 (100 is the best play the scenario allows, 0 is nothing earned; a call closed by giving in is capped).",
                     } }
                 }
             }

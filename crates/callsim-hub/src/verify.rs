@@ -194,23 +194,37 @@ pub fn check_figures(d: &Debrief) -> Result<(), Rejection> {
         if s.percent > 100 {
             return invalid(format!("the {what} percentage is {}; it is 0-100", s.percent));
         }
-        if s.worst > s.best || s.total < s.worst || s.total > s.best {
+        // Only a call that gave in can total more than the honest best:
+        // the best play never over-accommodates, and the cap says so.
+        if s.worst > s.best || s.total < s.worst || (s.total > s.best && s.cap.is_none()) {
             return invalid(format!(
                 "the {what} total {} is not between its worst {} and best {}",
                 s.total, s.worst, s.best
             ));
         }
-        let expected = callsim_core::points::percent(s.total, s.worst, s.best);
+        if s.cap.is_some_and(|cap| cap > 100) {
+            return invalid(format!("the {what} cap is above 100"));
+        }
+        let expected = s.expected_percent();
         if s.percent != expected {
             return invalid(format!(
-                "the {what} percentage is {}, but a total of {} between {} and {} is {expected}",
-                s.percent, s.total, s.worst, s.best
+                "the {what} percentage is {}, but a total of {} of a best {} is {expected}",
+                s.percent, s.total, s.best
             ));
         }
         Ok(())
     };
     score("respect", &d.respect)?;
     score("sincerity", &d.sincerity)?;
+    for (what, s) in [("respect", &d.respect), ("sincerity", &d.sincerity)] {
+        if s.cap.is_some() != d.over_accommodated {
+            return invalid(format!(
+                "the {what} cap is {:?} on a call that {} over-accommodate; only a call that gave in is capped",
+                s.cap,
+                if d.over_accommodated { "did" } else { "did not" }
+            ));
+        }
+    }
     for skill in Skill::ALL {
         let found = d.skills.iter().filter(|s| s.skill == skill).count();
         if found != 1 {

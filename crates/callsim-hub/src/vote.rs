@@ -335,11 +335,12 @@ impl Room {
                     best,
                     best_text,
                     votes: log.votes.clone(),
-                    voted_best_percent: if total == 0 {
-                        0
-                    } else {
-                        callsim_core::points::percent(for_best as i32, 0, total as i32)
-                    },
+                    // A share of the votes, 0 when nobody voted.
+                    voted_best_percent: callsim_core::points::percent(
+                        i32::try_from(for_best).unwrap_or(i32::MAX),
+                        i32::try_from(total).unwrap_or(i32::MAX),
+                    )
+                    .unwrap_or(0),
                 }
             })
             .collect();

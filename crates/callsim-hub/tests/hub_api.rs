@@ -143,7 +143,7 @@ fn attempts(hub: &RunningHub) {
     // worked out) but not with the call the choices make.
     let respect = &mut forged.debrief.respect;
     respect.worst = respect.total;
-    respect.percent = callsim_core::points::percent(respect.total, respect.worst, respect.best);
+    respect.percent = respect.expected_percent();
     let (status, code, message) = refused(c.upload(&ben.token, &forged));
     assert_eq!((status, code.as_str()), (422, "forged-scores"));
     assert!(

@@ -155,7 +155,7 @@ fn only_the_hubs_refusal_of_the_attempt_itself_sets_it_aside() {
     let mut forged = a_call(1);
     let respect = &mut forged.debrief.respect;
     respect.worst = respect.total;
-    respect.percent = callsim_core::points::percent(respect.total, respect.worst, respect.best);
+    respect.percent = respect.expected_percent();
     // In an exam, a scenario the hub lacks is refused for now: the
     // facilitator may add it, so the attempt waits and does not hold up
     // the ones behind it.

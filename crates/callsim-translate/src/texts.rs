@@ -11,6 +11,7 @@ use callsim_core::locale::text::Text;
 use callsim_core::scenario::spans::Path;
 use callsim_core::scenario::{
     AccountFact, Action, Ending, Line, Meter, Node, Persona, Policy, Reply, Rules, Trait, TransferPolicy,
+    TransferTarget,
 };
 
 /// One text of the scenario, where it is and what it is for.
@@ -65,6 +66,7 @@ pub fn places(s: &Scenario) -> Vec<Place<'_>> {
         endings,
         thresholds: _,
         assets: _,
+        history: _,
     } = s;
     // The rules hold numbers and ids only; named here so that a rule with
     // a text of its own does not go unexported.
@@ -83,7 +85,11 @@ pub fn places(s: &Scenario) -> Vec<Place<'_>> {
         traits,
         face: _,
     } = persona;
-    let Policy { notes, transfer } = policy;
+    let Policy {
+        notes,
+        transfer,
+        transfers,
+    } = policy;
     let TransferPolicy {
         allowed_when: _,
         misuse: _,
@@ -168,6 +174,31 @@ pub fn places(s: &Scenario) -> Vec<Place<'_>> {
         misuse_note,
         "Coaching in the debrief when the trainee transferred the customer against the policy.",
     );
+    for (i, target) in transfers.iter().enumerate() {
+        let TransferTarget {
+            id,
+            name,
+            allowed_when: _,
+            misuse: _,
+            misuse_note,
+        } = target;
+        let at = root().field("policy").field("transfers").index(i);
+        out.add(
+            format!("transfer.{id}.name"),
+            at.clone().field("name"),
+            name,
+            format!("Where a reply transfers the customer (the transfer `{id}`), on the trainee's action button, e.g. “the manufacturer”."),
+        );
+        out.add(
+            format!("transfer.{id}.misuse_note"),
+            at.field("misuse_note"),
+            misuse_note,
+            format!(
+                "Coaching in the debrief when the trainee transferred the customer to “{}” against the policy.",
+                name.get(lang, lang)
+            ),
+        );
+    }
     for (kind, name) in kind_names {
         out.add(
             format!("kind.{kind}"),
@@ -213,6 +244,7 @@ pub fn places(s: &Scenario) -> Vec<Place<'_>> {
             says,
             replies,
             done: _,
+            neutral: _,
         } = node;
         let at = root().field("nodes").index(n);
         for (i, line) in says.iter().enumerate() {
@@ -319,6 +351,9 @@ impl<'s> Walk<'s> {
             note,
             seconds: _,
             over_accommodation: _,
+            to: _,
+            repeatable: _,
+            neutral: _,
             examples,
         } = reply;
         let said = text.get(lang, lang);

@@ -113,7 +113,7 @@ fn every_shipped_file_exported_and_imported_unchanged_is_byte_identical() {
 }
 
 /// Field names whose strings are ids, codes or paths, not texts.
-const NOT_TEXT: [&str; 15] = [
+const NOT_TEXT: [&str; 17] = [
     "id",
     "kind",
     "next",
@@ -129,6 +129,8 @@ const NOT_TEXT: [&str; 15] = [
     "exempt",
     "when",
     "allowed_when",
+    "to",
+    "visited",
 ];
 
 /// The paths of every string of `v` outside [`NOT_TEXT`] fields and map
@@ -160,52 +162,93 @@ fn strings(v: &Spanned, path: RonPath, out: &mut Vec<RonPath>) {
     }
 }
 
+/// Every string of `loaded`'s source at a text position is exported, and
+/// the texts exported are the core's own list (what `check` checks) plus
+/// what it leaves out: typed-reply examples and `not_understood`.
+fn assert_every_text_exported(loaded: &Loaded) {
+    let name = loaded.file.display();
+    let s = &loaded.scenario;
+    let places = places(s);
+    let mut found = Vec::new();
+    strings(&Spanned::read(&loaded.source), RonPath::root(), &mut found);
+    let exported = |p: &RonPath| {
+        places.iter().any(|place| {
+            *p == place.path
+                || (p.0.len() == place.path.0.len() + 1
+                    && p.0.starts_with(&place.path.0)
+                    && matches!(p.0.last(), Some(Seg::Key(_))))
+        })
+    };
+    // `branches` hold ids only.
+    let branches = |p: &RonPath| p.0.iter().any(|seg| *seg == Seg::Field("branches".to_owned()));
+    let missed: Vec<String> = found
+        .iter()
+        .filter(|p| !exported(p) && !branches(p))
+        .map(ToString::to_string)
+        .collect();
+    assert!(missed.is_empty(), "{name}: strings not exported: {missed:?}");
+    let examples: usize = s
+        .nodes
+        .iter()
+        .flat_map(|n| &n.replies)
+        .map(|r| r.examples.len())
+        .sum();
+    assert_eq!(
+        places.len(),
+        s.texts().len() + examples + s.not_understood.len(),
+        "{name}"
+    );
+    assert_eq!(places.iter().filter(|p| p.example).count(), examples, "{name}");
+}
+
 #[test]
 fn every_string_a_shipped_file_holds_is_exported_and_the_count_matches_the_model() {
     for file in shipped() {
-        let loaded = load(&file);
-        let s = &loaded.scenario;
-        let places = places(s);
-        let mut found = Vec::new();
-        strings(&Spanned::read(&loaded.source), RonPath::root(), &mut found);
-        // `effects` maps meters to numbers; `branches` hold ids only.
-        let exported = |p: &RonPath| {
-            places.iter().any(|place| {
-                *p == place.path
-                    || (p.0.len() == place.path.0.len() + 1
-                        && p.0.starts_with(&place.path.0)
-                        && matches!(p.0.last(), Some(Seg::Key(_))))
-            })
-        };
-        let branches = |p: &RonPath| p.0.iter().any(|seg| *seg == Seg::Field("branches".to_owned()));
-        let missed: Vec<String> = found
-            .iter()
-            .filter(|p| !exported(p) && !branches(p))
-            .map(ToString::to_string)
-            .collect();
-        assert!(
-            missed.is_empty(),
-            "{}: strings not exported: {missed:?}",
-            file.display()
-        );
-
-        // Against the core's own list of texts (what `check` checks), plus
-        // what it leaves out: typed-reply examples and `not_understood`.
-        let core = s.texts().len();
-        let examples: usize = s
-            .nodes
-            .iter()
-            .flat_map(|n| &n.replies)
-            .map(|r| r.examples.len())
-            .sum();
-        assert_eq!(
-            places.len(),
-            core + examples + s.not_understood.len(),
-            "{}",
-            file.display()
-        );
-        assert_eq!(places.iter().filter(|p| p.example).count(), examples);
+        assert_every_text_exported(&load(&file));
     }
+}
+
+#[test]
+fn every_text_field_of_the_format_is_exported() {
+    // The starter, given the optional texts it leaves out.
+    let mut src = callsim_core::starter::starter("The outage", Path::new("the-outage.ron"));
+    for (from, to) in [
+        (
+            "transfer: (allowed_when: [Visited(\"wants_supervisor\")]),",
+            "transfer: (allowed_when: [Visited(\"wants_supervisor\")], misuse_note: \"She had not asked.\"),\n        transfers: [(id: \"engineers\", name: \"the engineers' desk\", misuse_note: \"They take no calls.\")],",
+        ),
+        (
+            "    persona: (",
+            "    kind_names: {\"script\": \"straight from the script\"},\n    not_understood: [(text: \"Sorry?\"), (text: \"What?\", when: [AtLeast(\"anger\", 50)])],\n    persona: (",
+        ),
+        (
+            "        face: (",
+            "        traits: [(name: \"Works from home\", description: \"Every hour costs her.\", kinds: [\"script\"])],\n        face: (",
+        ),
+        (
+            "note: \"Acknowledge what it costs her, then act.\",",
+            "note: \"Acknowledge what it costs her, then act.\",\n                    examples: [\"Let me look at your line\", {\"en\": \"I'll check it now\"}],",
+        ),
+    ] {
+        assert!(src.contains(from), "{from}");
+        src = src.replacen(from, to, 1);
+    }
+    let loaded =
+        parse_str(&src, Path::new("the-outage.ron"), None).unwrap_or_else(|e| panic!("{}", e.render()));
+    let ids: Vec<String> = places(&loaded.scenario).into_iter().map(|p| p.id).collect();
+    for id in [
+        "policy.misuse_note",
+        "transfer.engineers.name",
+        "transfer.engineers.misuse_note",
+        "kind.script",
+        "not_understood.2",
+        "trait.1.description",
+        "node.opening.reply.acknowledge_and_check.example.2",
+        "ending.sorted.says",
+    ] {
+        assert!(ids.iter().any(|i| i == id), "{id} not in {ids:?}");
+    }
+    assert_every_text_exported(&loaded);
 }
 
 #[test]

@@ -75,33 +75,35 @@ struct Link {
     best: bool,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 enum Tag {
     CheckAccount,
     Hold(u32),
-    Transfer,
+    /// To a supervisor, or to a `policy.transfers` target by id.
+    Transfer(Option<String>),
     EndCall,
     OverAccommodation,
 }
 
 impl Tag {
-    fn text(self) -> String {
-        match self {
+    fn text(&self) -> String {
+        match *self {
             Tag::CheckAccount => "check account".to_owned(),
             Tag::Hold(seconds) if seconds >= 60 && seconds % 60 == 0 => format!("hold {} min", seconds / 60),
             Tag::Hold(seconds) => format!("hold {seconds} s"),
-            Tag::Transfer => "transfer".to_owned(),
+            Tag::Transfer(None) => "transfer".to_owned(),
+            Tag::Transfer(Some(ref to)) => format!("transfer → {to}"),
             Tag::EndCall => "end call".to_owned(),
             Tag::OverAccommodation => "⚠ over-accommodation".to_owned(),
         }
     }
 
     /// Chip background and text colour in the SVG.
-    fn colours(self) -> (&'static str, &'static str) {
+    fn colours(&self) -> (&'static str, &'static str) {
         match self {
             Tag::CheckAccount => ("#D6EAF8", "#003F66"),
             Tag::Hold(_) => ("#FAF0B4", "#4D4300"),
-            Tag::Transfer => ("#FCE2BD", "#5C3A00"),
+            Tag::Transfer(_) => ("#FCE2BD", "#5C3A00"),
             Tag::EndCall => ("#E4E4E4", "#111111"),
             Tag::OverAccommodation => ("#A63D00", "#FFFFFF"),
         }
@@ -420,7 +422,7 @@ fn reply_links(from: usize, reply: &Reply, target: &dyn Fn(&str) -> Option<usize
         Action::Say => {}
         Action::CheckAccount => tags.push(Tag::CheckAccount),
         Action::Hold { seconds } => tags.push(Tag::Hold(seconds)),
-        Action::Transfer => tags.push(Tag::Transfer),
+        Action::Transfer => tags.push(Tag::Transfer(reply.to.clone())),
         Action::EndCall => tags.push(Tag::EndCall),
     }
     if reply.over_accommodation {

@@ -535,11 +535,11 @@ fn legend(width: f64) -> (String, f64) {
     for tag in [
         Tag::CheckAccount,
         Tag::Hold(60),
-        Tag::Transfer,
+        Tag::Transfer(None),
         Tag::EndCall,
         Tag::OverAccommodation,
     ] {
-        let text = if let Tag::Hold(_) = tag {
+        let text = if let Tag::Hold(_) = &tag {
             "hold".to_owned()
         } else {
             tag.text()

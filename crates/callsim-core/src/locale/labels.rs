@@ -223,6 +223,15 @@ labels! {
         "Вы поставили клиента на удержание на {time}.",
         "Pusiste al cliente en espera {time}.",
     ],
+    /// `{name}`: an action button for a `policy.transfers` target.
+    TransferTo => ["Transfer to {name}", "转接到{name}", "Перевести: {name}", "Transferir a {name}"],
+    /// `{name}`.
+    TransferredToNote => [
+        "You transferred the call to {name}.",
+        "你把电话转到了{name}。",
+        "Вы перевели звонок: {name}.",
+        "Transferiste la llamada a {name}.",
+    ],
     TransferredNote => [
         "You transferred the call to a supervisor.",
         "你把电话转给了主管。",
@@ -461,17 +470,28 @@ labels! {
         "{percent}% проголосовали за лучший ответ",
         "El {percent}% votó la mejor respuesta",
     ],
+    /// A skill the scenario never scores, instead of a figure.
+    NotAssessed => ["not assessed here", "本场景不评估", "здесь не оценивается", "no se evalúa aquí"],
+    /// `{lost}`: beside a score in the debrief.
+    PointsLost => ["{lost} points lost", "失分 {lost}", "потеряно баллов: {lost}", "{lost} puntos perdidos"],
+    /// What the 0-100 figures mean, under the scores.
+    ScaleHelp => [
+        "100 is the best play this call allowed; 0 is nothing earned. Points lost: what the best play would have earned beyond yours.",
+        "100 分是这通电话允许的最佳表现；0 分表示什么都没得到。失分：最佳打法比你多得的分数。",
+        "100 — лучшая игра, возможная в этом звонке; 0 — ничего не заработано. Потеряно: сколько лучшая игра заработала бы сверх вашего.",
+        "100 es la mejor jugada que permitía esta llamada; 0 es no haber ganado nada. Puntos perdidos: lo que la mejor jugada habría ganado de más.",
+    ],
     NoClassVote => ["No class vote is open.", "没有进行中的班级投票。", "Голосование не идёт.", "No hay ninguna votación abierta."],
 
     // `callsim play`, in the terminal.
     /// `{seed}`.
     SeedIs => ["(seed {seed})", "（种子 {seed}）", "(зерно {seed})", "(semilla {seed})"],
-    /// `{total}`, `{best}`, `{worst}`.
+    /// `{total}`, `{best}`, `{lost}`.
     ScoreDetail => [
-        "(total {total}, best {best}, worst {worst})",
-        "（得分 {total}，最高 {best}，最低 {worst}）",
-        "(набрано {total}, лучшее {best}, худшее {worst})",
-        "(total {total}, mejor {best}, peor {worst})",
+        "({total} of the best play's {best} points; {lost} lost)",
+        "（得分 {total}，最佳打法 {best} 分；失分 {lost}）",
+        "(набрано {total} из {best} при лучшей игре; потеряно {lost})",
+        "({total} de los {best} puntos de la mejor jugada; {lost} perdidos)",
     ],
     /// `{seconds}`.
     HoldTag => ["hold {seconds} s", "稍候 {seconds} 秒", "удержание {seconds} с", "espera {seconds} s"],

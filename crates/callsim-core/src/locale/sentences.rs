@@ -16,6 +16,11 @@ pub enum Msg {
     RuleRepetitionNamed,
     /// `{seconds}`, `{anger}`, `{trust}`.
     RuleHold,
+    /// `{points}`: what a hold beyond the free seconds cost.
+    RuleHoldPoints,
+    RulePaidOnce,
+    /// `{cap}`: why both pillars are held down.
+    OverAccommodationCap,
     RuleTransferWithin,
     RuleTransferAgainst,
     RuleHungUp,
@@ -102,6 +107,24 @@ fn texts(msg: Msg) -> [&'static str; 4] {
             "让客户等待{seconds}秒：怒气{anger}，信任{trust}。等待越久、次数越多，代价越大。",
             "Ожидание на линии {seconds} с: раздражение {anger}, доверие {trust}. Долгое или повторное ожидание обходится дороже.",
             "En espera {seconds} s: enfado {anger}, confianza {trust}. Las esperas largas o repetidas cuestan más.",
+        ],
+        Msg::RuleHoldPoints => [
+            "A hold the caller did not need costs points too: {points}.",
+            "不必要的等待也要扣分：{points}。",
+            "Ненужное ожидание стоит и баллов: {points}.",
+            "Una espera innecesaria también cuesta puntos: {points}.",
+        ],
+        Msg::RulePaidOnce => [
+            "Chosen before in this call: its points counted the first time, not again.",
+            "本通电话中已经选过：它的分数只在第一次计入。",
+            "Этот ответ уже звучал в звонке: его баллы засчитаны в первый раз, повторно — нет.",
+            "Ya elegida en esta llamada: sus puntos contaron la primera vez, no otra vez.",
+        ],
+        Msg::OverAccommodationCap => [
+            "Respect and sincerity are held at {cap} or below: the call was closed by giving in to a demand the company should not meet. The caller goes away this time and comes back with the next demand.",
+            "尊重和真诚的得分最高为 {cap}：这通电话是靠答应公司不该满足的要求结束的。客户这次走了，下次会带着新的要求再来。",
+            "Уважение и искренность — не выше {cap}: звонок закрыт уступкой требованию, которое компания выполнять не должна. Клиент уйдёт сейчас и вернётся со следующим требованием.",
+            "Respeto y sinceridad quedan en {cap} como máximo: la llamada se cerró cediendo ante una exigencia que la empresa no debía aceptar. El cliente se va esta vez y vuelve con la siguiente exigencia.",
         ],
         Msg::RuleTransferWithin => [
             "Transfer within policy: the caller insisted or the issue is beyond your authority.",

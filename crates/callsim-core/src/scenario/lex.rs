@@ -11,7 +11,7 @@ use std::ops::Range;
 use crate::diagnostic::line_column;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Tok {
+pub enum Tok {
     Str {
         closed: bool,
     },
@@ -23,19 +23,19 @@ pub(crate) enum Tok {
 }
 
 #[derive(Debug, Clone)]
-pub(crate) struct Token {
-    pub(crate) kind: Tok,
-    pub(crate) span: Range<usize>,
+pub struct Token {
+    pub kind: Tok,
+    pub span: Range<usize>,
 }
 
 /// The RON source as tokens.
-pub(crate) struct Tokens<'a> {
-    pub(crate) src: &'a str,
-    pub(crate) list: Vec<Token>,
+pub struct Tokens<'a> {
+    pub src: &'a str,
+    pub list: Vec<Token>,
 }
 
 impl<'a> Tokens<'a> {
-    pub(crate) fn read(src: &'a str) -> Tokens<'a> {
+    pub fn read(src: &'a str) -> Tokens<'a> {
         let mut list = Vec::new();
         let mut pos = 0;
         while let Some(c) = src[pos..].chars().next() {
@@ -86,40 +86,40 @@ impl<'a> Tokens<'a> {
         Tokens { src, list }
     }
 
-    pub(crate) fn get(&self, i: usize) -> Option<&Token> {
+    pub fn get(&self, i: usize) -> Option<&Token> {
         self.list.get(i)
     }
 
-    pub(crate) fn text(&self, i: usize) -> &'a str {
+    pub fn text(&self, i: usize) -> &'a str {
         self.list.get(i).map_or("", |t| &self.src[t.span.clone()])
     }
 
-    pub(crate) fn is(&self, i: usize, c: char) -> bool {
+    pub fn is(&self, i: usize, c: char) -> bool {
         self.get(i).is_some_and(|t| t.kind == Tok::Punct(c))
     }
 
-    pub(crate) fn is_ident(&self, i: usize) -> bool {
+    pub fn is_ident(&self, i: usize) -> bool {
         self.get(i).is_some_and(|t| t.kind == Tok::Ident)
     }
 
     /// The token covering `offset`, or the first one after it.
-    pub(crate) fn at(&self, offset: usize) -> usize {
+    pub fn at(&self, offset: usize) -> usize {
         self.list.partition_point(|t| t.span.end <= offset)
     }
 
     /// The line (1-based) a token starts on.
-    pub(crate) fn line(&self, i: usize) -> usize {
+    pub fn line(&self, i: usize) -> usize {
         let offset = self.get(i).map_or(self.src.len(), |t| t.span.start);
         line_column(self.src, offset).0
     }
 
     /// The name of the field whose value starts at token `i`.
-    pub(crate) fn field_of_value(&self, i: usize) -> Option<&'a str> {
+    pub fn field_of_value(&self, i: usize) -> Option<&'a str> {
         (i >= 2 && self.is(i - 1, ':') && self.is_ident(i - 2)).then(|| self.text(i - 2))
     }
 
     /// Brackets opened before token `i` and not yet closed, innermost last.
-    pub(crate) fn open_before(&self, i: usize) -> Vec<usize> {
+    pub fn open_before(&self, i: usize) -> Vec<usize> {
         let mut open = Vec::new();
         for (j, t) in self.list.iter().enumerate().take(i) {
             match t.kind {
@@ -134,7 +134,7 @@ impl<'a> Tokens<'a> {
     }
 
     /// The closing bracket matching the opening one at `open`.
-    pub(crate) fn closing(&self, open: usize) -> Option<usize> {
+    pub fn closing(&self, open: usize) -> Option<usize> {
         let mut depth = 0usize;
         for (j, t) in self.list.iter().enumerate().skip(open) {
             match t.kind {
@@ -152,7 +152,7 @@ impl<'a> Tokens<'a> {
     }
 
     /// The tokens of the fields named `name` directly inside the bracket at `open`.
-    pub(crate) fn fields_named(&self, open: usize, name: &str) -> Vec<usize> {
+    pub fn fields_named(&self, open: usize, name: &str) -> Vec<usize> {
         let end = self.closing(open).unwrap_or(self.list.len());
         let mut depth = 0usize;
         let mut found = Vec::new();
@@ -168,7 +168,7 @@ impl<'a> Tokens<'a> {
     }
 
     /// A short description of token `i` for a message.
-    pub(crate) fn describe(&self, i: usize) -> String {
+    pub fn describe(&self, i: usize) -> String {
         let Some(t) = self.get(i) else {
             return "the end of the file".to_owned();
         };
@@ -248,7 +248,7 @@ fn number_len(rest: &str) -> usize {
 }
 
 /// At most about 40 characters of `text`, on one line.
-pub(crate) fn shorten(text: &str) -> String {
+pub fn shorten(text: &str) -> String {
     let line = text.lines().next().unwrap_or("");
     if line.chars().count() > 40 || line.len() < text.len() {
         let cut: String = line.chars().take(37).collect();

@@ -56,8 +56,9 @@ impl std::fmt::Display for LoadError {
 impl std::error::Error for LoadError {}
 
 /// RON extensions on for every scenario: `implicit_some` lets a trainer
-/// write `ending: "x"` rather than `ending: Some("x")`.
-fn ron_options() -> ron::Options {
+/// write `ending: "x"` rather than `ending: Some("x")`. Public for
+/// tools that read a scenario as it is being edited (the language server).
+pub fn ron_options() -> ron::Options {
     ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME)
 }
 
@@ -1166,6 +1167,8 @@ fn thing(outer: Option<&str>) -> &'static str {
         Some("Branch") => "branch",
         Some("Ending") => "ending",
         Some("Threshold") => "threshold",
+        Some("TransferTarget") => "transfer target",
+        Some("History") => "history",
         Some("Scenario") => "scenario",
         Some("Persona") => "persona",
         _ => "part",

@@ -4,7 +4,7 @@
 //! `docs/scenario-format.md` is the trainer-facing description of the same
 //! types; keep the two in step.
 
-mod lex;
+pub mod lex;
 mod load;
 pub mod spans;
 pub mod validate;
@@ -20,7 +20,7 @@ use crate::points::Points;
 
 pub use load::{
     LoadError, Loaded, is_scenario_file, load_file, load_folder, parse_str, resolve as resolve_findings,
-    scenario_files,
+    ron_options, scenario_files,
 };
 
 /// The most meters a persona may have, and the most reply kinds a scenario
@@ -63,6 +63,9 @@ pub struct Scenario {
     /// What "check the account" shows the trainee.
     #[serde(default)]
     pub account: Vec<AccountFact>,
+    /// What happened before this call, so it plays as a continuation.
+    #[serde(default)]
+    pub history: History,
     /// The node the call starts at.
     pub start: String,
     /// A safety net: the caller gives up after this many replies.
@@ -119,8 +122,33 @@ pub struct Policy {
     /// Shown to the trainee before the call and in the debrief.
     #[serde(default)]
     pub notes: Text,
+    /// Transfers to a supervisor: a reply with `action: Transfer` and no `to`.
     #[serde(default)]
     pub transfer: TransferPolicy,
+    /// Other places a call can be transferred to (another department, the
+    /// manufacturer), each with its own policy: a reply names one with
+    /// `action: Transfer, to: "id"`.
+    #[serde(default)]
+    pub transfers: Vec<TransferTarget>,
+}
+
+/// A place other than a supervisor that a call can be transferred to.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransferTarget {
+    pub id: String,
+    /// What the trainee sees on the action, e.g. "the manufacturer".
+    pub name: Text,
+    /// All must hold for a transfer here to be within policy; empty means
+    /// it always is.
+    #[serde(default)]
+    pub allowed_when: Vec<Condition>,
+    /// Added to the reply's own points when a transfer here breaks the policy.
+    #[serde(default = "TransferPolicy::default_misuse")]
+    pub misuse: Points,
+    /// Coaching shown when a transfer here breaks the policy.
+    #[serde(default)]
+    pub misuse_note: Text,
 }
 
 /// When handing the caller to a supervisor is right (seed 002): when the
@@ -311,6 +339,13 @@ pub struct HoldRule {
     /// Each earlier hold multiplies the cost of the next by this.
     #[serde(default = "HoldRule::default_repeat")]
     pub repeat: f32,
+    /// Emotion points per minute on hold beyond the free seconds: a
+    /// needless hold is a lapse of warmth, not only of the caller's mood.
+    #[serde(default = "HoldRule::default_points_per_minute")]
+    pub emotion_per_minute: i32,
+    /// Assistance points per minute on hold beyond the free seconds.
+    #[serde(default = "HoldRule::default_points_per_minute")]
+    pub assistance_per_minute: i32,
 }
 
 impl HoldRule {
@@ -326,6 +361,9 @@ impl HoldRule {
     fn default_repeat() -> f32 {
         1.5
     }
+    fn default_points_per_minute() -> i32 {
+        -2
+    }
 }
 
 impl Default for HoldRule {
@@ -335,6 +373,8 @@ impl Default for HoldRule {
             anger_per_minute: Self::default_anger_per_minute(),
             trust_per_minute: Self::default_trust_per_minute(),
             repeat: Self::default_repeat(),
+            emotion_per_minute: Self::default_points_per_minute(),
+            assistance_per_minute: Self::default_points_per_minute(),
         }
     }
 }
@@ -370,12 +410,47 @@ impl Default for HangUpRule {
 
 /// Giving in to an unjustified demand to make the caller go away (seed 004,
 /// 息事宁人): the debrief names it, and it is never a win.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OverAccommodationRule {
     /// Added to the reply's own points.
     #[serde(default)]
     pub points: Points,
+    /// The most respect and sincerity (0-100) a call that gave in can
+    /// show, whatever it earned: low enough to read as a failure.
+    #[serde(default = "OverAccommodationRule::default_cap")]
+    pub cap: u8,
+}
+
+impl OverAccommodationRule {
+    fn default_cap() -> u8 {
+        30
+    }
+}
+
+impl Default for OverAccommodationRule {
+    fn default() -> Self {
+        OverAccommodationRule {
+            points: Points::default(),
+            cap: Self::default_cap(),
+        }
+    }
+}
+
+/// What happened before the call (e.g. "already sent away three times"):
+/// the call starts as a continuation of it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct History {
+    /// Reply kinds the caller has already heard, and how many times: the
+    /// repetition rule and `Used` conditions count them from the start,
+    /// e.g. `{"redirect_to_sms": 3}`.
+    #[serde(default)]
+    pub used: BTreeMap<String, u8>,
+    /// Nodes the caller has already been through: `Visited` holds for them
+    /// from the start.
+    #[serde(default)]
+    pub visited: Vec<String>,
 }
 
 /// The caller.
@@ -566,6 +641,10 @@ pub struct Node {
     /// The caller has finished: ending the call here is not hanging up on them.
     #[serde(default)]
     pub done: bool,
+    /// A moment that only moves the call on: no reply here is right or
+    /// wrong, so none needs points or a coaching note.
+    #[serde(default)]
+    pub neutral: bool,
 }
 
 /// One way the caller may say their line.
@@ -620,6 +699,17 @@ pub struct Reply {
     /// Giving in to an unjustified demand (seed 004).
     #[serde(default)]
     pub over_accommodation: bool,
+    /// With `action: Transfer`: the id of one of `policy.transfers`; left
+    /// out, the transfer is to a supervisor under `policy.transfer`.
+    #[serde(default)]
+    pub to: Option<String>,
+    /// Its positive points count every time it is chosen. Otherwise they
+    /// count once per call: going round a loop again earns nothing.
+    #[serde(default)]
+    pub repeatable: bool,
+    /// Neither right nor wrong: it needs no points and no coaching note.
+    #[serde(default)]
+    pub neutral: bool,
     /// Other ways a trainee might say this reply, for understanding typed
     /// replies: each a plain string (the default language) or a language map.
     #[serde(default)]
@@ -827,6 +917,13 @@ impl Scenario {
                 .field("transfer")
                 .field("misuse_note");
             out.push((p, misuse_note));
+        }
+        for (i, target) in self.policy.transfers.iter().enumerate() {
+            let p = Path::root().field("policy").field("transfers").index(i);
+            out.push((p.clone().field("name"), &target.name));
+            if !matches!(target.misuse_note, Text::Missing) {
+                out.push((p.field("misuse_note"), &target.misuse_note));
+            }
         }
         for (i, m) in self.persona.meters.iter().enumerate() {
             if !matches!(m.label, Text::Missing) {

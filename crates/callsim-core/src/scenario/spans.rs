@@ -321,7 +321,7 @@ impl Reader<'_> {
 
 /// The text between a string token's quotes (escapes left as written):
 /// `"…"`, `b"…"` and raw `r#"…"#` alike, closed or not.
-fn string_content(token: &str) -> &str {
+pub fn string_content(token: &str) -> &str {
     let body = token.strip_prefix('b').unwrap_or(token);
     let (body, hashes) = match body.strip_prefix('r') {
         Some(raw) => {

@@ -576,6 +576,7 @@ impl<'s> Validator<'s> {
             &s.policy.transfer.allowed_when,
             root().field("policy").field("transfer").field("allowed_when"),
         );
+        self.transfer_targets();
         let kinds = reply_kinds(s);
         for (i, kind) in s.rules.repetition.exempt.iter().enumerate() {
             self.kind_ref(
@@ -587,6 +588,7 @@ impl<'s> Validator<'s> {
         for kind in s.kind_names.keys() {
             self.kind_ref(kind, &kinds, root().field("kind_names").key_name(kind));
         }
+        self.history(&kinds);
         for (t, tr) in s.persona.traits.iter().enumerate() {
             let tp = root().field("persona").field("traits").index(t);
             if tr.kinds.is_empty() {
@@ -624,6 +626,16 @@ impl<'s> Validator<'s> {
                     format!("`keep` is {}, outside 0 to 1", rep.keep),
                 )
                 .help("0.5 keeps half the points on each repeat"),
+            );
+        }
+        if s.rules.over_accommodation.cap > 100 {
+            self.push(
+                Finding::error(
+                    "out-of-range",
+                    root().field("rules").field("over_accommodation").field("cap"),
+                    format!("`cap` is {}, above 100", s.rules.over_accommodation.cap),
+                )
+                .help("the cap is the most a call that gave in can score, on 0-100: 30 reads as a failure"),
             );
         }
         if s.rules.hold.repeat < 1.0 {
@@ -684,6 +696,14 @@ impl<'s> Validator<'s> {
         self.change(
             s.rules.hold.trust_per_minute,
             hold.clone().field("trust_per_minute"),
+        );
+        self.change(
+            s.rules.hold.emotion_per_minute,
+            hold.clone().field("emotion_per_minute"),
+        );
+        self.change(
+            s.rules.hold.assistance_per_minute,
+            hold.clone().field("assistance_per_minute"),
         );
         self.seconds(
             s.rules.hold.free_seconds,
@@ -787,6 +807,116 @@ impl<'s> Validator<'s> {
                         }),
                     );
                 }
+            }
+        }
+    }
+
+    /// `policy.transfers`: unique ids, names, conditions, misuse points;
+    /// and every reply's `to` naming one, on a transfer.
+    fn transfer_targets(&mut self) {
+        let s = self.s;
+        let mut seen: Vec<&str> = Vec::new();
+        for (i, target) in s.policy.transfers.iter().enumerate() {
+            let at = root().field("policy").field("transfers").index(i);
+            if target.id.trim().is_empty() {
+                self.push(
+                    Finding::error(
+                        "empty-text",
+                        at.clone().field("id"),
+                        "this transfer target has an empty id",
+                    )
+                    .help("give it a short name such as \"billing\" or \"manufacturer\""),
+                );
+            } else if seen.contains(&target.id.as_str()) {
+                self.push(
+                    Finding::error(
+                        "duplicate-id",
+                        at.clone().field("id"),
+                        format!("two transfer targets have the id `{}`", target.id),
+                    )
+                    .help("rename one of the two; replies name a target by its id"),
+                );
+            }
+            seen.push(&target.id);
+            self.conditions(&target.allowed_when, at.clone().field("allowed_when"));
+            self.points(target.misuse, at.field("misuse"));
+        }
+        for (n, node) in s.nodes.iter().enumerate() {
+            for (r, reply) in node.replies.iter().enumerate() {
+                let Some(to) = &reply.to else { continue };
+                let at = root()
+                    .field("nodes")
+                    .index(n)
+                    .field("replies")
+                    .index(r)
+                    .field("to");
+                if reply.action != Action::Transfer {
+                    self.push(
+                        Finding::error(
+                            "to-without-transfer",
+                            at,
+                            format!(
+                                "reply `{}` names a transfer target but is not a transfer",
+                                reply.id
+                            ),
+                        )
+                        .help("add `action: Transfer`, or remove `to`"),
+                    );
+                } else if !seen.contains(&to.as_str()) {
+                    let help = if seen.is_empty() {
+                        format!(
+                            "declare it under `policy: (transfers: [(id: \"{to}\", name: \"…\", allowed_when: [...])])`, or leave out `to` to transfer to a supervisor"
+                        )
+                    } else {
+                        self.suggest_or_list(to, &seen, "transfer targets")
+                    };
+                    self.push(
+                        Finding::error(
+                            "unknown-target",
+                            at,
+                            format!("no transfer target is called `{to}`"),
+                        )
+                        .help(help),
+                    );
+                }
+            }
+        }
+    }
+
+    /// `history`: kinds that replies have, counts the engine can hold,
+    /// nodes that exist.
+    fn history(&mut self, kinds: &[&str]) {
+        let s = self.s;
+        let history = root().field("history");
+        for (kind, &times) in &s.history.used {
+            let at = history.clone().field("used").key_name(kind);
+            self.kind_ref(kind, kinds, at.clone());
+            let most = crate::engine::MAX_COUNTED_REPEATS;
+            if times == 0 || times > most {
+                self.push(
+                    Finding::error(
+                        "out-of-range",
+                        history.clone().field("used").key(kind),
+                        format!("`{kind}` used {times} times before the call"),
+                    )
+                    .help(format!(
+                        "give 1 to {most}: the repetition rule counts up to {most} uses; leave the kind out if it was never used"
+                    )),
+                );
+            }
+        }
+        for (i, node) in s.history.visited.iter().enumerate() {
+            if s.node(node).is_none() {
+                let ids: Vec<&str> = self.node_ids().collect();
+                let help = self.suggest_or_list(node, &ids, "nodes");
+                self.push(
+                    Finding::error(
+                        "unknown-node",
+                        history.clone().field("visited").index(i),
+                        format!("no node is called `{node}`"),
+                    )
+                    .help(help),
+                );
             }
         }
     }
@@ -1011,7 +1141,8 @@ impl<'s> Validator<'s> {
                     .help("add a reply with `action: EndCall` leading to the ending"),
                 );
             }
-            if !node.replies.is_empty() && node.replies.iter().all(|r| r.points.total() <= 0) {
+            if !node.neutral && !node.replies.is_empty() && node.replies.iter().all(|r| r.points.total() <= 0)
+            {
                 self.push(
                     Finding::warning(
                         "no-good-reply",
@@ -1035,7 +1166,19 @@ impl<'s> Validator<'s> {
                     );
                 }
                 let silent = matches!(reply.note, Text::Missing) || reply.note.is_blank();
-                if reply.points.is_zero() && silent {
+                let neutral = node.neutral || reply.neutral;
+                if reply.neutral && !reply.points.is_zero() {
+                    self.push(
+                        Finding::error(
+                            "neutral-with-points",
+                            rp.clone().field("neutral"),
+                            format!("reply `{}` is neutral but earns or loses points", reply.id),
+                        )
+                        .help("a neutral reply is neither right nor wrong: remove its `points`, or remove `neutral: true`"),
+                    );
+                } else if neutral && reply.points.is_zero() {
+                    // Nothing to coach: it only moves the call on.
+                } else if reply.points.is_zero() && silent {
                     self.push(
                         Finding::error(
                             "no-points-no-note",

@@ -110,14 +110,18 @@ fn digit_key(n: usize) -> Option<Key> {
 }
 
 fn action_caption(lang: &str, label: Label, option: &OptionView) -> String {
-    match option.action {
-        Action::Hold { seconds } => tf(lang, label, &[("time", &clock(seconds))]),
+    match (option.action, &option.transfer_to) {
+        (Action::Hold { seconds }, _) => tf(lang, label, &[("time", &clock(seconds))]),
+        (Action::Transfer, Some(name)) => tf(lang, Label::TransferTo, &[("name", name)]),
         _ => t(lang, label).to_owned(),
     }
 }
 
 /// What the trainee's action did, in words, for the transcript.
-fn action_note(lang: &str, action: Action) -> Option<String> {
+fn action_note(lang: &str, action: Action, transfer_to: Option<&str>) -> Option<String> {
+    if let (Action::Transfer, Some(name)) = (action, transfer_to) {
+        return Some(tf(lang, Label::TransferredToNote, &[("name", &name)]));
+    }
     match action {
         Action::Say => None,
         Action::CheckAccount => Some(t(lang, Label::CheckedAccountNote).to_owned()),
@@ -424,7 +428,7 @@ fn transcript(ui: &mut egui::Ui, live: &LiveCall, lang: &str, now: f64) {
                     None if turn.reply != callsim_core::call::HANG_UP_ID => bubble(ui, you, &turn.text, true),
                     None => {}
                 }
-                if let Some(text) = action_note(lang, turn.action) {
+                if let Some(text) = action_note(lang, turn.action, turn.transfer_to.as_deref()) {
                     note(ui, &text);
                 }
             }

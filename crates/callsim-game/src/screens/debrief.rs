@@ -83,6 +83,18 @@ fn draw(
                         pillar_card(col, d, pillar, lang);
                     }
                 });
+                if let Some(note) = d.cap_note() {
+                    ui.add_space(6.0);
+                    ui.add(egui::Label::new(RichText::new(note).color(theme::WARN)).wrap());
+                }
+                ui.add(
+                    egui::Label::new(
+                        RichText::new(t(lang, Label::ScaleHelp))
+                            .small()
+                            .color(theme::MUTED),
+                    )
+                    .wrap(),
+                );
                 ui.add_space(10.0);
                 ui.horizontal_wrapped(|ui| {
                     let retry = theme::button(ui, Look::Primary, t(lang, Label::TryAgain), Some("R"));
@@ -164,14 +176,25 @@ fn pillar_card(ui: &mut egui::Ui, d: &Debrief, pillar: Pillar, lang: &str) {
     theme::card().show(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.horizontal(|ui| {
+            let figure = if score.assessed() {
+                score.percent.to_string()
+            } else {
+                "–".to_owned()
+            };
             ui.label(
-                RichText::new(score.percent.to_string())
+                RichText::new(figure)
                     .text_style(theme::figure_style())
                     .color(colour),
             );
             ui.vertical(|ui| {
                 ui.add_space(18.0);
                 theme::heading(ui, t(lang, name));
+                let under = if score.assessed() {
+                    tf(lang, Label::PointsLost, &[("lost", &score.lost())])
+                } else {
+                    t(lang, Label::NotAssessed).to_owned()
+                };
+                ui.label(RichText::new(under).small().color(theme::MUTED));
             });
         });
         for skill in skills {
@@ -179,7 +202,15 @@ fn pillar_card(ui: &mut egui::Ui, d: &Debrief, pillar: Pillar, lang: &str) {
             ui.horizontal(|ui| {
                 ui.label(RichText::new(t(lang, skill_label(skill))).color(theme::INK));
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    ui.label(RichText::new(s.percent.to_string()).strong().color(theme::INK));
+                    if s.assessed() {
+                        ui.label(RichText::new(s.percent.to_string()).strong().color(theme::INK));
+                    } else {
+                        ui.label(
+                            RichText::new(t(lang, Label::NotAssessed))
+                                .small()
+                                .color(theme::MUTED),
+                        );
+                    }
                 });
             });
             theme::bar(
