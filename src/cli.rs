@@ -1,5 +1,5 @@
-//! The trainer's command line: check, play, analyze, graph, import, lsp. No
-//! window needed.
+//! The trainer's command line: check, play, analyze, graph, import,
+//! translate, lsp. No window needed.
 
 use std::io::{self, BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -102,6 +102,13 @@ pub enum Command {
         #[arg(long, default_value = "en")]
         lang: String,
     },
+    /// Translate a scenario: export its texts for a translator (CSV or
+    /// XLIFF), import the translations into the file in place, see what is
+    /// left to translate.
+    Translate {
+        #[command(subcommand)]
+        command: TranslateCommand,
+    },
     /// A language server for scenario files: your editor checks, completes and renames as you type.
     ///
     /// check's diagnostics as you type, completion of ids and fields, go to
@@ -171,6 +178,45 @@ pub struct ImportArgs {
     lang: Option<String>,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum TranslateCommand {
+    /// Every text to translate into a language, one entry each: its id, the
+    /// source text, the translation so far, and who says it when.
+    Export {
+        file: PathBuf,
+        /// The language to translate into, e.g. ru, es, zh.
+        #[arg(long)]
+        lang: String,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// csv for a spreadsheet, xliff (1.2) for translation tools; by
+        /// default from the output's extension (.xlf, .xliff), else csv.
+        #[arg(long, value_enum)]
+        format: Option<TranslationFormat>,
+    },
+    /// Write the translations from TRANSLATIONS (CSV or XLIFF, as exported)
+    /// into FILE in place, keeping its comments and layout, then check it.
+    Import {
+        file: PathBuf,
+        translations: PathBuf,
+        /// The language to import (by default the one the file holds).
+        #[arg(long)]
+        lang: Option<String>,
+        /// Write the entries without errors even when others have some.
+        #[arg(long)]
+        partial: bool,
+    },
+    /// Per language: how many texts are translated, missing or stale.
+    Status { file: PathBuf },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum TranslationFormat {
+    Csv,
+    Xliff,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum GraphFormat {
     Dot,
@@ -217,6 +263,7 @@ pub fn run(command: Command) -> ExitCode {
             output,
             lang,
         } => graph_cmd(&file, format, output.as_deref(), &lang),
+        Command::Translate { command } => return crate::translate::run(command),
         Command::Lsp => callsim_lsp::run_stdio(),
         Command::Serve {
             addr,
@@ -251,7 +298,7 @@ pub fn run(command: Command) -> ExitCode {
     }
 }
 
-fn check(paths: &[PathBuf], deny_warnings: bool) -> ExitCode {
+pub(crate) fn check(paths: &[PathBuf], deny_warnings: bool) -> ExitCode {
     let files = match expand(paths) {
         Ok(files) => files,
         Err(err) => {

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 mod cli;
+mod translate;
 mod typed;
 
 use cli::{Cli, run};

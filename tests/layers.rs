@@ -98,6 +98,27 @@ fn the_game_does_not_run_a_hub() {
 }
 
 #[test]
+fn translating_needs_no_window_no_server_and_no_database() {
+    assert_free_of(
+        "callsim-translate",
+        &[
+            "bevy",
+            "bevy_egui",
+            "wgpu",
+            "tokio",
+            "axum",
+            "rusqlite",
+            "postgres",
+            "ureq",
+            "notify",
+            "callsim-trainee",
+            "callsim-hub",
+            "callsim-game",
+        ],
+    );
+}
+
+#[test]
 fn the_language_server_has_no_window_and_no_server() {
     assert_free_of(
         "callsim-lsp",

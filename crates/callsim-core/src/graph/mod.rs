@@ -206,7 +206,9 @@ fn condition_text(c: &Condition) -> String {
     }
 }
 
-fn conditions_text(list: &[Condition]) -> String {
+/// Conditions in a trainer's words, joined by "and": `anger ≥ 75 and
+/// account checked`. Also the translation export's context notes.
+pub fn conditions_text(list: &[Condition]) -> String {
     list.iter().map(condition_text).collect::<Vec<_>>().join(" and ")
 }
 
