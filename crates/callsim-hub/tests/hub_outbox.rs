@@ -275,3 +275,25 @@ fn each_waiting_call_says_why_in_a_kind_the_game_can_word() {
     assert_eq!(waiting[0].reason(), WaitReason::UnknownTrainee, "{waiting:?}");
     assert!(!waiting[0].rejected, "it waits for the trainee to join again");
 }
+
+#[test]
+fn calls_a_reset_hub_no_longer_took_go_with_the_trainee_who_joins_again() {
+    let hub = sqlite_hub();
+    let c = client(&hub);
+    let (code, _) = class(&c, "After the reset", Mode::Practice);
+    let (_dir, outbox) = outbox();
+    outbox
+        .enqueue_upload(&membership(&hub.url(), "t_from_before_the_reset"), &a_call(1))
+        .expect("queued");
+    outbox.send_pending().expect("a round");
+    assert_eq!(
+        outbox.waiting().expect("reads")[0].reason(),
+        WaitReason::UnknownTrainee
+    );
+
+    let m = outbox.join(&c, &code, "Ana").expect("joins again");
+    let report = outbox.send_pending().expect("a round");
+    assert_eq!(report.sent, 1, "{report:?}");
+    assert_eq!(outbox.pending().expect("counts"), 0);
+    assert_eq!(c.my_attempts(&m.token).expect("lists").len(), 1);
+}

@@ -9,7 +9,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 
 use super::{FocusFirst, Screen, ScreenUi, top_bar};
 use crate::records::Records;
-use crate::session::{LastCall, Navigate, ReplayCall, TryAgain};
+use crate::session::{FlagTyped, LastCall, Navigate, ReplayCall, TryAgain};
 use crate::theme::{self, Look};
 use callsim_core::debrief::{Debrief, TurnReview};
 use callsim_core::locale::labels::{Label, clock, ending_label, skill_label, t, tf};
@@ -51,6 +51,7 @@ fn draw(
     mut again: MessageWriter<TryAgain>,
     mut replay: MessageWriter<ReplayCall>,
     mut navigate: MessageWriter<Navigate>,
+    mut flag: MessageWriter<FlagTyped>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let d = &last.debrief;
@@ -120,7 +121,12 @@ fn draw(
                 ui.add_space(14.0);
                 theme::heading(ui, t(lang, Label::TurnByTurn));
                 for turn in &d.turns {
-                    turn_card(ui, turn, lang);
+                    if let Some(flagged) = turn_card(ui, turn, lang) {
+                        flag.write(FlagTyped {
+                            turn: turn.turn.number,
+                            flagged,
+                        });
+                    }
                     ui.add_space(8.0);
                 }
             });
@@ -248,8 +254,11 @@ fn points_row(ui: &mut egui::Ui, points: Points, lang: &str) {
     });
 }
 
-fn turn_card(ui: &mut egui::Ui, turn: &TurnReview, lang: &str) {
+/// One turn of the call; the trainee's new "that is not what I meant" on
+/// it, when they just ticked or unticked it.
+fn turn_card(ui: &mut egui::Ui, turn: &TurnReview, lang: &str) -> Option<bool> {
     let t_ = &turn.turn;
+    let mut flag = None;
     theme::card().show(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.horizontal_top(|ui| {
@@ -285,6 +294,25 @@ fn turn_card(ui: &mut egui::Ui, turn: &TurnReview, lang: &str) {
                         format!("{}{} ({sure})", t(lang, Label::UnderstoodAs), t_.text)
                     };
                     ui.add(egui::Label::new(RichText::new(taken).color(theme::MUTED)).wrap());
+                    // Only words the game played as a reply can be "not what
+                    // I meant"; words it did not understand reach the trainer
+                    // as they are.
+                    if t_.reply != callsim_core::call::NOT_UNDERSTOOD_ID {
+                        let mut flagged = typed.flagged;
+                        if theme::checkbox(ui, &mut flagged, t(lang, Label::NotWhatIMeant)).changed() {
+                            flag = Some(flagged);
+                        }
+                        if typed.flagged {
+                            ui.add(
+                                egui::Label::new(
+                                    RichText::new(t(lang, Label::FlaggedNotMeant))
+                                        .small()
+                                        .color(theme::MUTED),
+                                )
+                                .wrap(),
+                            );
+                        }
+                    }
                 } else {
                     ui.add(
                         egui::Label::new(
@@ -340,4 +368,5 @@ fn turn_card(ui: &mut egui::Ui, turn: &TurnReview, lang: &str) {
             });
         });
     });
+    flag
 }

@@ -180,6 +180,15 @@ impl Outbox {
             class: joined.class,
         };
         self.remember(&membership)?;
+        // Calls the hub refused because it no longer knew the trainee (its
+        // database was reset) go with the new membership: joining again is
+        // what the class screen tells the trainee to do about them.
+        self.conn()?
+            .execute(
+                "UPDATE outbox SET token = ?1 WHERE hub = ?2 AND state = 'waiting' AND last_code = 'unknown-token'",
+                params![membership.token, membership.hub],
+            )
+            .map_err(local)?;
         Ok(membership)
     }
 
