@@ -3,6 +3,7 @@
 //! note, the rules that bit, and the best reply where the trainee's was
 //! not. Everything shown comes from the core's `Debrief`.
 
+use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy_egui::egui::{self, Color32, Key, Modifiers, RichText, TextStyle};
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
@@ -43,25 +44,31 @@ pub fn ending_colours(kind: EndingKind, over_accommodated: bool) -> (Color32, Co
     }
 }
 
+/// Everything the debrief can ask the game for.
+#[derive(SystemParam)]
+struct Asks<'w> {
+    again: MessageWriter<'w, TryAgain>,
+    replay: MessageWriter<'w, ReplayCall>,
+    navigate: MessageWriter<'w, Navigate>,
+    flag: MessageWriter<'w, FlagTyped>,
+}
+
 fn draw(
     mut contexts: EguiContexts,
     records: Res<Records>,
     last: Res<LastCall>,
     mut focus: Single<&mut FocusFirst>,
-    mut again: MessageWriter<TryAgain>,
-    mut replay: MessageWriter<ReplayCall>,
-    mut navigate: MessageWriter<Navigate>,
-    mut flag: MessageWriter<FlagTyped>,
+    mut asks: Asks,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let d = &last.debrief;
     let lang = d.language.as_str();
     if !ctx.text_edit_focused() {
         if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::R)) {
-            again.write(TryAgain);
+            asks.again.write(TryAgain);
         }
         if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::P)) {
-            replay.write(ReplayCall);
+            asks.replay.write(ReplayCall);
         }
     }
     theme::page(ctx, "debrief", |ui| {
@@ -71,7 +78,7 @@ fn draw(
             &format!("{} · {}", t(lang, Label::Debrief), d.title),
             Some(t(lang, Label::OtherCall)),
         ) {
-            navigate.write(Navigate(Screen::Picker));
+            asks.navigate.write(Navigate(Screen::Picker));
         }
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
@@ -101,13 +108,13 @@ fn draw(
                     let retry = theme::button(ui, Look::Primary, t(lang, Label::TryAgain), Some("R"));
                     focus.apply(&retry);
                     if retry.clicked() {
-                        again.write(TryAgain);
+                        asks.again.write(TryAgain);
                     }
                     if theme::button(ui, Look::Secondary, t(lang, Label::ReplayCall), Some("P")).clicked() {
-                        replay.write(ReplayCall);
+                        asks.replay.write(ReplayCall);
                     }
                     if theme::button(ui, Look::Secondary, t(lang, Label::OtherCall), Some("Esc")).clicked() {
-                        navigate.write(Navigate(Screen::Picker));
+                        asks.navigate.write(Navigate(Screen::Picker));
                     }
                     ui.label(
                         RichText::new(t(lang, Label::ScrollHint))
@@ -122,7 +129,7 @@ fn draw(
                 theme::heading(ui, t(lang, Label::TurnByTurn));
                 for turn in &d.turns {
                     if let Some(flagged) = turn_card(ui, turn, lang) {
-                        flag.write(FlagTyped {
+                        asks.flag.write(FlagTyped {
                             turn: turn.turn.number,
                             flagged,
                         });
