@@ -282,7 +282,12 @@ enum Reply {
 }
 
 /// Opens the outbox in the game's data folder and starts the worker.
-fn open(mut commands: Commands, launch: Res<Launch>, proxy: Option<Res<EventLoopProxyWrapper>>) {
+fn open(
+    mut commands: Commands,
+    launch: Res<Launch>,
+    mut records: ResMut<Records>,
+    proxy: Option<Res<EventLoopProxyWrapper>>,
+) {
     let waker = Waker(proxy.map(|p| (**p).clone()));
     let folder = launch
         .data_dir
@@ -303,6 +308,16 @@ fn open(mut commands: Commands, launch: Res<Launch>, proxy: Option<Res<EventLoop
     };
     let membership = outbox.as_ref().and_then(|o| o.membership().ok().flatten());
     let facilitating = outbox.as_ref().and_then(|o| o.facilitation().ok().flatten());
+    records.play_for_class(membership.as_ref().map(Membership::key));
+    // Calls saved for the class that the outbox never got: the game
+    // stopped between saving one and queuing it.
+    if let (Some(o), Some(store)) = (&outbox, records.store()) {
+        match o.catch_up(store) {
+            Ok(0) => {}
+            Ok(n) => info!("{n} finished calls saved before the game stopped are queued for the class"),
+            Err(e) => warn!("the calls saved for the class could not be queued: {e}"),
+        }
+    }
     let waiting = outbox.as_ref().and_then(|o| o.waiting().ok()).unwrap_or_default();
     let (jobs, jobs_out) = mpsc::channel();
     let (replies_in, replies) = mpsc::channel();
@@ -560,10 +575,11 @@ fn forget(class: &mut Class, what: impl FnOnce(&Outbox) -> Result<(), ClientErro
     true
 }
 
-fn leave_class(mut asked: MessageReader<LeaveClass>, mut class: ResMut<Class>) {
+fn leave_class(mut asked: MessageReader<LeaveClass>, mut class: ResMut<Class>, mut records: ResMut<Records>) {
     if asked.read().count() == 0 || !forget(&mut class, Outbox::leave) {
         return;
     }
+    records.play_for_class(None);
     class.membership = None;
     class.vote = None;
 }
@@ -699,7 +715,7 @@ fn leave_vote(
 /// Applies what the hub answered since the last frame.
 fn hear_from_hub(
     mut class: ResMut<Class>,
-    records: Res<Records>,
+    mut records: ResMut<Records>,
     mut settings: MessageWriter<ChangeSettings>,
     mut screen: ResMut<NextState<Screen>>,
 ) {
@@ -711,6 +727,7 @@ fn hear_from_hub(
         match reply {
             Reply::Joined(Ok(m)) => {
                 class.busy = false;
+                records.play_for_class(Some(m.key()));
                 follow_class_mode(&m.class, &records, &mut settings);
                 class.membership = Some(m);
             }
@@ -807,18 +824,20 @@ fn follow(class: &mut Class, hub: String, key: Key, view: VoteView) -> bool {
 }
 
 /// Every finished call goes into the outbox (on disk at once), then to the
-/// hub when it can be reached.
-fn send_finished_call(last: Option<Res<LastCall>>, mut class: ResMut<Class>) {
+/// hub when it can be reached; so does a call whose typed turns were
+/// flagged since. Both come from the saved call: the progress store
+/// recorded it as owed to the class in the same transaction that saved it.
+fn send_finished_call(last: Option<Res<LastCall>>, records: Res<Records>, mut class: ResMut<Class>) {
     let Some(last) = last else {
         return;
     };
     if !last.is_changed() || class.membership.is_none() {
         return;
     }
-    let Some(outbox) = class.outbox.clone() else {
+    let (Some(outbox), Some(store), Some(id)) = (class.outbox.clone(), records.store(), last.attempt) else {
         return;
     };
-    match outbox.enqueue(&last.debrief) {
+    match outbox.sync_attempt(store, id) {
         Ok(_) => {
             if let Ok(waiting) = outbox.waiting() {
                 class.waiting = waiting;
@@ -826,6 +845,7 @@ fn send_finished_call(last: Option<Res<LastCall>>, mut class: ResMut<Class>) {
             class.send(Job::SendPending);
         }
         Err(e) => {
+            // Still owed in the progress store: the next start queues it.
             error!("a finished call could not be queued for the class: {e}");
             class.problem = Some(e.to_string());
         }

@@ -34,14 +34,14 @@ use bevy_egui::EguiPlugin;
 pub use callsim_core::call::Mode;
 pub use callsim_trainee::progress::Settings;
 pub use class::{
-    CastClassVote, Class, CreateClass, FollowClassVote, JoinClass, LeaveClass, LeaveClassVote, PlayClassTurn,
-    StartClassVote, StopRunningClass, VoteRole,
+    CastClassVote, Class, CreateClass, FollowClassVote, JoinClass, LeaveClass, LeaveClassVote, OUTBOX_FILE,
+    PlayClassTurn, StartClassVote, StopRunningClass, VoteRole,
 };
 pub use library::{ReloadScenarios, Scenarios};
 pub use records::{NameProblem, Records, TextSize};
 pub use screens::Screen;
 pub use session::{
-    AddTrainee, AnswerCall, ChangeSettings, ChooseOption, LastCall, LiveCall, Navigate, NextCall,
+    AddTrainee, AnswerCall, ChangeSettings, ChooseOption, FlagTyped, LastCall, LiveCall, Navigate, NextCall,
     OpenDebrief, PickScenario, Quit, ReplayCall, ShowWholeLine, SignIn, TakeOffHold, TryAgain,
 };
 pub use sound::{BUILT_WITH_SOUND, Cue, Sound, SoundCue};

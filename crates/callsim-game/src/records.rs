@@ -11,7 +11,7 @@ use bevy::prelude::*;
 use callsim_core::call::CallRecord;
 use callsim_core::debrief::Debrief;
 use callsim_trainee::progress::{
-    Attempt, ProgressError, ProgressStore, ScenarioBest, Settings, Trainee, TraineeId,
+    Attempt, AttemptId, ProgressError, ProgressStore, ScenarioBest, Settings, Trainee, TraineeId,
 };
 
 use super::Launch;
@@ -95,6 +95,10 @@ pub struct Records {
     /// The signed-in trainee's attempts, oldest first.
     attempts: Vec<Attempt>,
     best: BTreeMap<String, ScenarioBest>,
+    /// The class this PC has joined (`Membership::key`), kept by the class
+    /// plugin: each call is saved as owed to it, so that a call the class
+    /// outbox never got is still sent after a crash.
+    class: Option<String>,
 }
 
 impl std::fmt::Debug for Records {
@@ -145,6 +149,7 @@ impl Records {
             trainees: Vec::new(),
             attempts: Vec::new(),
             best: BTreeMap::new(),
+            class: None,
         };
         records.refresh_trainees();
         records
@@ -153,6 +158,16 @@ impl Records {
     /// Where progress is kept, if anywhere.
     pub fn folder(&self) -> Option<&std::path::Path> {
         self.store.as_ref().map(ProgressStore::folder)
+    }
+
+    /// The store itself, for the class outbox to find the calls it owes the hub.
+    pub fn store(&self) -> Option<&ProgressStore> {
+        self.store.as_ref()
+    }
+
+    /// The class calls are played for from now on (`None` out of a class).
+    pub fn play_for_class(&mut self, class: Option<String>) {
+        self.class = class;
     }
 
     fn note<T>(&mut self, result: Result<T, ProgressError>) -> Option<T> {
@@ -244,20 +259,39 @@ impl Records {
         problem
     }
 
-    /// Saves a finished call for the signed-in trainee, in one transaction.
-    /// With nobody signed in nothing is kept (the debrief says so).
-    pub fn record(&mut self, debrief: &Debrief, record: &CallRecord) -> Result<(), String> {
+    /// Saves a finished call for the signed-in trainee, in one transaction,
+    /// as owed to the class this PC is in, if any. With nobody signed in
+    /// nothing is kept (the debrief says so).
+    pub fn record(&mut self, debrief: &Debrief, record: &CallRecord) -> Result<AttemptId, String> {
         let (Some(store), Some(trainee)) = (&self.store, &self.trainee) else {
             return Err(self
                 .problem
                 .clone()
                 .unwrap_or_else(|| "nobody is signed in".to_owned()));
         };
-        store
-            .record_attempt(trainee.id, debrief, record, self.settings.mode)
+        let id = store
+            .record_attempt_for(
+                trainee.id,
+                debrief,
+                record,
+                self.settings.mode,
+                self.class.as_deref(),
+            )
             .map_err(|e| e.to_string())?;
         self.refresh_attempts();
-        Ok(())
+        Ok(id)
+    }
+
+    /// Keeps the trainee's "that is not what I meant" on typed turn `turn`
+    /// of saved call `id` (or its withdrawal).
+    pub fn flag_typed(&mut self, id: AttemptId, turn: usize, flagged: bool) -> Result<(), String> {
+        let Some(store) = &self.store else {
+            return Err(self.problem.clone().unwrap_or_default());
+        };
+        store
+            .flag_typed(id, turn, flagged)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
     }
 
     /// The signed-in trainee's calls, oldest first.

@@ -20,7 +20,7 @@ use super::records::Records;
 use super::screens::Screen;
 use super::{GameSystems, Launch, Scenarios};
 use callsim_core::call::Mode;
-use callsim_trainee::progress::{Settings, TraineeId};
+use callsim_trainee::progress::{AttemptId, Settings, TraineeId, flag_typed_turn};
 
 pub(super) fn plugin(app: &mut App) {
     let launch = app.world().get_resource::<Launch>().cloned().unwrap_or_default();
@@ -38,6 +38,7 @@ pub(super) fn plugin(app: &mut App) {
         .add_message::<OpenDebrief>()
         .add_message::<TryAgain>()
         .add_message::<ReplayCall>()
+        .add_message::<FlagTyped>()
         .add_message::<Quit>();
     app.add_systems(Startup, straight_into_a_call);
     app.add_systems(
@@ -56,6 +57,7 @@ pub(super) fn plugin(app: &mut App) {
             take_off_hold,
             toggle_account,
             open_debrief,
+            flag_typed,
             quit,
         )
             .chain()
@@ -119,6 +121,14 @@ pub struct TryAgain;
 /// lines for the same replies.
 #[derive(Message, Debug, Clone, Copy, Default)]
 pub struct ReplayCall;
+
+/// The trainee's "that is not what I meant" on a typed turn of the last
+/// call (turn number, 1-based), or its withdrawal.
+#[derive(Message, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FlagTyped {
+    pub turn: usize,
+    pub flagged: bool,
+}
 
 #[derive(Message, Debug, Clone, Copy, Default)]
 pub struct Quit;
@@ -343,6 +353,8 @@ pub struct LastCall {
     pub record: CallRecord,
     /// Why it could not be saved, if it could not.
     pub not_saved: Option<String>,
+    /// The saved call, when it was saved.
+    pub attempt: Option<AttemptId>,
 }
 
 fn now(time: &Time<Real>) -> f64 {
@@ -561,11 +573,12 @@ fn choose_option(
 pub(crate) fn keep_if_over(live: &LiveCall, records: &mut Records, commands: &mut Commands) {
     if let Some(debrief) = live.call.debrief() {
         let record = live.call.record();
-        let not_saved = records.record(&debrief, &record).err();
+        let saved = records.record(&debrief, &record);
         commands.insert_resource(LastCall {
             debrief,
             record,
-            not_saved,
+            attempt: saved.as_ref().ok().copied(),
+            not_saved: saved.err(),
         });
     }
 }
@@ -606,6 +619,30 @@ fn open_debrief(
 ) {
     if asked.read().count() > 0 && last.is_some() {
         screen.set(Screen::Debrief);
+    }
+}
+
+/// Flags (or unflags) a typed turn of the last call: in its debrief, and in
+/// the saved call, from which the class outbox sends it again.
+fn flag_typed(
+    mut asked: MessageReader<FlagTyped>,
+    last: Option<ResMut<LastCall>>,
+    mut records: ResMut<Records>,
+) {
+    let Some(mut last) = last else {
+        asked.clear();
+        return;
+    };
+    for &FlagTyped { turn, flagged } in asked.read() {
+        if !flag_typed_turn(&mut last.debrief, turn, flagged) {
+            continue;
+        }
+        if let Some(id) = last.attempt
+            && let Err(e) = records.flag_typed(id, turn, flagged)
+        {
+            warn!("the flag on turn {turn} could not be saved: {e}");
+            last.not_saved = Some(e);
+        }
     }
 }
 

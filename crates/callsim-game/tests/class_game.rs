@@ -19,6 +19,7 @@ use callsim_game::{
     LeaveClassVote, LiveCall, Mode, PickScenario, PlayClassTurn, Records, Screen, StartClassVote,
     StopRunningClass, VoteRole,
 };
+use callsim_trainee::class::WaitReason;
 use game_support::{Drive, headless_game};
 use hub_support::*;
 
@@ -344,4 +345,99 @@ fn a_call_finished_in_a_class_reaches_the_hub_and_the_picker_puts_the_assignment
     let again = game_app(data.path(), 6);
     let m = again.class().membership.as_ref().expect("still in the class");
     assert_eq!(m.class.name, "Thursday");
+}
+
+/// Plays the reference call to its end in `app`, choosing in turn.
+fn play_a_call(app: &mut App) -> callsim_core::Debrief {
+    app.send(PickScenario(REFERENCE.into()));
+    app.send(AnswerCall);
+    let mut turns = 0;
+    while !app.world().resource::<LiveCall>().call.is_over() {
+        let options = app.world().resource::<LiveCall>().call.options().len();
+        app.send(callsim_game::ChooseOption(turns % options + 1));
+        turns += 1;
+        assert!(turns < 40, "the call never ended");
+    }
+    app.world().resource::<LastCall>().debrief.clone()
+}
+
+#[test]
+fn a_call_saved_just_before_the_game_stopped_reaches_the_hub_on_the_next_start() {
+    let hub = sqlite_hub();
+    let c = client(&hub);
+    let (code, _) = class(&c, "Friday", Mode::Practice);
+    let data = tempfile::tempdir().expect("a temporary folder");
+    // What a game that stopped between saving a call and queuing it leaves
+    // in its data folder: the class joined, the call saved as owed to it,
+    // an empty outbox.
+    let (token, debrief) = {
+        let outbox = callsim_trainee::class::Outbox::open(&data.path().join(callsim_game::OUTBOX_FILE))
+            .expect("the outbox opens");
+        let m = outbox.join(&c, &code, "Eve").expect("joins");
+        let progress = callsim_trainee::progress::ProgressStore::open(data.path()).expect("opens");
+        let eve = progress.create_trainee("Eve").expect("created");
+        let debrief = play(&model(REFERENCE), 8, best);
+        let record = callsim_core::call::CallRecord {
+            scenario: debrief.scenario.clone(),
+            seed: debrief.seed,
+            language: debrief.language.clone(),
+            choices: debrief.choices.clone(),
+        };
+        progress
+            .record_attempt_for(eve, &debrief, &record, Mode::Practice, Some(&m.key()))
+            .expect("saved");
+        assert_eq!(outbox.pending().expect("counts"), 0, "never queued");
+        (m.token, debrief)
+    };
+
+    let mut app = game_app(data.path(), 9);
+    until(&mut [&mut app], "the upload after the restart", |a| {
+        a.class().sent == 1
+    });
+    let stored = c.my_attempts(&token).expect("lists");
+    assert_eq!(stored.len(), 1);
+    assert_eq!(
+        (stored[0].respect, stored[0].sincerity),
+        (debrief.respect.percent, debrief.sincerity.percent)
+    );
+
+    // A call played now goes as before, and the earlier one not again.
+    app.send(AddTrainee("Eve".into()));
+    play_a_call(&mut app);
+    until(&mut [&mut app], "the next upload", |a| a.class().sent == 2);
+    drop(app);
+    let again = game_app(data.path(), 10);
+    assert_eq!(again.class().pending(), 0);
+    assert_eq!(c.my_attempts(&token).expect("lists").len(), 2);
+}
+
+#[test]
+fn calls_waiting_for_a_hub_that_went_away_say_why() {
+    let hub = sqlite_hub();
+    let c = client(&hub);
+    let (code, _) = class(&c, "Saturday", Mode::Practice);
+    let data = tempfile::tempdir().expect("a temporary folder");
+    let mut app = game_app(data.path(), 5);
+    app.send(AddTrainee("Fay".into()));
+    app.send(JoinClass {
+        hub: hub.url(),
+        join_code: code,
+        name: "Fay".into(),
+    });
+    until(&mut [&mut app], "joining", |a| a.class().membership.is_some());
+    drop(hub);
+
+    play_a_call(&mut app);
+    until(&mut [&mut app], "a failed try", |a| {
+        a.class()
+            .waiting
+            .iter()
+            .any(|w| w.reason() == WaitReason::Unreachable)
+    });
+    let class = app.class();
+    assert_eq!(class.pending(), 1);
+    assert!(!class.waiting[0].last_error.is_empty());
+    // The progress store still has the call, owed to the class.
+    let records = app.world().resource::<Records>();
+    assert_eq!(records.attempts().len(), 1);
 }

@@ -13,9 +13,9 @@ use callsim_core::call::{Call, NOT_UNDERSTOOD_ID};
 use callsim_core::engine::Model;
 use callsim_core::scenario::load_file;
 use callsim_game::{
-    AddTrainee, AnswerCall, ChangeSettings, LastCall, LiveCall, PickScenario, Records, SayTyped,
+    AddTrainee, AnswerCall, ChangeSettings, FlagTyped, LastCall, LiveCall, PickScenario, Records, SayTyped,
 };
-use callsim_trainee::progress::ReplyBy;
+use callsim_trainee::progress::{ProgressStore, ReplyBy};
 use game_support::{Drive, headless_game};
 
 const REFERENCE: &str = "missing-bonus-number";
@@ -104,4 +104,55 @@ fn words_the_game_cannot_place_are_a_turn_the_caller_did_not_follow() {
     assert_eq!(turn.reply, NOT_UNDERSTOOD_ID);
     assert_eq!(call.node_id(), node);
     assert_eq!(call.caller_line(), "Sorry, I don't follow. What do you mean?");
+}
+
+#[test]
+fn a_typed_turn_flagged_in_the_debrief_is_kept_with_the_saved_call() {
+    let (mut app, data) = typing_game(11);
+    let first = "I'm so sorry you're still waiting after paying, let me check your account right now";
+    app.send(SayTyped(first.into()));
+    let mut turns = 1;
+    while !live(&app).call.is_over() {
+        let text = live(&app)
+            .call
+            .options()
+            .iter()
+            .find(|o| o.id != callsim_core::call::HANG_UP_ID)
+            .expect("a reply to say")
+            .text
+            .clone();
+        app.send(SayTyped(text));
+        turns += 1;
+        assert!(turns < 40);
+    }
+    app.send(callsim_game::OpenDebrief);
+    app.send(FlagTyped {
+        turn: 1,
+        flagged: true,
+    });
+    let last = app.world().resource::<LastCall>();
+    let typed = last.debrief.turns[0].turn.typed.as_ref().expect("typed");
+    assert!(typed.flagged, "the debrief shows the flag");
+    let id = last.attempt.expect("the call was saved");
+
+    let saved = |data: &Path| -> callsim_core::Debrief {
+        let store = ProgressStore::open(data).expect("the progress store opens");
+        let json = store.debrief_json(id).expect("reads").expect("kept");
+        serde_json::from_str(&json).expect("a debrief")
+    };
+    let kept = saved(data.path());
+    let typed = kept.turns[0].turn.typed.as_ref().expect("typed");
+    assert_eq!(typed.text, first);
+    assert!(typed.flagged, "the flag is saved with the call");
+
+    app.send(FlagTyped {
+        turn: 1,
+        flagged: false,
+    });
+    drop(app);
+    let kept = saved(data.path());
+    assert!(
+        !kept.turns[0].turn.typed.as_ref().expect("typed").flagged,
+        "taking the flag back is saved too"
+    );
 }

@@ -221,8 +221,31 @@ async fn upload_attempt(
         // still acknowledged; only new attempts are refused.
         let id = upload.attempt_id.clone();
         let body = serde_json::to_string(&upload).map_err(|e| ApiError::internal(e.to_string()))?;
-        return match hub.db(move |s| s.attempt(&id)).await? {
-            Some(kept) if kept.trainee_id == trainee.id && kept.body == body => Ok((
+        let kept = hub.db(move |s| s.attempt(&id)).await?;
+        if let Some(kept) = &kept
+            && kept.trainee_id == trainee.id
+            && kept.body != body
+            && crate::verify::differs_in_flags_only(&kept.body, &body)
+        {
+            // A "not what I meant" flag set after the call was sent still
+            // reaches the trainers: it moves no score.
+            let flagged: Vec<i64> = upload
+                .debrief
+                .turns
+                .iter()
+                .filter(|t| t.turn.typed.as_ref().is_some_and(|t| t.flagged))
+                .map(|t| t.turn.number as i64)
+                .collect();
+            let (id, new_body) = (kept.id.clone(), body.clone());
+            hub.db(move |s| s.update_typed_flags(&id, &new_body, &flagged))
+                .await?;
+            hub.changed(class.id);
+        }
+        let body_matches = |kept: &crate::store::AttemptRow| {
+            kept.body == body || crate::verify::differs_in_flags_only(&kept.body, &body)
+        };
+        return match kept {
+            Some(kept) if kept.trainee_id == trainee.id && body_matches(&kept) => Ok((
                 StatusCode::OK,
                 Json(AttemptReceipt {
                     attempt_id: kept.id,
@@ -265,7 +288,11 @@ async fn upload_attempt(
             hub.changed(class_id);
             StatusCode::CREATED
         }
-        Receipt::AlreadyRecorded => StatusCode::OK,
+        Receipt::AlreadyRecorded => {
+            // Sent again, it may carry a flag set since (see `Storage::record_attempt`).
+            hub.changed(class_id);
+            StatusCode::OK
+        }
     };
     Ok((
         status,

@@ -58,6 +58,8 @@ small, .muted { color: var(--muted); font-size: .8rem; }
 .bar > span { display: block; height: 100%; background: var(--ink); }
 .bar.r > span { background: var(--respect); } .bar.s > span { background: var(--sincerity); }
 .caller { font-size: 1.25rem; font-style: italic; margin: .3rem 0; }
+h4 { font-size: 1rem; margin: .8rem 0 .2rem; }
+.typed li { padding: .2rem 0; border-bottom: 1px solid var(--line); }
 .replies { list-style: none; padding: 0; margin: 0; }
 .replies li { display: grid; grid-template-columns: minmax(10rem, 40%) 1fr 7rem; gap: .8rem; align-items: center; padding: .3rem 0; border-bottom: 1px solid var(--line); }
 .replies li.best { font-weight: 700; }
@@ -473,6 +475,41 @@ fn render_results(
                                             (bar("", reply.count as f64, h.reached as f64))
                                             span.score { (reply.count) "× " small { "(" (format!("{:+}", reply.points)) " pts)" } }
                                         }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            section #typed {
+                h2 { "What trainees typed" }
+                @if r.scenarios.iter().all(|s| s.not_understood.is_empty() && s.flagged.is_empty()) {
+                    p.muted { "Nothing yet: replies typed in the game that it did not understand, or that the trainee flagged as not what they meant, appear here for the trainer to add to the scenario." }
+                }
+                @for s in r.scenarios.iter().filter(|s| !s.not_understood.is_empty() || !s.flagged.is_empty()) {
+                    article data-scenario=(s.id) {
+                        h3 { (s.title) }
+                        @if !s.not_understood.is_empty() {
+                            h4 { "What trainees typed that was not understood (" (s.not_understood.len()) ")" }
+                            ul.typed.not-understood {
+                                @for t in &s.not_understood {
+                                    li {
+                                        "“" (t.text) "”"
+                                        small { " — " (t.trainee) ", after “" (t.caller) "”"
+                                            @if let Some(closest) = &t.understood_as { " · closest reply: “" (closest) "”" } }
+                                    }
+                                }
+                            }
+                        }
+                        @if !s.flagged.is_empty() {
+                            h4 { "Flagged as not what they meant (" (s.flagged.len()) ")" }
+                            ul.typed.flagged {
+                                @for t in &s.flagged {
+                                    li {
+                                        "“" (t.text) "”"
+                                        @if let Some(taken) = &t.understood_as { " understood as “" (taken) "”" }
+                                        small { " — " (t.trainee) ", after “" (t.caller) "”" }
                                     }
                                 }
                             }

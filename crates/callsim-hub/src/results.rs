@@ -8,10 +8,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use callsim_core::call::NOT_UNDERSTOOD_ID;
 use callsim_core::points::Skill;
 use callsim_core::wire::{ClassInfo, Mode};
 
-use super::store::{AttemptRow, ClassRow, ReplyTally, TraineeRow};
+use super::store::{AttemptRow, ClassRow, ReplyTally, TraineeRow, TypedTurnRow};
 use super::verify::HubScenarios;
 
 #[derive(Debug, Clone, Serialize)]
@@ -121,6 +122,24 @@ pub struct ScenarioResults {
     pub finished_by: usize,
     pub average: Option<Averages>,
     pub hardest: Option<HardestTurn>,
+    /// What trainees typed here that the game did not understand, oldest
+    /// first: the examples a trainer may add to the replies.
+    pub not_understood: Vec<TypedReply>,
+    /// Typed replies the trainee flagged "that is not what I meant", with
+    /// what the game took them for.
+    pub flagged: Vec<TypedReply>,
+}
+
+/// A trainee's own words on a turn, as the game reported them.
+#[derive(Debug, Clone, Serialize)]
+pub struct TypedReply {
+    pub trainee: String,
+    pub text: String,
+    /// What the caller had just said.
+    pub caller: String,
+    /// The reply the game took the words for; when it did not understand
+    /// them, the closest one, if any.
+    pub understood_as: Option<String>,
 }
 
 /// Where most of the class chose a reply with negative points.
@@ -154,6 +173,7 @@ pub fn class_results(
     trainees: &[TraineeRow],
     attempts: &[AttemptRow],
     tallies: &[ReplyTally],
+    typed: &[TypedTurnRow],
     library: &HubScenarios,
 ) -> ClassResults {
     let (attempts, unchecked): (Vec<&AttemptRow>, Vec<&AttemptRow>) =
@@ -235,6 +255,16 @@ pub fn class_results(
                 finished_by: cells().count(),
                 average: Averages::of(cells()),
                 hardest: hardest_turn(id, tallies, library, &played),
+                not_understood: typed
+                    .iter()
+                    .filter(|t| &t.scenario == id && t.reply == NOT_UNDERSTOOD_ID)
+                    .map(|t| typed_reply(t, library))
+                    .collect(),
+                flagged: typed
+                    .iter()
+                    .filter(|t| &t.scenario == id && t.reply != NOT_UNDERSTOOD_ID && t.typed.flagged)
+                    .map(|t| typed_reply(t, library))
+                    .collect(),
             }
         })
         .collect();
@@ -247,6 +277,32 @@ pub fn class_results(
         trainees,
         attempts: attempts.len() + unchecked.len(),
         unchecked,
+    }
+}
+
+/// `t` for the page: for a turn not understood, the closest reply's text
+/// from the hub's copy of the scenario, in the call's language (its id
+/// where the hub has no such reply there).
+fn typed_reply(t: &TypedTurnRow, library: &HubScenarios) -> TypedReply {
+    let understood_as = if t.reply == NOT_UNDERSTOOD_ID {
+        t.typed.understood_as.as_ref().map(|id| {
+            library
+                .scenario(&t.scenario)
+                .and_then(|s| {
+                    let node = s.nodes.iter().find(|n| n.id == t.node)?;
+                    let reply = node.replies.iter().find(|r| &r.id == id)?;
+                    Some(s.text(&reply.text, &t.language).to_owned())
+                })
+                .unwrap_or_else(|| id.clone())
+        })
+    } else {
+        Some(t.reply_text.clone())
+    };
+    TypedReply {
+        trainee: t.trainee.clone(),
+        text: t.typed.text.clone(),
+        caller: t.caller.clone(),
+        understood_as,
     }
 }
 

@@ -187,18 +187,27 @@ pub struct ClassData {
     pub trainees: Vec<TraineeRow>,
     pub attempts: Vec<AttemptRow>,
     pub tallies: Vec<crate::store::ReplyTally>,
+    pub typed: Vec<crate::store::TypedTurnRow>,
 }
 
 pub async fn class_data(hub: &Hub, class: ClassRow) -> Result<ClassData, ApiError> {
     let id = class.id;
-    let (trainees, attempts, tallies) = hub
-        .db(move |s| Ok((s.trainees(id)?, s.class_attempts(id)?, s.reply_tallies(id)?)))
+    let (trainees, attempts, tallies, typed) = hub
+        .db(move |s| {
+            Ok((
+                s.trainees(id)?,
+                s.class_attempts(id)?,
+                s.reply_tallies(id)?,
+                s.typed_turns(id)?,
+            ))
+        })
         .await?;
     Ok(ClassData {
         class,
         trainees,
         attempts,
         tallies,
+        typed,
     })
 }
 
@@ -209,6 +218,7 @@ pub fn results_of(hub: &Hub, data: &ClassData) -> crate::results::ClassResults {
         &data.trainees,
         &data.attempts,
         &data.tallies,
+        &data.typed,
         &hub.library,
     )
 }

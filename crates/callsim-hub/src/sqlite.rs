@@ -7,7 +7,8 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, params_from_iter};
 
 use super::store::{
-    Backend, Migration, Row, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, StoreError, Tx, Value, migrate, schema_v1,
+    Backend, Migration, Row, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, StoreError, Tx, Value, migrate,
+    schema_v1,
 };
 
 /// One connection behind a lock: SQLite writes one transaction at a time
@@ -41,6 +42,11 @@ pub fn migrations() -> Vec<Migration> {
             version: 4,
             name: "a class's mastery score",
             sql: SCHEMA_V4.to_owned(),
+        },
+        Migration {
+            version: 5,
+            name: "typed replies and their flags",
+            sql: SCHEMA_V5.to_owned(),
         },
     ]
 }

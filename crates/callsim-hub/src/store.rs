@@ -243,6 +243,34 @@ pub struct TurnRow {
     /// The reply's points summed over the four sub-skills.
     pub total: i64,
     pub was_best: bool,
+    /// What the trainee typed, when they typed the reply.
+    pub typed: Option<TypedTurn>,
+}
+
+/// A typed reply, as the game reported it: the trainee's words are theirs,
+/// and they move no score (the turn's reply, checked by replay, does).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypedTurn {
+    pub text: String,
+    /// The reply the game took it for, or (not understood) the closest.
+    pub understood_as: Option<String>,
+    /// The trainee said "that is not what I meant".
+    pub flagged: bool,
+}
+
+/// A typed turn of a class's checked attempt that a trainer wants to see:
+/// one the game did not understand, or one the trainee flagged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypedTurnRow {
+    pub scenario: String,
+    pub language: String,
+    pub trainee: String,
+    pub node: String,
+    pub caller: String,
+    /// The reply the turn was played as (`not_understood` when it was not).
+    pub reply: String,
+    pub reply_text: String,
+    pub typed: TypedTurn,
 }
 
 /// How often a reply was chosen at a node, over a class's attempts.
@@ -300,7 +328,9 @@ pub trait Storage: Send + Sync {
     fn trainee_by_token(&self, token_hash: &str) -> Result<Option<TraineeRow>, StoreError>;
     fn trainees(&self, class_id: i64) -> Result<Vec<TraineeRow>, StoreError>;
     /// Stores an attempt and its turns once. The same id with the same body
-    /// again is `AlreadyRecorded`; with another body (or trainee), `Conflict`.
+    /// again is `AlreadyRecorded`, and so is a body that differs only in
+    /// the typed turns' "not what I meant" flags, which are then taken;
+    /// with any other body (or another trainee), `Conflict`.
     fn record_attempt(&self, attempt: &AttemptRow, turns: &[TurnRow]) -> Result<Receipt, StoreError>;
     fn attempt(&self, id: &str) -> Result<Option<AttemptRow>, StoreError>;
     /// A class's attempts, oldest first.
@@ -308,6 +338,13 @@ pub trait Storage: Send + Sync {
     fn trainee_attempts(&self, trainee_id: i64) -> Result<Vec<AttemptRow>, StoreError>;
     /// How often each reply was chosen where, over the class's checked attempts.
     fn reply_tallies(&self, class_id: i64) -> Result<Vec<ReplyTally>, StoreError>;
+    /// The typed turns of the class's checked attempts that were not
+    /// understood or were flagged, oldest attempt first.
+    fn typed_turns(&self, class_id: i64) -> Result<Vec<TypedTurnRow>, StoreError>;
+    /// Takes attempt `id`'s new `body`, which differs from the one kept in
+    /// its "not what I meant" flags alone, and marks the turns `flagged`
+    /// (and no other) as flagged.
+    fn update_typed_flags(&self, id: &str, body: &str, flagged: &[i64]) -> Result<(), StoreError>;
     fn open_vote(&self, session: &VoteSessionRow) -> Result<VoteSessionRow, StoreError>;
     fn vote_session(&self, id: i64) -> Result<Option<VoteSessionRow>, StoreError>;
     /// The class's newest vote session, if any.
@@ -570,17 +607,38 @@ impl<B: Backend> Storage for Store<B> {
             params.push((&a.received_at).into());
             if tx.query_one(&sql, &params)?.is_none() {
                 let existing = tx.query_one("SELECT trainee_id, body FROM attempts WHERE id = $1", &[(&a.id).into()])?;
-                return match existing {
-                    Some(row) if row.int(0)? == a.trainee_id && row.text(1)? == a.body => Ok(Receipt::AlreadyRecorded),
-                    _ => Err(StoreError::Conflict(format!(
-                        "attempt {} was already sent with different content; a new attempt needs a new id",
-                        a.id
-                    ))),
+                let conflict = || StoreError::Conflict(format!(
+                    "attempt {} was already sent with different content; a new attempt needs a new id",
+                    a.id
+                ));
+                let Some(row) = existing else {
+                    return Err(conflict());
                 };
+                if row.int(0)? != a.trainee_id {
+                    return Err(conflict());
+                }
+                let kept = row.text(1)?;
+                if kept == a.body {
+                    return Ok(Receipt::AlreadyRecorded);
+                }
+                // Sent again after the trainee flagged a typed turn "not
+                // what I meant" in the debrief: the flags are taken, the
+                // rest must be what the hub has.
+                if !crate::verify::differs_in_flags_only(&kept, &a.body) {
+                    return Err(conflict());
+                }
+                let flagged: Vec<i64> = turns
+                    .iter()
+                    .filter(|t| t.typed.as_ref().is_some_and(|t| t.flagged))
+                    .map(|t| t.number)
+                    .collect();
+                set_typed_flags(tx, &a.id, &a.body, &flagged)?;
+                return Ok(Receipt::AlreadyRecorded);
             }
             for t in turns {
+                let typed = t.typed.as_ref();
                 tx.execute(
-                    "INSERT INTO attempt_turns (attempt_id, number, node, caller, reply, reply_text, total, was_best) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    "INSERT INTO attempt_turns (attempt_id, number, node, caller, reply, reply_text, total, was_best, typed_text, understood_as, flagged) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                     &[
                         (&a.id).into(),
                         t.number.into(),
@@ -590,6 +648,9 @@ impl<B: Backend> Storage for Store<B> {
                         (&t.reply_text).into(),
                         t.total.into(),
                         t.was_best.into(),
+                        typed.map(|t| t.text.clone()).unwrap_or_default().into(),
+                        typed.and_then(|t| t.understood_as.clone()).unwrap_or_default().into(),
+                        typed.is_some_and(|t| t.flagged).into(),
                     ],
                 )?;
             }
@@ -657,6 +718,39 @@ impl<B: Backend> Storage for Store<B> {
         })
     }
 
+    fn typed_turns(&self, class_id: i64) -> Result<Vec<TypedTurnRow>, StoreError> {
+        self.backend.transaction(|tx| {
+            tx.query(
+                "SELECT a.scenario_id, a.language, tr.name, t.node, t.caller, t.reply, t.reply_text, t.typed_text, t.understood_as, t.flagged \
+                 FROM attempt_turns t JOIN attempts a ON a.id = t.attempt_id JOIN trainees tr ON tr.id = a.trainee_id \
+                 WHERE a.class_id = $1 AND a.verified AND t.typed_text <> '' AND (t.reply = $2 OR t.flagged) \
+                 ORDER BY a.received_at, a.id, t.number",
+                &[class_id.into(), callsim_core::call::NOT_UNDERSTOOD_ID.into()],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(TypedTurnRow {
+                    scenario: r.text(0)?,
+                    language: r.text(1)?,
+                    trainee: r.text(2)?,
+                    node: r.text(3)?,
+                    caller: r.text(4)?,
+                    reply: r.text(5)?,
+                    reply_text: r.text(6)?,
+                    typed: TypedTurn {
+                        text: r.text(7)?,
+                        understood_as: Some(r.text(8)?).filter(|u| !u.is_empty()),
+                        flagged: r.bool(9)?,
+                    },
+                })
+            })
+            .collect()
+        })
+    }
+    fn update_typed_flags(&self, id: &str, body: &str, flagged: &[i64]) -> Result<(), StoreError> {
+        self.backend
+            .transaction(|tx| set_typed_flags(tx, id, body, flagged))
+    }
     fn open_vote(&self, s: &VoteSessionRow) -> Result<VoteSessionRow, StoreError> {
         self.backend.transaction(|tx| {
             let row = tx
@@ -773,6 +867,26 @@ impl<B: Backend> Storage for Store<B> {
     }
 }
 
+/// Keeps attempt `id`'s new body and marks its typed turns `flagged`, and
+/// only those, as flagged.
+fn set_typed_flags(tx: &mut dyn Tx, id: &str, body: &str, flagged: &[i64]) -> Result<(), StoreError> {
+    tx.execute(
+        "UPDATE attempts SET body = $1 WHERE id = $2",
+        &[body.into(), id.into()],
+    )?;
+    tx.execute(
+        "UPDATE attempt_turns SET flagged = $1 WHERE attempt_id = $2",
+        &[false.into(), id.into()],
+    )?;
+    for number in flagged {
+        tx.execute(
+            "UPDATE attempt_turns SET flagged = $1 WHERE attempt_id = $2 AND number = $3 AND typed_text <> ''",
+            &[true.into(), id.into(), (*number).into()],
+        )?;
+    }
+    Ok(())
+}
+
 /// Version 2: trainees' names compared by their key (`crate::names::key`),
 /// so `ALICE` cannot join beside `Alice`. Rows from before keep an empty
 /// key and are compared in `add_trainee`.
@@ -785,6 +899,12 @@ pub const SCHEMA_V3: &str = "ALTER TABLE classes ADD COLUMN closed_at TEXT NOT N
 /// Version 4: the class's mastery score, for cmi5's passed and failed.
 pub const SCHEMA_V4: &str = "ALTER TABLE classes ADD COLUMN mastery_score BIGINT NOT NULL DEFAULT 80";
 
+/// Version 5: what the trainee typed on a turn, what the game took it for,
+/// and their "not what I meant" flag (empty and false for a chosen reply,
+/// and for attempts stored before).
+pub const SCHEMA_V5: &str = "ALTER TABLE attempt_turns ADD COLUMN typed_text TEXT NOT NULL DEFAULT '';
+    ALTER TABLE attempt_turns ADD COLUMN understood_as TEXT NOT NULL DEFAULT '';
+    ALTER TABLE attempt_turns ADD COLUMN flagged BOOLEAN NOT NULL DEFAULT FALSE";
 /// The schema, written once: the two databases differ only in how a table
 /// numbers its rows, filled in per backend.
 pub fn schema_v1(id_column: &str) -> String {

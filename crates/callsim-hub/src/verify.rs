@@ -13,7 +13,7 @@ use callsim_core::points::{Pillar, Skill};
 use callsim_core::scenario::{EndingKind, Scenario, load_folder};
 use callsim_core::wire::AttemptUpload;
 
-use super::store::{AttemptRow, PillarScore, TurnRow};
+use super::store::{AttemptRow, PillarScore, TurnRow, TypedTurn};
 
 /// The scenarios the hub can replay, by id.
 #[derive(Default, Clone)]
@@ -142,7 +142,7 @@ pub fn verify_attempt(
             (
                 true,
                 Summary::of_debrief(&replayed),
-                turn_rows_of_debrief(&replayed),
+                turn_rows_of_debrief(&replayed, facts),
             )
         }
         None if require_replay => {
@@ -154,7 +154,11 @@ pub fn verify_attempt(
                 ),
             ));
         }
-        None => (false, Summary::of_debrief(facts), turn_rows_of_debrief(facts)),
+        None => (
+            false,
+            Summary::of_debrief(facts),
+            turn_rows_of_debrief(facts, facts),
+        ),
     };
 
     let body = serde_json::to_string(upload).map_err(|e| reject("invalid-attempt", e.to_string()))?;
@@ -397,10 +401,15 @@ impl Summary {
     }
 }
 
-fn turn_rows_of_debrief(d: &Debrief) -> Vec<TurnRow> {
-    d.turns
+/// The turns as `scored` has them (the hub's replay, when it could play
+/// the call), with what the trainee typed on each as the game reported it
+/// in `said`: a typed text is kept to read, never scored.
+fn turn_rows_of_debrief(scored: &Debrief, said: &Debrief) -> Vec<TurnRow> {
+    scored
+        .turns
         .iter()
-        .map(|t| TurnRow {
+        .zip(said.turns.iter().map(Some).chain(std::iter::repeat(None)))
+        .map(|(t, said)| TurnRow {
             number: t.turn.number as i64,
             node: t.turn.node.clone(),
             caller: t.turn.caller.clone(),
@@ -408,6 +417,39 @@ fn turn_rows_of_debrief(d: &Debrief) -> Vec<TurnRow> {
             reply_text: t.turn.text.clone(),
             total: i64::from(t.turn.points.total()),
             was_best: t.was_best,
+            typed: said
+                .and_then(|s| s.turn.typed.as_ref())
+                .filter(|typed| !typed.text.trim().is_empty())
+                .map(|typed| TypedTurn {
+                    // The game cuts what it reads at this length; a longer
+                    // text was not typed into it.
+                    text: cut(&typed.text, callsim_core::understand::MAX_CHARS),
+                    understood_as: typed.understood_as.as_deref().map(|u| cut(u, 200)),
+                    flagged: typed.flagged,
+                }),
         })
         .collect()
+}
+
+fn cut(text: &str, chars: usize) -> String {
+    text.chars().take(chars).collect()
+}
+
+/// Whether two bodies of one attempt (`kept` by the hub, `new` sent again)
+/// are the same attempt but for the trainee's "not what I meant" flags on
+/// typed turns, which a trainee may set after the call was sent.
+pub fn differs_in_flags_only(kept: &str, new: &str) -> bool {
+    fn without_flags(body: &str) -> Option<serde_json::Value> {
+        let mut upload: AttemptUpload = serde_json::from_str(body).ok()?;
+        for t in &mut upload.debrief.turns {
+            if let Some(typed) = &mut t.turn.typed {
+                typed.flagged = false;
+            }
+        }
+        serde_json::to_value(&upload).ok()
+    }
+    match (without_flags(kept), without_flags(new)) {
+        (Some(kept), Some(new)) => kept == new,
+        _ => false,
+    }
 }

@@ -9,7 +9,9 @@ use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::time::Duration;
 
-use callsim_trainee::class::{AttemptUpload, ClassInfo, Membership, Mode, Outbox};
+use callsim_core::call::CallRecord;
+use callsim_trainee::class::{AttemptUpload, ClassInfo, Membership, Mode, Outbox, WaitReason};
+use callsim_trainee::progress::ProgressStore;
 use hub_support::*;
 
 /// A server on loopback that answers every request with `response` (a
@@ -188,4 +190,110 @@ fn only_the_hubs_refusal_of_the_attempt_itself_sets_it_aside() {
         by_id(&elsewhere.attempt_id).last_error
     );
     assert_eq!(outbox.pending().expect("counts"), 1);
+}
+
+#[test]
+fn a_call_saved_just_before_a_crash_reaches_the_hub_after_the_restart() {
+    let hub = sqlite_hub();
+    let c = client(&hub);
+    let (code, _) = class(&c, "Crash test", Mode::Practice);
+    let data = tempfile::tempdir().expect("temp dir");
+    let outbox_file = data.path().join("class-outbox.sqlite3");
+    let (key, token, uid, debrief) = {
+        let outbox = Outbox::open(&outbox_file).expect("opens");
+        let m = outbox.join(&c, &code, "Ana").expect("joins");
+        let progress = ProgressStore::open(data.path()).expect("opens");
+        let ana = progress.create_trainee("Ana").expect("created");
+        let debrief = play(&model(REFERENCE), 5, best);
+        let record = CallRecord {
+            scenario: debrief.scenario.clone(),
+            seed: debrief.seed,
+            language: debrief.language.clone(),
+            choices: debrief.choices.clone(),
+        };
+        let id = progress
+            .record_attempt_for(ana, &debrief, &record, Mode::Practice, Some(&m.key()))
+            .expect("the call is saved");
+        let uid = progress.attempt(id).expect("reads").expect("kept").uid;
+        // The game dies here: the outbox never heard of the call.
+        (m.key(), m.token, uid, debrief)
+    };
+    assert!(c.my_attempts(&token).expect("lists").is_empty());
+
+    // The next start.
+    let progress = ProgressStore::open(data.path()).expect("opens after the crash");
+    let outbox = Outbox::open(&outbox_file).expect("opens after the crash");
+    assert_eq!(outbox.membership().expect("reads").map(|m| m.key()), Some(key));
+    assert_eq!(outbox.catch_up(&progress).expect("caught up"), 1);
+    let report = outbox.send_pending().expect("sends");
+    assert_eq!(report.sent, 1, "{report:?}");
+    let stored = c.my_attempts(&token).expect("lists");
+    assert_eq!(stored.len(), 1);
+    let id = uuid::Uuid::try_parse(&uid)
+        .expect("a uuid")
+        .hyphenated()
+        .to_string();
+    assert_eq!(
+        stored[0].attempt_id, id,
+        "under the id the progress store gave it"
+    );
+    assert!(stored[0].verified);
+    assert_eq!(stored[0].respect, debrief.respect.percent);
+
+    // Starting again sends nothing twice.
+    assert_eq!(outbox.catch_up(&progress).expect("caught up"), 0);
+    drop(outbox);
+    let outbox = Outbox::open(&outbox_file).expect("opens");
+    assert_eq!(outbox.catch_up(&progress).expect("caught up"), 0);
+    assert_eq!(outbox.pending().expect("counts"), 0);
+    assert_eq!(c.my_attempts(&token).expect("lists").len(), 1);
+}
+
+#[test]
+fn each_waiting_call_says_why_in_a_kind_the_game_can_word() {
+    // Nothing listens on this port.
+    let closed = {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("binds");
+        format!("http://{}", listener.local_addr().expect("an address"))
+    };
+    let (_dir, away) = outbox();
+    away.enqueue_upload(&membership(&closed, "t_x"), &a_call(1))
+        .expect("queued");
+    assert_eq!(away.waiting().expect("reads")[0].reason(), WaitReason::NotTried);
+    away.send_pending().expect("a round");
+    let waiting = away.waiting().expect("reads");
+    assert_eq!(waiting[0].reason(), WaitReason::Unreachable);
+    assert!(!waiting[0].last_error.is_empty());
+
+    let hub = sqlite_hub();
+    let (_dir2, forgotten) = outbox();
+    forgotten
+        .enqueue_upload(&membership(&hub.url(), "t_unknown"), &a_call(2))
+        .expect("queued");
+    forgotten.send_pending().expect("a round");
+    let waiting = forgotten.waiting().expect("reads");
+    assert_eq!(waiting[0].reason(), WaitReason::UnknownTrainee, "{waiting:?}");
+    assert!(!waiting[0].rejected, "it waits for the trainee to join again");
+}
+
+#[test]
+fn calls_a_reset_hub_no_longer_took_go_with_the_trainee_who_joins_again() {
+    let hub = sqlite_hub();
+    let c = client(&hub);
+    let (code, _) = class(&c, "After the reset", Mode::Practice);
+    let (_dir, outbox) = outbox();
+    outbox
+        .enqueue_upload(&membership(&hub.url(), "t_from_before_the_reset"), &a_call(1))
+        .expect("queued");
+    outbox.send_pending().expect("a round");
+    assert_eq!(
+        outbox.waiting().expect("reads")[0].reason(),
+        WaitReason::UnknownTrainee
+    );
+
+    let m = outbox.join(&c, &code, "Ana").expect("joins again");
+    let report = outbox.send_pending().expect("a round");
+    assert_eq!(report.sent, 1, "{report:?}");
+    assert_eq!(outbox.pending().expect("counts"), 0);
+    assert_eq!(c.my_attempts(&m.token).expect("lists").len(), 1);
 }

@@ -74,6 +74,13 @@ pub enum ProgressError {
     Database(#[from] rusqlite::Error),
     #[error("cannot write down this call's debrief: {0}")]
     Encode(serde_json::Error),
+    #[error("the saved debrief of call {id} cannot be read ({source}); it was left as it was")]
+    Decode {
+        id: AttemptId,
+        source: serde_json::Error,
+    },
+    #[error("there is no call {0} in your progress")]
+    UnknownAttempt(AttemptId),
     #[error("cannot write {path}: {source}")]
     Io { path: PathBuf, source: io::Error },
 }
@@ -166,6 +173,33 @@ impl Attempt {
                 total: 0,
                 percent: 0,
             })
+    }
+}
+
+/// An attempt recorded for a class, as the class outbox finds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassAttempt {
+    pub id: AttemptId,
+    pub uid: String,
+    pub played_at: SystemTime,
+}
+
+/// Sets or clears the "that is not what I meant" flag on typed turn
+/// `number` (1-based) of `debrief`; whether that turn was typed. (The live
+/// call's `Call::flag_typed` does the same before the call ends; the
+/// debrief screen only has the debrief.)
+pub fn flag_typed_turn(debrief: &mut Debrief, number: usize, flagged: bool) -> bool {
+    match debrief
+        .turns
+        .iter_mut()
+        .find(|t| t.turn.number == number)
+        .and_then(|t| t.turn.typed.as_mut())
+    {
+        Some(typed) => {
+            typed.flagged = flagged;
+            true
+        }
+        None => false,
     }
 }
 
@@ -329,6 +363,12 @@ const MIGRATIONS: &[&str] = &[
     "ALTER TABLE attempt ADD COLUMN uid TEXT;
     UPDATE attempt SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL;
     CREATE UNIQUE INDEX attempt_uid ON attempt (uid);",
+    // 3: the class an attempt was played for (`class::Membership::key`),
+    // written in the attempt's own transaction: the class outbox is
+    // another file, so a crash between the two writes must leave a trace
+    // here from which the next start queues the attempt after all.
+    "ALTER TABLE attempt ADD COLUMN class TEXT;
+    CREATE INDEX attempt_by_class ON attempt (class) WHERE class IS NOT NULL;",
 ];
 
 /// The schema version this build writes.
@@ -369,6 +409,7 @@ impl ProgressStore {
             source,
         })?;
         prepare(&mut conn, &path)?;
+        remove_stray_settings(&folder);
         Ok(ProgressStore {
             folder,
             db: Mutex::new(conn),
@@ -486,6 +527,22 @@ impl ProgressStore {
         record: &CallRecord,
         mode: Mode,
     ) -> Result<AttemptId, ProgressError> {
+        self.record_attempt_for(trainee, debrief, record, mode, None)
+    }
+
+    /// [`ProgressStore::record_attempt`] for a call played while this PC is
+    /// in a class: `class` (`class::Membership::key`) is kept in the same
+    /// transaction, so the attempt is owed to the class from the moment it
+    /// is saved, whatever happens before the class outbox has it (see
+    /// [`ProgressStore::class_attempts`]).
+    pub fn record_attempt_for(
+        &self,
+        trainee: TraineeId,
+        debrief: &Debrief,
+        record: &CallRecord,
+        mode: Mode,
+        class: Option<&str>,
+    ) -> Result<AttemptId, ProgressError> {
         if debrief.scenario != record.scenario || debrief.seed != record.seed {
             return Err(ProgressError::Mismatch {
                 debrief: format!("{} (seed {})", debrief.scenario, debrief.seed),
@@ -510,9 +567,9 @@ impl ProgressStore {
                 choices, ending, ending_kind, respect, sincerity,
                 understanding_total, understanding_percent, acknowledgement_total,
                 acknowledgement_percent, emotion_total, emotion_percent, assistance_total,
-                assistance_percent, seconds, debrief)
+                assistance_percent, seconds, debrief, class)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                ?18, ?19, ?20, ?21, ?22, ?23)",
+                ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
             params![
                 new_uid(),
                 trainee.0,
@@ -537,6 +594,7 @@ impl ProgressStore {
                 s.percent,
                 debrief.seconds,
                 debrief_json,
+                class,
             ],
         )?;
         let id = AttemptId(tx.last_insert_rowid());
@@ -583,6 +641,83 @@ impl ProgressStore {
             .db()
             .query_row("SELECT debrief FROM attempt WHERE id = ?1", [id.0], |r| r.get(0))
             .optional()?)
+    }
+
+    /// The attempts recorded for `class` (`class::Membership::key`), by any
+    /// trainee of this PC, oldest first: what the class outbox owes the hub.
+    pub fn class_attempts(&self, class: &str) -> Result<Vec<ClassAttempt>, ProgressError> {
+        let db = self.db();
+        let mut stmt =
+            db.prepare("SELECT id, uid, played_ms FROM attempt WHERE class = ?1 ORDER BY played_ms, id")?;
+        let rows = stmt.query_map([class], |r| {
+            Ok(ClassAttempt {
+                id: AttemptId(r.get(0)?),
+                uid: r.get(1)?,
+                played_at: time_from_ms(r.get(2)?),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The class an attempt was recorded for, and what the class is sent
+    /// of it: its id, when it was played, and its debrief as saved now
+    /// (typed turns flagged since included). `None` for an attempt played
+    /// outside a class.
+    pub fn class_attempt(
+        &self,
+        id: AttemptId,
+    ) -> Result<Option<(String, ClassAttempt, Debrief)>, ProgressError> {
+        let row = self
+            .db()
+            .query_row(
+                "SELECT class, uid, played_ms, debrief FROM attempt WHERE id = ?1",
+                [id.0],
+                |r| {
+                    Ok((
+                        r.get::<_, Option<String>>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, i64>(2)?,
+                        r.get::<_, String>(3)?,
+                    ))
+                },
+            )
+            .optional()?
+            .ok_or(ProgressError::UnknownAttempt(id))?;
+        let (Some(class), uid, played_ms, json) = row else {
+            return Ok(None);
+        };
+        let debrief = serde_json::from_str(&json).map_err(|source| ProgressError::Decode { id, source })?;
+        let attempt = ClassAttempt {
+            id,
+            uid,
+            played_at: time_from_ms(played_ms),
+        };
+        Ok(Some((class, attempt, debrief)))
+    }
+
+    /// The trainee's "that is not what I meant" on typed turn `turn`
+    /// (1-based) of attempt `id`, or its withdrawal: kept in the saved
+    /// debrief, in one transaction, for a trainer to improve the examples
+    /// from. Whether the turn was a typed one (nothing changes otherwise).
+    pub fn flag_typed(&self, id: AttemptId, turn: usize, flagged: bool) -> Result<bool, ProgressError> {
+        let mut db = self.db();
+        let tx = db.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let json: String = tx
+            .query_row("SELECT debrief FROM attempt WHERE id = ?1", [id.0], |r| r.get(0))
+            .optional()?
+            .ok_or(ProgressError::UnknownAttempt(id))?;
+        let mut debrief: Debrief =
+            serde_json::from_str(&json).map_err(|source| ProgressError::Decode { id, source })?;
+        if !flag_typed_turn(&mut debrief, turn, flagged) {
+            return Ok(false);
+        }
+        let json = serde_json::to_string(&debrief).map_err(ProgressError::Encode)?;
+        tx.execute(
+            "UPDATE attempt SET debrief = ?1 WHERE id = ?2",
+            params![json, id.0],
+        )?;
+        tx.commit()?;
+        Ok(true)
     }
 
     /// For each scenario the trainee has played: the best respect, the best
@@ -648,8 +783,11 @@ impl ProgressStore {
     }
 
     /// Saves the settings atomically: written to a temporary file in the
-    /// same folder, flushed, then renamed over the old file, so a crash
-    /// leaves either the old settings or the new, never half of them.
+    /// same folder (`settings.json.*.tmp`), flushed to disk, renamed over
+    /// the old file, and the folder flushed too (on Unix a rename is only
+    /// durable once its directory is), so a crash or a power cut leaves
+    /// either the old settings or the new, never half of them. A temporary
+    /// file a crash left behind is removed by the next [`ProgressStore::open`].
     pub fn save_settings(&self, settings: &Settings) -> Result<(), ProgressError> {
         let path = self.settings_path();
         let io_error = |source| ProgressError::Io {
@@ -658,13 +796,74 @@ impl ProgressStore {
         };
         let json = serde_json::to_string_pretty(&settings.clone().normalised())
             .map_err(|e| io_error(io::Error::other(e)))?;
-        let mut file = tempfile::NamedTempFile::new_in(&self.folder).map_err(io_error)?;
+        let mut file = tempfile::Builder::new()
+            .prefix(SETTINGS_TEMP_PREFIX)
+            .suffix(SETTINGS_TEMP_SUFFIX)
+            .tempfile_in(&self.folder)
+            .map_err(io_error)?;
         file.write_all(json.as_bytes()).map_err(io_error)?;
         file.write_all(b"\n").map_err(io_error)?;
         file.as_file().sync_all().map_err(io_error)?;
         file.persist(&path).map_err(|e| io_error(e.error))?;
+        sync_folder(&self.folder).map_err(|source| ProgressError::Io {
+            path: self.folder.clone(),
+            source,
+        })?;
         Ok(())
     }
+}
+
+/// How the settings' temporary files are named: `settings.json.XXXXXX.tmp`.
+const SETTINGS_TEMP_PREFIX: &str = "settings.json.";
+const SETTINGS_TEMP_SUFFIX: &str = ".tmp";
+/// A temporary settings file older than this was left by a crash; a
+/// younger one may be another copy of the game saving right now.
+const STRAY_AGE: Duration = Duration::from_secs(60);
+
+/// Flushes `folder`'s entries (a rename into it) to disk. Windows has no
+/// such call and makes renames durable itself.
+fn sync_folder(folder: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    fs::File::open(folder)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = folder;
+    Ok(())
+}
+
+/// Whether `name` is a temporary settings file: ours
+/// (`settings.json.XXXXXX.tmp`) or one from a game before they were named
+/// (`.tmpXXXXXX`, the `tempfile` crate's default).
+fn is_settings_temp(name: &str) -> bool {
+    let ours = name.starts_with(SETTINGS_TEMP_PREFIX)
+        && name.ends_with(SETTINGS_TEMP_SUFFIX)
+        && name.len() > SETTINGS_TEMP_PREFIX.len() + SETTINGS_TEMP_SUFFIX.len();
+    let older = name
+        .strip_prefix(".tmp")
+        .is_some_and(|rest| rest.len() == 6 && rest.chars().all(|c| c.is_ascii_alphanumeric()));
+    ours || older
+}
+
+/// Removes the temporary settings files a crash mid-save left in
+/// `folder`, sparing any younger than [`STRAY_AGE`]; the names removed.
+/// Nothing here stops the game: a file that cannot be removed stays.
+fn remove_stray_settings(folder: &Path) -> Vec<String> {
+    let Ok(entries) = fs::read_dir(folder) else {
+        return Vec::new();
+    };
+    let now = SystemTime::now();
+    entries
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let meta = entry.metadata().ok()?;
+            let age = meta.modified().ok().and_then(|m| now.duration_since(m).ok())?;
+            (meta.is_file()
+                && is_settings_temp(&name)
+                && age >= STRAY_AGE
+                && fs::remove_file(entry.path()).is_ok())
+            .then_some(name)
+        })
+        .collect()
 }
 
 /// Sets up a freshly opened connection: WAL, full sync, foreign keys, a
@@ -1396,6 +1595,134 @@ mod tests {
             .collect();
         left.sort();
         assert_eq!(left, [SETTINGS_FILE], "no temporary file is left behind");
+    }
+
+    #[test]
+    fn temporary_settings_files_a_crash_left_are_removed_on_the_next_start() {
+        let dir = temp();
+        let an_hour_ago = SystemTime::now() - Duration::from_secs(3600);
+        let leave = |name: &str, modified: SystemTime| {
+            let file = fs::File::create(dir.path().join(name)).expect("created");
+            file.set_modified(modified).expect("dated");
+        };
+        // Killed between writing the temporary file and renaming it, by
+        // this game and by one from before the files were named.
+        leave("settings.json.Xy12ab.tmp", an_hour_ago);
+        leave(".tmpQ7w8E9", an_hour_ago);
+        // Another copy of the game saving right now, and files not ours.
+        leave("settings.json.Zz99yy.tmp", SystemTime::now());
+        leave("notes.tmp", an_hour_ago);
+        leave(".tmp-not-ours", an_hour_ago);
+        fs::write(dir.path().join(SETTINGS_FILE), "{\"language\": \"es\"}").expect("written");
+
+        let store = ProgressStore::open(dir.path()).expect("store opens");
+        let mut left: Vec<String> = fs::read_dir(dir.path())
+            .expect("listed")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.starts_with(DATABASE_FILE))
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                ".tmp-not-ours",
+                "notes.tmp",
+                SETTINGS_FILE,
+                "settings.json.Zz99yy.tmp"
+            ]
+        );
+        assert_eq!(
+            store.settings().language,
+            "es",
+            "the saved settings are untouched"
+        );
+    }
+
+    /// A call through the test scenario with the first reply typed.
+    fn play_typed(seed: u64) -> (Debrief, CallRecord) {
+        use callsim_core::call::Typed;
+        use callsim_core::understand::Verdict;
+        let mut call = Call::start(parcel_model(), seed, "en");
+        let typed = Typed {
+            text: "I'll look your parcel up right now".into(),
+            verdict: Verdict::Understood,
+            understood_as: Some("check".into()),
+            similarity: 0.81,
+            flagged: false,
+        };
+        call.choose_typed("check", typed).expect("the reply is on offer");
+        (call.debrief().expect("the call is over"), call.record())
+    }
+
+    #[test]
+    fn a_flag_on_a_typed_turn_is_kept_with_the_attempt_after_reopening() {
+        let dir = temp();
+        let (id, uid) = {
+            let store = ProgressStore::open(dir.path()).expect("store opens");
+            let ana = store.create_trainee("Ana").expect("created");
+            let (debrief, record) = play_typed(3);
+            let id = store
+                .record_attempt_for(ana, &debrief, &record, Mode::Practice, Some("http://hub#7"))
+                .expect("recorded");
+            assert!(
+                store.flag_typed(id, 1, true).expect("flagged"),
+                "turn 1 was typed"
+            );
+            (id, store.attempt(id).expect("reads").expect("kept").uid)
+        };
+        let store = ProgressStore::open(dir.path()).expect("reopens");
+        let json = store.debrief_json(id).expect("reads").expect("kept");
+        let debrief: Debrief = serde_json::from_str(&json).expect("a debrief");
+        let typed = debrief.turns[0].turn.typed.as_ref().expect("typed");
+        assert_eq!(typed.text, "I'll look your parcel up right now");
+        assert!(typed.flagged, "the flag survived a restart");
+
+        let (class, attempt, sent) = store.class_attempt(id).expect("reads").expect("for a class");
+        assert_eq!(
+            (class.as_str(), attempt.uid.as_str()),
+            ("http://hub#7", uid.as_str())
+        );
+        assert!(sent.turns[0].turn.typed.as_ref().is_some_and(|t| t.flagged));
+
+        assert!(store.flag_typed(id, 1, false).expect("withdrawn"));
+        let json = store.debrief_json(id).expect("reads").expect("kept");
+        assert!(json.contains("\"flagged\":false"), "{json}");
+        // The turn number of no typed turn changes nothing.
+        assert!(!store.flag_typed(id, 9, true).expect("no such turn"));
+        let err = store
+            .flag_typed(AttemptId(999), 1, true)
+            .expect_err("no such call");
+        assert_eq!(err.to_string(), "there is no call 999 in your progress");
+    }
+
+    #[test]
+    fn only_attempts_recorded_for_the_class_are_owed_to_it() {
+        let dir = temp();
+        let store = ProgressStore::open(dir.path()).expect("store opens");
+        let ana = store.create_trainee("Ana").expect("created");
+        let bea = store.create_trainee("Bea").expect("created");
+        let (debrief, record) = play(1, "check");
+        let alone = store
+            .record_attempt(ana, &debrief, &record, Mode::Practice)
+            .expect("recorded");
+        let first = store
+            .record_attempt_for(ana, &debrief, &record, Mode::Practice, Some("k1"))
+            .expect("recorded");
+        let other = store
+            .record_attempt_for(bea, &debrief, &record, Mode::Practice, Some("k2"))
+            .expect("recorded");
+        let second = store
+            .record_attempt_for(bea, &debrief, &record, Mode::Practice, Some("k1"))
+            .expect("recorded");
+        let owed: Vec<AttemptId> = store
+            .class_attempts("k1")
+            .expect("listed")
+            .iter()
+            .map(|a| a.id)
+            .collect();
+        assert_eq!(owed, [first, second], "every trainee of this PC, oldest first");
+        assert_eq!(store.class_attempts("k2").expect("listed")[0].id, other);
+        assert_eq!(store.class_attempt(alone).expect("reads"), None);
     }
 
     #[test]

@@ -202,6 +202,12 @@ labels! {
     ReplyByTyping => ["Type your own words", "用自己的话输入", "Писать своими словами", "Escribir con tus palabras"],
     YouTyped => ["You typed", "你输入的", "Вы написали", "Escribiste"],
     NotWhatIMeant => ["That is not what I meant", "这不是我的意思", "Я имел(а) в виду другое", "No es lo que quise decir"],
+    FlaggedNotMeant => [
+        "Flagged: kept with this call for your trainer, who can teach the game these words.",
+        "已标记：随这通电话保存，培训师可以据此让游戏学会理解这些话。",
+        "Отмечено: сохранено с этим звонком для тренера, чтобы он научил игру понимать эти слова.",
+        "Marcado: se guarda con esta llamada para tu formador, que puede enseñar al juego estas palabras.",
+    ],
     /// `{percent}`.
     Sureness => ["{percent}% sure", "把握 {percent}%", "уверенность {percent}%", "seguridad {percent}%"],
     Actions => ["Actions", "操作", "Действия", "Acciones"],
@@ -392,8 +398,64 @@ labels! {
         "Завершённых звонков ждут отправки: {count}. Они уйдут, как только сервер станет доступен; ничего не потеряется.",
         "Llamadas terminadas esperando al servidor: {count}. Se envían en cuanto se pueda conectar; no se pierde ninguna.",
     ],
-    /// `{error}`.
-    Unreachable => ["Not reachable: {error}", "无法连接：{error}", "Нет связи: {error}", "Sin conexión: {error}"],
+    /// `{error}`: the hub's or the network's own words, in English.
+    LastAnswer => ["Last answer: {error}", "最近一次的回应：{error}", "Последний ответ: {error}", "Última respuesta: {error}"],
+    // Why finished calls wait for the hub, one per kind (`WaitReason`).
+    WaitNotTried => [
+        "Not sent yet: it goes at the next try.",
+        "尚未发送：下次尝试时发送。",
+        "Ещё не отправлен: уйдёт при следующей попытке.",
+        "Aún no enviada: se enviará en el próximo intento.",
+    ],
+    WaitUnreachable => [
+        "The class hub cannot be reached: check that it is running and that this PC is on the training room's network. The game keeps trying.",
+        "无法连接班级服务器：请确认服务器正在运行，并且这台电脑连在培训室的网络上。游戏会继续尝试。",
+        "Сервер группы недоступен: проверьте, что он запущен и что этот компьютер в сети учебного класса. Игра продолжает попытки.",
+        "No se puede conectar con el servidor de la clase: comprueba que está en marcha y que este PC está en la red del aula. El juego sigue intentándolo.",
+    ],
+    WaitUnknownTrainee => [
+        "The hub no longer knows you (it may have been restarted afresh): leave the class and join it again, and the waiting calls go with you.",
+        "班级服务器已不认识你（它可能被重新启动并清空了）：请退出班级后重新加入，等待中的电话会随之发送。",
+        "Сервер группы вас больше не знает (возможно, его запустили заново): выйдите из группы и войдите снова — ожидающие звонки уйдут вместе с вами.",
+        "El servidor ya no te reconoce (puede que se haya reiniciado desde cero): sal de la clase y vuelve a unirte, y las llamadas en espera se enviarán contigo.",
+    ],
+    WaitScenarioMissing => [
+        "The hub does not have this call's scenario: ask your facilitator to add the scenario file to the hub. The game keeps trying.",
+        "班级服务器没有这通电话的场景：请培训师把场景文件加到服务器上。游戏会继续尝试。",
+        "На сервере группы нет сценария этого звонка: попросите ведущего добавить файл сценария на сервер. Игра продолжает попытки.",
+        "El servidor no tiene el escenario de esta llamada: pide a quien dirige la clase que añada el archivo al servidor. El juego sigue intentándolo.",
+    ],
+    WaitClassClosed => [
+        "The class was closed before this call reached it. It stays in your progress on this PC.",
+        "这通电话送达之前班级已经结束。它仍保存在这台电脑的学习进度中。",
+        "Группу закрыли раньше, чем звонок дошёл до сервера. Он остаётся в вашем прогрессе на этом компьютере.",
+        "La clase se cerró antes de que llegara esta llamada. Sigue guardada en tu progreso en este PC.",
+    ],
+    WaitRefused => [
+        "The hub refused this call and it is not sent again (its scores do not match the hub's copy of the scenario, or it was changed after sending). It stays in your progress on this PC.",
+        "班级服务器拒绝了这通电话，不会再次发送（它的分数与服务器上的场景不符，或者发送后被修改过）。它仍保存在这台电脑的学习进度中。",
+        "Сервер группы отклонил этот звонок, и он больше не отправляется (его баллы не совпадают со сценарием на сервере или он изменён после отправки). Он остаётся в вашем прогрессе на этом компьютере.",
+        "El servidor rechazó esta llamada y no se vuelve a enviar (sus puntuaciones no coinciden con el escenario del servidor, o se cambió después de enviarla). Sigue guardada en tu progreso en este PC.",
+    ],
+    WaitLocal => [
+        "The class outbox on this PC could not be used; the call is kept in your progress and sent when the game starts again.",
+        "这台电脑上的班级发件箱无法使用；这通电话保存在学习进度中，游戏下次启动时发送。",
+        "Очередь отправки на этом компьютере недоступна; звонок сохранён в прогрессе и уйдёт при следующем запуске игры.",
+        "No se pudo usar la bandeja de salida de la clase en este PC; la llamada queda en tu progreso y se envía al volver a abrir el juego.",
+    ],
+    WaitOther => [
+        "The hub has not taken this call yet; the game keeps trying.",
+        "班级服务器还没有接收这通电话；游戏会继续尝试。",
+        "Сервер группы пока не принял этот звонок; игра продолжает попытки.",
+        "El servidor aún no ha aceptado esta llamada; el juego sigue intentándolo.",
+    ],
+    /// `{count}` of the calls on the progress screen.
+    ProgressWaiting => [
+        "{count} of your calls have not reached your class yet.",
+        "你有 {count} 通电话还没有送达班级。",
+        "Звонков, ещё не дошедших до группы: {count}.",
+        "{count} de tus llamadas aún no han llegado a la clase.",
+    ],
     /// `{scenario}`, `{error}`.
     RefusedAttempt => [
         "{scenario}: not accepted by the hub: {error}",

@@ -19,6 +19,7 @@ use crate::session::Navigate;
 use crate::theme::{self, Look};
 use callsim_core::call::Mode;
 use callsim_core::locale::labels::{Label, t, tf};
+use callsim_trainee::class::{WaitReason, Waiting};
 use callsim_trainee::folder::Entry;
 
 pub(super) fn plugin(app: &mut App) {
@@ -208,8 +209,10 @@ fn draw(
     Ok(())
 }
 
-/// Whether every finished call has reached the hub, and why not.
-fn outbox_status(ui: &mut egui::Ui, class: &Class, lang: &str) {
+/// Whether every finished call has reached the hub, and why not: how many
+/// wait for each reason, said in the trainee's language, with the hub's or
+/// the network's own words beneath.
+pub(super) fn outbox_status(ui: &mut egui::Ui, class: &Class, lang: &str) {
     let pending = class.pending();
     if pending == 0 {
         ui.colored_label(theme::GOOD, t(lang, Label::AllSent));
@@ -218,19 +221,59 @@ fn outbox_status(ui: &mut egui::Ui, class: &Class, lang: &str) {
             theme::WARN,
             tf(lang, Label::WaitingToSend, &[("count", &pending)]),
         );
-        if let Some(why) = &class.unreachable {
-            theme::muted(ui, &tf(lang, Label::Unreachable, &[("error", why)]));
+    }
+    for (reason, waiting) in by_reason(&class.waiting) {
+        let colour = if waiting[0].rejected {
+            theme::BAD
+        } else {
+            theme::INK
+        };
+        ui.add(
+            egui::Label::new(
+                RichText::new(format!("{} × {}", waiting.len(), t(lang, reason_label(reason)))).color(colour),
+            )
+            .wrap(),
+        );
+        for w in waiting.iter().filter(|w| w.rejected) {
+            ui.colored_label(
+                theme::BAD,
+                tf(
+                    lang,
+                    Label::RefusedAttempt,
+                    &[("scenario", &w.scenario), ("error", &w.last_error)],
+                ),
+            );
+        }
+        if let Some(w) = waiting.iter().find(|w| !w.rejected && !w.last_error.is_empty()) {
+            theme::muted(ui, &tf(lang, Label::LastAnswer, &[("error", &w.last_error)]));
         }
     }
-    for w in class.waiting.iter().filter(|w| w.rejected) {
-        ui.colored_label(
-            theme::BAD,
-            tf(
-                lang,
-                Label::RefusedAttempt,
-                &[("scenario", &w.scenario), ("error", &w.last_error)],
-            ),
-        );
+}
+
+/// The calls not on the hub, grouped by why, in the order the reasons
+/// first appear (oldest call first).
+fn by_reason(waiting: &[Waiting]) -> Vec<(WaitReason, Vec<&Waiting>)> {
+    let mut groups: Vec<(WaitReason, Vec<&Waiting>)> = Vec::new();
+    for w in waiting {
+        let reason = w.reason();
+        match groups.iter_mut().find(|(r, _)| *r == reason) {
+            Some((_, group)) => group.push(w),
+            None => groups.push((reason, vec![w])),
+        }
+    }
+    groups
+}
+
+fn reason_label(reason: WaitReason) -> Label {
+    match reason {
+        WaitReason::NotTried => Label::WaitNotTried,
+        WaitReason::Unreachable => Label::WaitUnreachable,
+        WaitReason::UnknownTrainee => Label::WaitUnknownTrainee,
+        WaitReason::ScenarioMissing => Label::WaitScenarioMissing,
+        WaitReason::ClassClosed => Label::WaitClassClosed,
+        WaitReason::Refused => Label::WaitRefused,
+        WaitReason::Local => Label::WaitLocal,
+        WaitReason::Other => Label::WaitOther,
     }
 }
 

@@ -3,13 +3,14 @@
 //! note, the rules that bit, and the best reply where the trainee's was
 //! not. Everything shown comes from the core's `Debrief`.
 
+use bevy::ecs::system::SystemParam;
 use bevy::prelude::*;
 use bevy_egui::egui::{self, Color32, Key, Modifiers, RichText, TextStyle};
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 
 use super::{FocusFirst, Screen, ScreenUi, top_bar};
 use crate::records::Records;
-use crate::session::{LastCall, Navigate, ReplayCall, TryAgain};
+use crate::session::{FlagTyped, LastCall, Navigate, ReplayCall, TryAgain};
 use crate::theme::{self, Look};
 use callsim_core::debrief::{Debrief, TurnReview};
 use callsim_core::locale::labels::{Label, clock, ending_label, skill_label, t, tf};
@@ -43,24 +44,31 @@ pub fn ending_colours(kind: EndingKind, over_accommodated: bool) -> (Color32, Co
     }
 }
 
+/// Everything the debrief can ask the game for.
+#[derive(SystemParam)]
+struct Asks<'w> {
+    again: MessageWriter<'w, TryAgain>,
+    replay: MessageWriter<'w, ReplayCall>,
+    navigate: MessageWriter<'w, Navigate>,
+    flag: MessageWriter<'w, FlagTyped>,
+}
+
 fn draw(
     mut contexts: EguiContexts,
     records: Res<Records>,
     last: Res<LastCall>,
     mut focus: Single<&mut FocusFirst>,
-    mut again: MessageWriter<TryAgain>,
-    mut replay: MessageWriter<ReplayCall>,
-    mut navigate: MessageWriter<Navigate>,
+    mut asks: Asks,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let d = &last.debrief;
     let lang = d.language.as_str();
     if !ctx.text_edit_focused() {
         if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::R)) {
-            again.write(TryAgain);
+            asks.again.write(TryAgain);
         }
         if ctx.input_mut(|i| i.consume_key(Modifiers::NONE, Key::P)) {
-            replay.write(ReplayCall);
+            asks.replay.write(ReplayCall);
         }
     }
     theme::page(ctx, "debrief", |ui| {
@@ -70,7 +78,7 @@ fn draw(
             &format!("{} · {}", t(lang, Label::Debrief), d.title),
             Some(t(lang, Label::OtherCall)),
         ) {
-            navigate.write(Navigate(Screen::Picker));
+            asks.navigate.write(Navigate(Screen::Picker));
         }
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
@@ -100,13 +108,13 @@ fn draw(
                     let retry = theme::button(ui, Look::Primary, t(lang, Label::TryAgain), Some("R"));
                     focus.apply(&retry);
                     if retry.clicked() {
-                        again.write(TryAgain);
+                        asks.again.write(TryAgain);
                     }
                     if theme::button(ui, Look::Secondary, t(lang, Label::ReplayCall), Some("P")).clicked() {
-                        replay.write(ReplayCall);
+                        asks.replay.write(ReplayCall);
                     }
                     if theme::button(ui, Look::Secondary, t(lang, Label::OtherCall), Some("Esc")).clicked() {
-                        navigate.write(Navigate(Screen::Picker));
+                        asks.navigate.write(Navigate(Screen::Picker));
                     }
                     ui.label(
                         RichText::new(t(lang, Label::ScrollHint))
@@ -120,7 +128,12 @@ fn draw(
                 ui.add_space(14.0);
                 theme::heading(ui, t(lang, Label::TurnByTurn));
                 for turn in &d.turns {
-                    turn_card(ui, turn, lang);
+                    if let Some(flagged) = turn_card(ui, turn, lang) {
+                        asks.flag.write(FlagTyped {
+                            turn: turn.turn.number,
+                            flagged,
+                        });
+                    }
                     ui.add_space(8.0);
                 }
             });
@@ -248,8 +261,11 @@ fn points_row(ui: &mut egui::Ui, points: Points, lang: &str) {
     });
 }
 
-fn turn_card(ui: &mut egui::Ui, turn: &TurnReview, lang: &str) {
+/// One turn of the call; the trainee's new "that is not what I meant" on
+/// it, when they just ticked or unticked it.
+fn turn_card(ui: &mut egui::Ui, turn: &TurnReview, lang: &str) -> Option<bool> {
     let t_ = &turn.turn;
+    let mut flag = None;
     theme::card().show(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.horizontal_top(|ui| {
@@ -285,6 +301,25 @@ fn turn_card(ui: &mut egui::Ui, turn: &TurnReview, lang: &str) {
                         format!("{}{} ({sure})", t(lang, Label::UnderstoodAs), t_.text)
                     };
                     ui.add(egui::Label::new(RichText::new(taken).color(theme::MUTED)).wrap());
+                    // Only words the game played as a reply can be "not what
+                    // I meant"; words it did not understand reach the trainer
+                    // as they are.
+                    if t_.reply != callsim_core::call::NOT_UNDERSTOOD_ID {
+                        let mut flagged = typed.flagged;
+                        if theme::checkbox(ui, &mut flagged, t(lang, Label::NotWhatIMeant)).changed() {
+                            flag = Some(flagged);
+                        }
+                        if typed.flagged {
+                            ui.add(
+                                egui::Label::new(
+                                    RichText::new(t(lang, Label::FlaggedNotMeant))
+                                        .small()
+                                        .color(theme::MUTED),
+                                )
+                                .wrap(),
+                            );
+                        }
+                    }
                 } else {
                     ui.add(
                         egui::Label::new(
@@ -340,4 +375,5 @@ fn turn_card(ui: &mut egui::Ui, turn: &TurnReview, lang: &str) {
             });
         });
     });
+    flag
 }

@@ -9,10 +9,11 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass};
 
 use super::debrief::ending_colours;
 use super::{FocusFirst, Screen, ScreenUi, top_bar_focused};
+use crate::class::Class;
 use crate::records::Records;
 use crate::session::Navigate;
 use crate::theme;
-use callsim_core::locale::labels::{Label, ending_label, t};
+use callsim_core::locale::labels::{Label, ending_label, t, tf};
 use callsim_trainee::progress::Attempt;
 
 pub(super) fn plugin(app: &mut App) {
@@ -56,6 +57,7 @@ pub fn date_time(when: SystemTime) -> String {
 fn draw(
     mut contexts: EguiContexts,
     records: Res<Records>,
+    class: Option<Res<Class>>,
     mut focus: Single<&mut FocusFirst>,
     mut navigate: MessageWriter<Navigate>,
 ) -> Result {
@@ -70,6 +72,26 @@ fn draw(
             Some(&mut *focus),
         ) {
             navigate.write(Navigate(Screen::Title));
+        }
+        // Calls that have not reached the class, and why: the class screen
+        // says the same, but a trainee looks here for their calls.
+        if let Some(class) = class.as_deref()
+            && !class.waiting.is_empty()
+        {
+            theme::card().show(ui, |ui| {
+                ui.set_width(ui.available_width());
+                ui.label(
+                    RichText::new(tf(
+                        lang,
+                        Label::ProgressWaiting,
+                        &[("count", &class.waiting.len())],
+                    ))
+                    .strong()
+                    .color(theme::WARN),
+                );
+                super::class::outbox_status(ui, class, lang);
+            });
+            ui.add_space(10.0);
         }
         if records.trainee().is_none() {
             theme::muted(ui, t(lang, Label::NoTrainee));

@@ -12,7 +12,9 @@ use serde::de::DeserializeOwned;
 use ureq::http::{Method, Request};
 
 pub use self::outbox::{Facilitation, Membership, Outbox, SendReport, Waiting};
+
 pub use callsim_core::wire::*;
+use std::time::SystemTime;
 
 /// Why a call to the hub failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,6 +62,58 @@ impl ClientError {
     /// it again can never succeed (one of [`FINAL_REFUSALS`]).
     pub fn refuses_for_good(&self) -> bool {
         matches!(self, ClientError::Refused { code, .. } if FINAL_REFUSALS.contains(&code.as_str()))
+    }
+
+    /// The kind of failure in one word: `unreachable`, `local`, or the
+    /// hub's error code.
+    pub fn code(&self) -> &str {
+        match self {
+            ClientError::Unreachable(_) => "unreachable",
+            ClientError::Refused { code, .. } => code,
+            ClientError::Local(_) => "local",
+        }
+    }
+}
+
+/// Why a finished call has not reached the hub, in kinds the game words in
+/// the trainee's language (the hub's own words, in English, go beside).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaitReason {
+    /// Queued, not tried yet.
+    NotTried,
+    /// No hub answered at the address, it failed on its side, or what
+    /// answered was not a callsim hub: tried again every few seconds.
+    Unreachable,
+    /// The hub does not know this PC's trainee (its database was reset):
+    /// join the class again.
+    UnknownTrainee,
+    /// The hub lacks the call's scenario (an exam class counts only calls
+    /// it can check): the facilitator adds the file to the hub.
+    ScenarioMissing,
+    /// The facilitator closed the class before the call reached it.
+    ClassClosed,
+    /// The hub refused the call for what it is: never sent again.
+    Refused,
+    /// The outbox file on this PC could not be used.
+    Local,
+    /// The hub answered with another refusal; tried again.
+    Other,
+}
+
+impl WaitReason {
+    /// The reason for a failure of kind `code` ([`ClientError::code`]);
+    /// `rejected` when the outbox set the attempt aside for good.
+    pub fn of(code: &str, rejected: bool) -> WaitReason {
+        match code {
+            "" if !rejected => WaitReason::NotTried,
+            "unreachable" => WaitReason::Unreachable,
+            "unknown-token" | "missing-token" => WaitReason::UnknownTrainee,
+            "unknown-scenario" => WaitReason::ScenarioMissing,
+            "class-closed" => WaitReason::ClassClosed,
+            "local" => WaitReason::Local,
+            _ if rejected => WaitReason::Refused,
+            _ => WaitReason::Other,
+        }
     }
 }
 
@@ -390,9 +444,44 @@ pub fn attempt_of(debrief: &callsim_core::Debrief) -> AttemptUpload {
     }
 }
 
+/// The attempt the hub is sent for a call the progress store keeps: its
+/// id is the store's id for it (`Attempt::uid`, as a UUID) and its time the
+/// time it was saved, so the same call makes the same upload every time,
+/// after a restart too, and the hub never counts it twice.
+pub fn attempt_upload(
+    uid: &str,
+    played_at: SystemTime,
+    debrief: &callsim_core::Debrief,
+) -> Result<AttemptUpload, ClientError> {
+    let attempt_id = attempt_id_of(uid).ok_or_else(|| {
+        ClientError::Local(format!(
+            "call {uid} in your progress has no usable id, so it cannot be sent to the class"
+        ))
+    })?;
+    Ok(AttemptUpload {
+        attempt_id,
+        scenario: debrief.scenario.clone(),
+        seed: debrief.seed,
+        language: debrief.language.clone(),
+        choices: debrief.choices.clone(),
+        debrief: debrief.clone(),
+        finished_at: rfc3339(time::OffsetDateTime::from(played_at)),
+    })
+}
+
+/// The hub's attempt id for the progress store's `uid` (32 hex digits).
+fn attempt_id_of(uid: &str) -> Option<String> {
+    uuid::Uuid::try_parse(uid)
+        .ok()
+        .map(|u| u.hyphenated().to_string())
+}
+
 /// Now as RFC 3339 in UTC.
 fn now() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
+    rfc3339(time::OffsetDateTime::now_utc())
+}
+
+fn rfc3339(at: time::OffsetDateTime) -> String {
+    at.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
 }

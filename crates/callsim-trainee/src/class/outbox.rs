@@ -9,9 +9,10 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::progress::{AttemptId, ProgressStore};
 use crate::schema::SchemaError;
 
-use super::{AttemptUpload, ClassInfo, ClientError, HubClient, Receipt, attempt_of};
+use super::{AttemptUpload, ClassInfo, ClientError, HubClient, Receipt, WaitReason, attempt_upload};
 
 /// The class this PC's trainee has joined.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +23,15 @@ pub struct Membership {
     pub name: String,
     pub token: String,
     pub class: ClassInfo,
+}
+
+impl Membership {
+    /// What the progress store records a class's attempts under
+    /// (`ProgressStore::record_attempt_for`): the hub and the trainee's
+    /// number there, which no other membership shares.
+    pub fn key(&self) -> String {
+        format!("{}#{}", self.hub, self.trainee_id)
+    }
 }
 
 /// A class this PC's game created and so runs: the facilitator's secret is
@@ -47,6 +57,10 @@ pub struct Waiting {
     /// refused, why the hub could not be reached, or that the hub answered
     /// as no callsim hub would (a wrong address). Empty before the first try.
     pub last_error: String,
+    /// What kind of failure `last_error` is: `unreachable`, `local`, or the
+    /// hub's error code (`unknown-token`, `unknown-scenario`, ...); empty
+    /// before the first try. See [`Waiting::reason`].
+    pub last_code: String,
     /// The hub refused it for good, for what the attempt itself is (one of
     /// [`super::FINAL_REFUSALS`]: scores that do not replay, an id sent
     /// with another body, ...); it stays here for the trainee to see and is
@@ -66,6 +80,13 @@ pub struct SendReport {
     /// Still waiting, with why the hub could not be reached.
     pub waiting: usize,
     pub unreachable: Option<String>,
+}
+
+impl Waiting {
+    /// Why this attempt waits, for the game to say in the trainee's language.
+    pub fn reason(&self) -> WaitReason {
+        WaitReason::of(&self.last_code, self.rejected)
+    }
 }
 
 pub struct Outbox {
@@ -113,6 +134,9 @@ const MIGRATIONS: &[&str] = &[
     // whose database was reset answering 401, a wrong address answering
     // 404); try them all again, and the hub refuses the truly bad ones anew.
     "UPDATE outbox SET state = 'waiting' WHERE state = 'rejected';",
+    // 4: the kind of the last failure beside its words, so the game can say
+    // why an attempt waits in the trainee's language.
+    "ALTER TABLE outbox ADD COLUMN last_code TEXT NOT NULL DEFAULT '';",
 ];
 
 impl Outbox {
@@ -156,6 +180,15 @@ impl Outbox {
             class: joined.class,
         };
         self.remember(&membership)?;
+        // Calls the hub refused because it no longer knew the trainee (its
+        // database was reset) go with the new membership: joining again is
+        // what the class screen tells the trainee to do about them.
+        self.conn()?
+            .execute(
+                "UPDATE outbox SET token = ?1 WHERE hub = ?2 AND state = 'waiting' AND last_code = 'unknown-token'",
+                params![membership.token, membership.hub],
+            )
+            .map_err(local)?;
         Ok(membership)
     }
 
@@ -264,15 +297,80 @@ impl Outbox {
         Ok(())
     }
 
-    /// Queues a finished call for the class this PC has joined; `None` when
-    /// it has joined none. Returns the attempt's id.
-    pub fn enqueue(&self, debrief: &callsim_core::Debrief) -> Result<Option<String>, ClientError> {
+    /// Queues every attempt the progress store recorded for the class this
+    /// PC has joined that this outbox has never had: on start, after a
+    /// crash between saving a call and queuing it; after each call, any
+    /// call saved while the outbox could not be written. How many were
+    /// queued. Nothing when the PC has joined no class.
+    pub fn catch_up(&self, progress: &ProgressStore) -> Result<usize, ClientError> {
         let Some(m) = self.membership()? else {
-            return Ok(None);
+            return Ok(0);
         };
-        let upload = attempt_of(debrief);
-        self.enqueue_upload(&m, &upload)?;
-        Ok(Some(upload.attempt_id))
+        let owed = progress.class_attempts(&m.key()).map_err(local)?;
+        let mut queued = 0;
+        for attempt in owed {
+            let Some(id) = super::attempt_id_of(&attempt.uid) else {
+                continue;
+            };
+            if self.has(&id)? {
+                continue;
+            }
+            if self.sync_attempt(progress, attempt.id)? {
+                queued += 1;
+            }
+        }
+        Ok(queued)
+    }
+
+    /// Queues attempt `id` of the progress store as it is saved now, if it
+    /// was recorded for the class this PC has joined; once queued, a
+    /// changed debrief (a typed turn flagged "not what I meant") replaces
+    /// the one queued and is sent again, also when the hub already has the
+    /// attempt: the hub takes a change of flags alone and nothing else.
+    /// Whether the attempt is in the outbox now.
+    pub fn sync_attempt(&self, progress: &ProgressStore, id: AttemptId) -> Result<bool, ClientError> {
+        let Some(m) = self.membership()? else {
+            return Ok(false);
+        };
+        let Some((class, attempt, debrief)) = progress.class_attempt(id).map_err(local)? else {
+            return Ok(false);
+        };
+        if class != m.key() {
+            return Ok(false);
+        }
+        let upload = attempt_upload(&attempt.uid, attempt.played_at, &debrief)?;
+        let body = serde_json::to_string(&upload).map_err(local)?;
+        // A body changed after a refusal for good stays refused: the hub
+        // refused the attempt, not its flags.
+        self.conn()?
+            .execute(
+                "INSERT INTO outbox (attempt_id, hub, token, scenario, body, queued_at, state)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'waiting')
+                 ON CONFLICT (attempt_id) DO UPDATE SET body = excluded.body,
+                     state = CASE WHEN outbox.state = 'rejected' THEN 'rejected' ELSE 'waiting' END
+                 WHERE outbox.body != excluded.body",
+                params![
+                    upload.attempt_id,
+                    m.hub,
+                    m.token,
+                    upload.scenario,
+                    body,
+                    super::now()
+                ],
+            )
+            .map_err(local)?;
+        Ok(true)
+    }
+
+    /// Whether attempt `attempt_id` is in the outbox, sent or not.
+    fn has(&self, attempt_id: &str) -> Result<bool, ClientError> {
+        self.conn()?
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM outbox WHERE attempt_id = ?1)",
+                [attempt_id],
+                |r| r.get(0),
+            )
+            .map_err(local)
     }
 
     /// Queues `upload` for `membership`'s hub. Queuing the same attempt id
@@ -301,7 +399,7 @@ impl Outbox {
         let conn = self.conn()?;
         let mut stmt = conn
             .prepare(
-                "SELECT attempt_id, scenario, queued_at, tries, last_error, state FROM outbox
+                "SELECT attempt_id, scenario, queued_at, tries, last_error, state, last_code FROM outbox
                  WHERE state != 'sent' ORDER BY seq",
             )
             .map_err(local)?;
@@ -314,6 +412,7 @@ impl Outbox {
                     tries: r.get(3)?,
                     last_error: r.get(4)?,
                     rejected: r.get::<_, String>(5)? == "rejected",
+                    last_code: r.get(6)?,
                 })
             })
             .map_err(local)?;
@@ -358,9 +457,12 @@ impl Outbox {
             let conn = self.conn()?;
             match result {
                 Ok(receipt) => {
+                    // Only the body sent is marked sent: one changed since
+                    // (a flag set meanwhile) goes in the next round.
                     conn.execute(
-                        "UPDATE outbox SET state = 'sent', tries = tries + 1, last_error = '' WHERE attempt_id = ?1",
-                        params![id],
+                        "UPDATE outbox SET state = CASE WHEN body = ?2 THEN 'sent' ELSE state END,
+                             tries = tries + 1, last_error = '', last_code = '' WHERE attempt_id = ?1",
+                        params![id, body],
                     )
                     .map_err(local)?;
                     match receipt.receipt {
@@ -370,32 +472,33 @@ impl Outbox {
                 }
                 Err(e) if e.refuses_for_good() => {
                     conn.execute(
-                        "UPDATE outbox SET state = 'rejected', tries = tries + 1, last_error = ?2 WHERE attempt_id = ?1",
-                        params![id, e.to_string()],
+                        "UPDATE outbox SET state = 'rejected', tries = tries + 1, last_error = ?2, last_code = ?3
+                         WHERE attempt_id = ?1",
+                        params![id, e.to_string(), e.code()],
                     )
                     .map_err(local)?;
                     report.rejected.push((id.clone(), e.to_string()));
                 }
                 Err(e @ ClientError::Refused { status: 422, .. }) => {
                     conn.execute(
-                        "UPDATE outbox SET tries = tries + 1, last_error = ?2 WHERE attempt_id = ?1",
-                        params![id, e.to_string()],
+                        "UPDATE outbox SET tries = tries + 1, last_error = ?2, last_code = ?3 WHERE attempt_id = ?1",
+                        params![id, e.to_string(), e.code()],
                     )
                     .map_err(local)?;
                     report.waiting += 1;
                 }
                 Err(e) => {
-                    let why = e.to_string();
+                    let (why, code) = (e.to_string(), e.code());
                     conn.execute(
-                        "UPDATE outbox SET tries = tries + 1, last_error = ?2 WHERE attempt_id = ?1",
-                        params![id, why],
+                        "UPDATE outbox SET tries = tries + 1, last_error = ?2, last_code = ?3 WHERE attempt_id = ?1",
+                        params![id, why, code],
                     )
                     .map_err(local)?;
                     // The rest were not tried: the same reason holds them back.
                     for (rest, ..) in &queued[i + 1..] {
                         conn.execute(
-                            "UPDATE outbox SET last_error = ?2 WHERE attempt_id = ?1",
-                            params![rest, why],
+                            "UPDATE outbox SET last_error = ?2, last_code = ?3 WHERE attempt_id = ?1",
+                            params![rest, why, code],
                         )
                         .map_err(local)?;
                     }
@@ -412,6 +515,7 @@ impl Outbox {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::progress::ProgressStore;
     use callsim_core::wire::{ClassInfo, Mode};
 
     fn class(name: &str) -> ClassInfo {
@@ -521,6 +625,153 @@ mod tests {
         assert_eq!(outbox.facilitation().expect("still reads"), Some(running));
         assert_eq!(outbox.pending().expect("still counts"), 0);
         assert_eq!(outbox.send_pending().expect("still sends"), SendReport::default());
+    }
+
+    fn member(hub: &str) -> Membership {
+        Membership {
+            hub: hub.into(),
+            trainee_id: 7,
+            name: "Ana".into(),
+            token: "tok".into(),
+            class: class("Monday intake"),
+        }
+    }
+
+    /// A finished call through the test scenario, its one reply typed.
+    fn typed_call() -> (callsim_core::Debrief, callsim_core::CallRecord) {
+        use callsim_core::call::Typed;
+        use callsim_core::understand::Verdict;
+        let model = crate::folder::fixture::parcel_model();
+        let mut call = callsim_core::Call::start(model, 4, "en");
+        let typed = Typed {
+            text: "let me look it up".into(),
+            verdict: Verdict::Understood,
+            understood_as: Some("check".into()),
+            similarity: 0.8,
+            flagged: false,
+        };
+        call.choose_typed("check", typed).expect("offered");
+        (call.debrief().expect("over"), call.record())
+    }
+
+    fn body_of(outbox: &Outbox, attempt_id: &str) -> (String, String) {
+        outbox
+            .conn()
+            .expect("conn")
+            .query_row(
+                "SELECT body, state FROM outbox WHERE attempt_id = ?1",
+                [attempt_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .expect("queued")
+    }
+
+    #[test]
+    fn a_call_saved_for_the_class_but_never_queued_is_queued_on_the_next_start() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let progress = ProgressStore::open(dir.path()).expect("opens");
+        let outbox_path = dir.path().join("class-outbox.sqlite3");
+        let m = member("http://10.0.0.5:7878");
+        Outbox::open(&outbox_path)
+            .expect("opens")
+            .remember(&m)
+            .expect("joined");
+        let ana = progress.create_trainee("Ana").expect("created");
+        let (debrief, record) = typed_call();
+        // The crash window: the call is saved for the class, then the game
+        // dies before the outbox hears of it.
+        let owed = progress
+            .record_attempt_for(
+                ana,
+                &debrief,
+                &record,
+                callsim_core::call::Mode::Practice,
+                Some(&m.key()),
+            )
+            .expect("saved");
+        // Neither one outside the class nor one for another class is owed.
+        progress
+            .record_attempt(ana, &debrief, &record, callsim_core::call::Mode::Practice)
+            .expect("saved");
+        progress
+            .record_attempt_for(
+                ana,
+                &debrief,
+                &record,
+                callsim_core::call::Mode::Practice,
+                Some("http://other#7"),
+            )
+            .expect("saved");
+
+        let outbox = Outbox::open(&outbox_path).expect("opens again");
+        assert_eq!(outbox.pending().expect("counts"), 0);
+        assert_eq!(outbox.catch_up(&progress).expect("caught up"), 1);
+        assert_eq!(outbox.catch_up(&progress).expect("again"), 0, "queued once");
+        let waiting = outbox.waiting().expect("reads");
+        assert_eq!(waiting.len(), 1);
+        assert_eq!(waiting[0].reason(), WaitReason::NotTried);
+        let uid = progress.attempt(owed).expect("reads").expect("kept").uid;
+        let id = uuid::Uuid::try_parse(&uid)
+            .expect("a uuid")
+            .hyphenated()
+            .to_string();
+        assert_eq!(waiting[0].attempt_id, id, "the hub gets the progress store's id");
+        let upload: AttemptUpload = serde_json::from_str(&body_of(&outbox, &id).0).expect("an upload");
+        // As the hub reads it (the live call's engine state never travels).
+        let json = |d: &callsim_core::Debrief| serde_json::to_value(d).expect("json");
+        assert_eq!(json(&upload.debrief), json(&debrief));
+        assert_eq!(upload.choices, ["check"]);
+    }
+
+    #[test]
+    fn a_flag_set_after_sending_sends_the_call_again_with_it() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let progress = ProgressStore::open(dir.path()).expect("opens");
+        let outbox = Outbox::open(&dir.path().join("class-outbox.sqlite3")).expect("opens");
+        let m = member("http://10.0.0.5:7878");
+        outbox.remember(&m).expect("joined");
+        let ana = progress.create_trainee("Ana").expect("created");
+        let (debrief, record) = typed_call();
+        let id = progress
+            .record_attempt_for(
+                ana,
+                &debrief,
+                &record,
+                callsim_core::call::Mode::Practice,
+                Some(&m.key()),
+            )
+            .expect("saved");
+        assert!(outbox.sync_attempt(&progress, id).expect("queued"));
+        let attempt_id = outbox.waiting().expect("reads")[0].attempt_id.clone();
+        let (first, _) = body_of(&outbox, &attempt_id);
+        // As if the hub had taken it.
+        outbox
+            .conn()
+            .expect("conn")
+            .execute("UPDATE outbox SET state = 'sent'", [])
+            .expect("sent");
+        assert!(outbox.sync_attempt(&progress, id).expect("unchanged"));
+        assert_eq!(body_of(&outbox, &attempt_id).1, "sent", "nothing new to send");
+
+        assert!(progress.flag_typed(id, 1, true).expect("flagged"));
+        assert!(outbox.sync_attempt(&progress, id).expect("queued again"));
+        let (second, state) = body_of(&outbox, &attempt_id);
+        assert_eq!(state, "waiting");
+        assert_ne!(first, second);
+        let upload: AttemptUpload = serde_json::from_str(&second).expect("an upload");
+        assert!(
+            upload.debrief.turns[0]
+                .turn
+                .typed
+                .as_ref()
+                .is_some_and(|t| t.flagged)
+        );
+        let before: AttemptUpload = serde_json::from_str(&first).expect("an upload");
+        assert_eq!(
+            (upload.attempt_id, upload.finished_at),
+            (before.attempt_id, before.finished_at),
+            "the same attempt, as the hub knows it"
+        );
     }
 
     #[test]
