@@ -296,12 +296,24 @@ impl Watcher {
             dir: dir.clone(),
             source,
         };
+        // The system reports a file being opened or read as an event too
+        // (inotify's IN_OPEN, which notify watches): another program, a
+        // second game or `callsim check` reading the folder would wake an
+        // idle game again and again. Only a real change calls `on_change`:
+        // the files' sizes, times and identities differ from last time.
+        let mut seen = stamps(&dir);
+        let root = dir.clone();
         let mut debouncer = new_debouncer(DEBOUNCE, move |events: DebounceEventResult| {
-            let relevant = match events {
-                Ok(events) => events.iter().any(|e| is_scenario_file(&e.path)),
-                Err(_) => true,
+            let (relevant, failed) = match events {
+                Ok(events) => (events.iter().any(|e| is_scenario_file(&e.path)), false),
+                Err(_) => (true, true),
             };
-            if relevant {
+            if !relevant {
+                return;
+            }
+            let now = stamps(&root);
+            if now != seen || failed {
+                seen = now;
                 on_change();
             }
         })
@@ -319,6 +331,28 @@ impl Watcher {
     pub fn dir(&self) -> &Path {
         &self.dir
     }
+}
+
+/// What tells one version of a file from another without opening it: its
+/// size, modification time and (on Unix) inode, which a save by rename
+/// changes.
+type Stamp = (u64, Option<std::time::SystemTime>, u64);
+
+/// The stamp of every scenario file under `dir` (read from the folder's
+/// metadata only, so reading it makes no event of its own).
+fn stamps(dir: &Path) -> BTreeMap<PathBuf, Stamp> {
+    scenario_files(dir)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|file| {
+            let meta = fs::metadata(&file).ok()?;
+            #[cfg(unix)]
+            let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+            #[cfg(not(unix))]
+            let inode = 0;
+            Some((file, (meta.len(), meta.modified().ok(), inode)))
+        })
+        .collect()
 }
 
 /// Where the game finds its scenarios, the first that applies:
@@ -816,6 +850,18 @@ mod tests {
         assert!(
             !woken(&rx, DEBOUNCE * 5),
             "a file that is not a scenario does not wake the game"
+        );
+
+        // Issue 13: reading the files (another game starting, `callsim
+        // check`, a backup) is an event to the system, not a change: it
+        // woke an idle game 2-3 times a second while a test suite read them.
+        for _ in 0..5 {
+            fs::read_to_string(&file).expect("read");
+            std::thread::sleep(DEBOUNCE / 2);
+        }
+        assert!(
+            !woken(&rx, DEBOUNCE * 5),
+            "reading a scenario does not wake the game"
         );
 
         drop(watcher);
