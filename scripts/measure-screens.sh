@@ -13,9 +13,9 @@
 # frames drawn per second, and why those frames were drawn (the game's
 # frame log, CALLSIM_REDRAW_LOG).
 #
-# LOAD=compile runs a compile loop beside the game (cargo building the core
-# crate again and again in a throwaway target folder: the load under which
-# an idle screen once kept drawing); LOAD=cpu runs two busy loops.
+# LOAD=compile runs a compile loop beside the game (cargo building a
+# throwaway crate and its dependencies again and again: the load under
+# which an idle screen once kept drawing); LOAD=cpu runs two busy loops.
 #
 # The class vote screen needs a hub and a facilitator's class; it is not
 # measured here.
@@ -58,8 +58,15 @@ sleep 1
 
 case "${LOAD:-}" in
 compile)
-    setsid bash -c "while :; do touch '$ROOT/crates/callsim-core/src/lib.rs'; \
-        cargo build --quiet -p callsim-core --target-dir '$WORK/load-target' >/dev/null 2>&1; done" &
+    # A throwaway crate built from scratch again and again (its
+    # dependencies come from cargo's local cache): rustc on both cores,
+    # and nothing of this checkout touched.
+    mkdir -p "$WORK/load/src"
+    printf '[package]\nname = "load"\nversion = "0.0.0"\nedition = "2021"\n[dependencies]\nserde_json = "1"\nron = "0.12"\nregex = "1"\n' \
+        >"$WORK/load/Cargo.toml"
+    echo 'fn main() {}' >"$WORK/load/src/main.rs"
+    setsid bash -c "while :; do rm -rf '$WORK/load/target'; \
+        cargo build --offline --quiet --manifest-path '$WORK/load/Cargo.toml' >/dev/null 2>&1 || sleep 1; done" &
     LOADER=$!
     ;;
 cpu)
@@ -78,29 +85,37 @@ mkdir -p "$TRAINED" "$TYPIST"
 echo '{"language":"en","text_scale":1.0,"mode":"practice","sound":false,"reply_by":"typing"}' >"$TYPIST/settings.json"
 
 launch() { # DATA_DIR ARGS...
-    local data=$1
+    local data=$1 window= attempt
     shift
-    if ! kill -0 "$XVFB" 2>/dev/null; then
-        echo "(the X server had stopped; started again: $(tail -1 "$WORK/xvfb.log"))" >&2
-        start_display
-    fi
-    CALLSIM_REDRAW_LOG=1 RUST_LOG=${RUST_LOG:-info,callsim_game=debug} \
-        "$BIN" --data-dir "$data" --seed "${SEED:-1}" "$@" >"$WORK/log" 2>&1 &
-    GAME=$!
-    local window=
-    for _ in $(seq 50); do
-        window=$(xdotool search --pid "$GAME" 2>/dev/null | head -1 || true)
+    # Under load the X server sometimes refuses a connection at once
+    # (XOpenDisplayFailed) though it is running: try again, and say so.
+    for attempt in 1 2 3; do
+        if ! kill -0 "$XVFB" 2>/dev/null; then
+            echo "(the X server had stopped; started again: $(tail -1 "$WORK/xvfb.log"))" >&2
+            start_display
+        fi
+        CALLSIM_REDRAW_LOG=1 RUST_LOG=${RUST_LOG:-info,callsim_game=debug} \
+            "$BIN" --data-dir "$data" --seed "${SEED:-1}" "$@" >"$WORK/log" 2>&1 &
+        GAME=$!
+        for _ in $(seq 50); do
+            window=$(xdotool search --pid "$GAME" 2>/dev/null | head -1 || true)
+            [ -n "$window" ] && break
+            kill -0 "$GAME" 2>/dev/null || break
+            sleep 0.2
+        done
         [ -n "$window" ] && break
-        sleep 0.2
-    done
-    if [ -z "$window" ]; then
+        if grep -q XOpenDisplayFailed "$WORK/log" && [ "$attempt" -lt 3 ]; then
+            echo "(launch $attempt could not open the display; trying again)" >&2
+            stop
+            sleep 2
+            continue
+        fi
         echo "the game opened no window:" >&2
         cat "$WORK/log" >&2
         echo "--- the X server's log:" >&2
         cat "$WORK/xvfb.log" >&2
-        ls -la /tmp/.X11-unix >&2 || true
         exit 1
-    fi
+    done
     sleep 3 # the launch draws continuously for 2 s
     xdotool windowfocus --sync "$window" 2>/dev/null || xdotool windowfocus "$window"
 }
