@@ -269,25 +269,15 @@ fn comment(out: &mut String, depth: usize, text: &str) {
     }
 }
 
-/// `text` as a RON string: quoted, with `"`, `\` and control characters
-/// escaped, line breaks as `\n`, other control characters dropped.
+/// `text` as a RON string (the core's [`spans::quote`]), without the
+/// control characters other than line breaks and tabs: they mean nothing
+/// in a line of dialogue.
 pub fn quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            // Other control characters mean nothing in a line of dialogue.
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    let kept: String = text
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
+        .collect();
+    callsim_core::scenario::spans::quote(&kept)
 }
 
 fn one_line(text: &str) -> String {

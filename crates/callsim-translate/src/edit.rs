@@ -286,25 +286,9 @@ fn indent_unit(src: &str) -> String {
     " ".repeat(smallest.unwrap_or(4))
 }
 
-/// `text` as a RON string literal: quotes, backslashes and control
-/// characters escaped; everything else, any script, written as is.
-pub fn quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
+/// `text` as a RON string literal: the core's, the one way scenario files
+/// are written.
+pub use callsim_core::scenario::spans::quote;
 
 #[cfg(test)]
 mod tests {

@@ -319,6 +319,27 @@ impl Reader<'_> {
     }
 }
 
+/// `text` as a RON string literal, the way tools that write scenario files
+/// (translation import, content import) write one: quotes, backslashes and
+/// control characters escaped; everything else, any script, written as is.
+pub fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// The text between a string token's quotes (escapes left as written):
 /// `"…"`, `b"…"` and raw `r#"…"#` alike, closed or not.
 pub fn string_content(token: &str) -> &str {
