@@ -343,7 +343,7 @@ impl Call {
                 transfer_to: r
                     .to
                     .as_deref()
-                    .and_then(|id| s.policy.transfers.iter().find(|t| t.id == id))
+                    .and_then(|id| s.transfer_target(id))
                     .map(|t| s.text(&t.name, &self.lang).to_owned()),
             },
             None => OptionView {
@@ -709,10 +709,7 @@ pub fn rule_note(model: &Model, rule: &RuleApplied, lang: &str) -> String {
         RuleApplied::PaidOnce => tr(lang, Msg::RulePaidOnce).to_owned(),
         RuleApplied::TransferWithinPolicy { .. } => tr(lang, Msg::RuleTransferWithin).to_owned(),
         RuleApplied::TransferAgainstPolicy { to } => {
-            let note = match to
-                .as_deref()
-                .and_then(|id| s.policy.transfers.iter().find(|t| t.id == id))
-            {
+            let note = match to.as_deref().and_then(|id| s.transfer_target(id)) {
                 Some(target) => s.text(&target.misuse_note, lang),
                 None => s.text(&s.policy.transfer.misuse_note, lang),
             };

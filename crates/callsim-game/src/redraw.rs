@@ -60,6 +60,7 @@ pub(super) fn plugin(app: &mut App) {
 
 /// Who woke the event loop from outside it: every wake-up the game sends
 /// goes through [`wake`], so the frame log can name why a frame was drawn.
+/// Each is its index in [`WAKES`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Waker {
     /// egui asked for a repaint now.
@@ -95,14 +96,12 @@ impl Waker {
 }
 
 /// Wake-ups sent since the frame log last read them, per [`Waker`].
-static WAKES: [AtomicU32; 5] = [const { AtomicU32::new(0) }; 5];
+static WAKES: [AtomicU32; Waker::ALL.len()] = [const { AtomicU32::new(0) }; Waker::ALL.len()];
 
 /// Wakes the game's event loop, which draws nothing while idle, and counts
 /// who did.
 pub fn wake(proxy: &EventLoopProxy<WinitUserEvent>, who: Waker) {
-    if let Some(i) = Waker::ALL.iter().position(|w| *w == who) {
-        WAKES[i].fetch_add(1, Ordering::Relaxed);
-    }
+    WAKES[who as usize].fetch_add(1, Ordering::Relaxed);
     // The game is closing if this fails: nothing to wake.
     let _ = proxy.send_event(WinitUserEvent::WakeUp);
 }

@@ -879,6 +879,11 @@ impl Scenario {
         self.endings.iter().find(|e| e.id == id)
     }
 
+    /// The `policy.transfers` target called `id`.
+    pub fn transfer_target(&self, id: &str) -> Option<&TransferTarget> {
+        self.policy.transfers.iter().find(|t| t.id == id)
+    }
+
     pub fn node_index(&self, id: &str) -> Option<usize> {
         self.nodes.iter().position(|n| n.id == id)
     }
