@@ -481,6 +481,16 @@ fn follow(model: &Model, graph: &Graph, objective: Objective, best: bool) -> Pat
     }
 }
 
+impl PathReport {
+    /// The path as `node/reply` steps, as problems name it.
+    fn step_names(&self) -> Vec<String> {
+        self.steps
+            .iter()
+            .map(|s| format!("{}/{}", s.node, s.reply))
+            .collect()
+    }
+}
+
 /// Analyses `model` from every corner of its start ranges and its typical start.
 pub fn analyze(model: &Model) -> Analysis {
     let s = &model.scenario;
@@ -557,13 +567,7 @@ pub fn analyze(model: &Model) -> Analysis {
             typical_scale = Some(this);
             let best = follow(model, &graph, Objective::TOTAL, true);
             if best.respect != this.respect.best || best.sincerity != this.sincerity.best {
-                let steps = |p: Pillar| {
-                    follow(model, &graph, Objective::pillar(p), true)
-                        .steps
-                        .into_iter()
-                        .map(|s| format!("{}/{}", s.node, s.reply))
-                        .collect()
-                };
+                let steps = |p: Pillar| follow(model, &graph, Objective::pillar(p), true).step_names();
                 problems.push(Problem::NoPerfectPath {
                     respect: best.respect,
                     sincerity: best.sincerity,
@@ -575,11 +579,7 @@ pub fn analyze(model: &Model) -> Analysis {
             if let Some(again) = best.steps.iter().find(|step| !at.insert(step.node.as_str())) {
                 problems.push(Problem::BestPathRevisits {
                     node: again.node.clone(),
-                    path: best
-                        .steps
-                        .iter()
-                        .map(|s| format!("{}/{}", s.node, s.reply))
-                        .collect(),
+                    path: best.step_names(),
                 });
             }
             best_path = Some(best);
