@@ -46,25 +46,28 @@ fn assert_free_of(krate: &str, forbidden: &[&str]) {
     );
 }
 
+/// What the core, and the trainer's tools built on the core alone
+/// (translate, import, the language server), never pull in: a window, an
+/// async runtime or server, a database, HTTP, a file watcher, or the
+/// crates above the core.
+const CORE_ONLY: &[&str] = &[
+    "bevy",
+    "bevy_egui",
+    "wgpu",
+    "tokio",
+    "axum",
+    "rusqlite",
+    "postgres",
+    "ureq",
+    "notify",
+    "callsim-trainee",
+    "callsim-hub",
+    "callsim-game",
+];
+
 #[test]
 fn the_core_has_no_window_no_async_runtime_and_no_database() {
-    assert_free_of(
-        "callsim-core",
-        &[
-            "bevy",
-            "bevy_egui",
-            "wgpu",
-            "tokio",
-            "axum",
-            "rusqlite",
-            "postgres",
-            "ureq",
-            "notify",
-            "callsim-trainee",
-            "callsim-hub",
-            "callsim-game",
-        ],
-    );
+    assert_free_of("callsim-core", CORE_ONLY);
 }
 
 #[test]
@@ -99,60 +102,15 @@ fn the_game_does_not_run_a_hub() {
 
 #[test]
 fn translating_needs_no_window_no_server_and_no_database() {
-    assert_free_of(
-        "callsim-translate",
-        &[
-            "bevy",
-            "bevy_egui",
-            "wgpu",
-            "tokio",
-            "axum",
-            "rusqlite",
-            "postgres",
-            "ureq",
-            "notify",
-            "callsim-trainee",
-            "callsim-hub",
-            "callsim-game",
-        ],
-    );
+    assert_free_of("callsim-translate", CORE_ONLY);
 }
 
 #[test]
 fn the_language_server_has_no_window_and_no_server() {
-    assert_free_of(
-        "callsim-lsp",
-        &[
-            "bevy",
-            "bevy_egui",
-            "wgpu",
-            "tokio",
-            "axum",
-            "rusqlite",
-            "postgres",
-            "callsim-trainee",
-            "callsim-hub",
-            "callsim-game",
-        ],
-    );
+    assert_free_of("callsim-lsp", CORE_ONLY);
 }
 
 #[test]
 fn the_importer_needs_only_the_core() {
-    assert_free_of(
-        "callsim-import",
-        &[
-            "bevy",
-            "bevy_egui",
-            "wgpu",
-            "tokio",
-            "axum",
-            "rusqlite",
-            "postgres",
-            "ureq",
-            "callsim-trainee",
-            "callsim-hub",
-            "callsim-game",
-        ],
-    );
+    assert_free_of("callsim-import", CORE_ONLY);
 }
