@@ -17,8 +17,10 @@
 # throwaway crate and its dependencies again and again: the load under
 # which an idle screen once kept drawing); LOAD=cpu runs two busy loops.
 #
-# The class vote screen needs a hub and a facilitator's class; it is not
-# measured here.
+# The class vote screen is measured against a hub of its own (`callsim
+# serve` on loopback): for each launch the `class-vote-fixture` example
+# creates a class, enrols the trainee and opens a vote, and the game goes
+# from the class screen to the vote with Enter, as a trainee does.
 #
 # Needs: xvfb, xdotool and mesa-vulkan-drivers (llvmpipe software Vulkan).
 # Figures are recorded in docs/performance.md, section "Game".
@@ -34,7 +36,9 @@ cd "$ROOT"
 if [ -z "${CALLSIM_BIN:-}" ]; then
     cargo build --release --quiet
 fi
+cargo build --release --quiet -p callsim-trainee --example class-vote-fixture
 BIN=${CALLSIM_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/release/callsim}
+FIXTURE=${CARGO_TARGET_DIR:-$ROOT/target}/release/examples/class-vote-fixture
 
 DISPLAY_NUM=:${MEASURE_DISPLAY:-96}
 export DISPLAY=$DISPLAY_NUM
@@ -47,8 +51,10 @@ start_display() {
 start_display
 GAME=
 LOADER=
+HUB=
 cleanup() {
     [ -n "$GAME" ] && kill "$GAME" 2>/dev/null || true
+    [ -n "$HUB" ] && kill "$HUB" 2>/dev/null || true
     [ -n "$LOADER" ] && kill -- -"$LOADER" 2>/dev/null || true
     kill "$XVFB" 2>/dev/null || true
     rm -rf "$WORK"
@@ -171,6 +177,14 @@ measure() { # NAME: the screen is up and idle
 }
 
 : >"$WORK/results"
+# The hub the class vote screen follows.
+HUB_ADDR=127.0.0.1:${MEASURE_HUB_PORT:-7979}
+"$BIN" serve --addr "$HUB_ADDR" --data "$WORK/hub" --scenarios "$ROOT/scenarios" >"$WORK/hub.log" 2>&1 &
+HUB=$!
+for _ in $(seq 50); do
+    curl -fsS "http://$HUB_ADDR/" >/dev/null 2>&1 && break
+    sleep 0.2
+done
 # The trainee the other screens sign in as: typed on the title screen.
 launch "$TRAINED"
 xdotool type --delay 80 "Measure"
@@ -208,12 +222,21 @@ for run in $(seq "$LAUNCHES"); do
     measure settings
     launch "$TRAINED" --open class
     measure class
+    # A trainee in a class whose vote is open: Enter on "Go to the class
+    # vote" (focused), then the caller's line and the options, waiting on
+    # the hub's long poll.
+    VOTER=$WORK/voter-$run
+    cp -r "$TRAINED" "$VOTER"
+    "$FIXTURE" "http://$HUB_ADDR" "$VOTER" >/dev/null
+    launch "$VOTER" --open class
+    keys Return
+    measure class-vote
 done
 
 echo
 echo "worst of $LAUNCHES launches per screen (idle ${IDLE} s, then sampled ${SAMPLE} s; load: ${LOAD:-none}):"
 printf '| screen | CPU (%% of a core) | frames/s | resident MB (most) | why the frames of the worst launch were drawn |\n|---|---|---|---|---|\n'
-for screen in title picker incoming call on-hold typed-call debrief progress settings class; do
+for screen in title picker incoming call on-hold typed-call debrief progress settings class class-vote; do
     most=$(grep "^$screen " "$WORK/results" | sort -k4 -g | tail -1 | awk '{print $4}')
     grep "^$screen " "$WORK/results" | sort -k2 -g | tail -1 |
         awk -v most="$most" '{ c = ""; for (i = 5; i <= NF; i++) c = c (i > 5 ? " " : "") $i; printf "| %s | %.2f | %.2f | %s | %s |\n", $1, $2, $3, most, c }'

@@ -76,11 +76,13 @@ fn main() {
     let mut split = "report".to_owned();
     let mut overrides: BTreeMap<String, f32> = BTreeMap::new();
     let mut misses = false;
+    let mut dump: Option<PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--split" => split = args.next().unwrap_or_default(),
             "--misses" => misses = true,
+            "--dump" => dump = args.next().map(PathBuf::from),
             "--accept" | "--margin" | "--floor" => {
                 let value = args.next().and_then(|v| v.parse().ok()).unwrap_or_else(|| {
                     eprintln!("{arg} takes a number");
@@ -94,8 +96,8 @@ fn main() {
             }
         }
     }
-    if misses && split != "tune" {
-        eprintln!("--misses only with --split tune: the report split is never looked at while tuning");
+    if (misses || dump.is_some()) && split != "tune" {
+        eprintln!("--misses and --dump only with --split tune: the report split is never looked at while tuning");
         std::process::exit(2);
     }
 
@@ -112,6 +114,7 @@ fn main() {
         started.elapsed().as_secs_f64() * 1000.0
     );
 
+    let mut dumped: Vec<serde_json::Value> = Vec::new();
     let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
     let mut books_time = 0.0;
     let mut phrases = 0;
@@ -147,6 +150,9 @@ fn main() {
                 books_time += t.elapsed().as_secs_f64();
                 phrases += book.len();
             }
+            if dump.is_some() {
+                dumped.push(dump_phrases(&set_name, &set.scenario, &model, &encoder));
+            }
             let mut rule: UnderstandingRule = model.scenario.rules.understanding.clone();
             if let Some(v) = overrides.get("accept") {
                 rule.accept = *v;
@@ -172,6 +178,13 @@ fn main() {
                     continue;
                 };
                 read_times.push(t.elapsed().as_secs_f64());
+                if dump.is_some() {
+                    dumped.push(serde_json::json!({
+                        "set": set_name, "scenario": set.scenario, "node": item.node,
+                        "lang": item.lang, "text": reading.text, "reply": item.reply,
+                        "clarity": item.clarity, "vector": encoder.embed(&reading.text).as_slice(),
+                    }));
+                }
                 let best = reading.best().map(|c| c.reply.as_str());
                 let played = reading.verdict == Verdict::Understood;
                 let tally = tallies.entry(item.lang.clone()).or_default();
@@ -233,6 +246,13 @@ fn main() {
         }
     }
 
+    if let Some(path) = &dump {
+        let lines: Vec<String> = dumped.iter().map(|v| v.to_string()).collect();
+        if let Err(e) = std::fs::write(path, lines.join("\n")) {
+            eprintln!("{}: {e}", path.display());
+            std::process::exit(1);
+        }
+    }
     read_times.sort_by(f64::total_cmp);
     let median = read_times.get(read_times.len() / 2).copied().unwrap_or(0.0);
     let worst = read_times.last().copied().unwrap_or(0.0);
@@ -287,4 +307,42 @@ fn main() {
             pct(t.none_clear_played, t.none_clear)
         );
     }
+}
+
+/// Every reply's phrases with their embeddings, for exploring decision rules
+/// outside Rust (`--dump`, tune split only).
+fn dump_phrases(set: &str, scenario: &str, model: &Model, encoder: &Encoder) -> serde_json::Value {
+    use callsim_core::locale::text::Text;
+    let by_lang = |t: &Text| -> Vec<(String, String)> {
+        match t {
+            Text::Missing => Vec::new(),
+            Text::Plain(s) => vec![(model.scenario.default_language.clone(), s.clone())],
+            Text::Translated(m) => m.iter().map(|(l, s)| (l.clone(), s.clone())).collect(),
+        }
+    };
+    let nodes: Vec<serde_json::Value> = model
+        .scenario
+        .nodes
+        .iter()
+        .map(|node| {
+            let replies: Vec<serde_json::Value> = node
+                .replies
+                .iter()
+                .map(|r| {
+                    let mut phrases = Vec::new();
+                    for (l, t) in by_lang(&r.text) {
+                        phrases.push(serde_json::json!({"kind": "text", "lang": l, "text": t, "vector": encoder.embed(&t).as_slice()}));
+                    }
+                    for e in &r.examples {
+                        for (l, t) in by_lang(e) {
+                            phrases.push(serde_json::json!({"kind": "example", "lang": l, "text": t, "vector": encoder.embed(&t).as_slice()}));
+                        }
+                    }
+                    serde_json::json!({"id": r.id, "phrases": phrases})
+                })
+                .collect();
+            serde_json::json!({"id": node.id, "replies": replies})
+        })
+        .collect();
+    serde_json::json!({"set": set, "scenario": scenario, "nodes": nodes})
 }
