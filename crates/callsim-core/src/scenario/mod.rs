@@ -257,11 +257,11 @@ pub struct UnderstandingRule {
 
 impl UnderstandingRule {
     fn default_accept() -> f32 {
-        0.55
+        0.56
     }
 
     fn default_margin() -> f32 {
-        0.06
+        0.04
     }
 
     fn default_floor() -> f32 {
