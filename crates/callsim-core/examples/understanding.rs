@@ -2,7 +2,7 @@
 //! per language, the figures docs/performance.md records. Run in release:
 //!
 //! ```text
-//! cargo run --release -p callsim-core --example understanding -- [--split tune|report|all]
+//! cargo run --release -p callsim-core --example understanding -- [--split tune|report|report2|all]
 //!     [--accept X] [--margin X] [--floor X] [--misses]
 //! ```
 //!
@@ -97,7 +97,9 @@ fn main() {
         }
     }
     if (misses || dump.is_some()) && split != "tune" {
-        eprintln!("--misses and --dump only with --split tune: the report split is never looked at while tuning");
+        eprintln!(
+            "--misses and --dump only with --split tune: the report split is never looked at while tuning"
+        );
         std::process::exit(2);
     }
 
@@ -119,7 +121,7 @@ fn main() {
     let mut books_time = 0.0;
     let mut phrases = 0;
     let mut read_times = Vec::new();
-    for set_name in ["paraphrases", "free"] {
+    for set_name in ["paraphrases", "free", "free2"] {
         let dir = root().join("tests/understanding").join(set_name);
         let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
             .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())

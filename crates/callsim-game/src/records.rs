@@ -11,7 +11,7 @@ use bevy::prelude::*;
 use callsim_core::call::CallRecord;
 use callsim_core::debrief::Debrief;
 use callsim_trainee::progress::{
-    Attempt, AttemptId, ProgressError, ProgressStore, ScenarioBest, Settings, Trainee, TraineeId,
+    Attempt, AttemptId, ProgressError, ProgressStore, ReplyBy, ScenarioBest, Settings, Trainee, TraineeId,
 };
 
 use super::Launch;
@@ -83,6 +83,8 @@ pub struct Records {
     /// Keeps the stand-in folder alive when the data folder was unusable.
     _stand_in: Option<tempfile::TempDir>,
     pub settings: Settings,
+    /// How to reply for a trainee who never chose: the settings file's.
+    pc_reply_by: ReplyBy,
     /// Why progress or settings cannot be kept, to show the trainee.
     pub problem: Option<String>,
     /// Why the settings could not be saved last time, if they could not.
@@ -138,6 +140,7 @@ impl Records {
         };
         let settings = store.as_ref().map(ProgressStore::settings).unwrap_or_default();
         let mut records = Records {
+            pc_reply_by: settings.reply_by,
             store,
             _stand_in: stand_in,
             settings,
@@ -226,6 +229,9 @@ impl Records {
             let saved = store.set_last_trainee(id);
             self.note(saved);
         }
+        // How this trainee chose to reply; the PC's setting until they do.
+        let theirs = self.store.as_ref().map(|store| store.reply_by(id)).transpose();
+        self.settings.reply_by = self.note(theirs).flatten().flatten().unwrap_or(self.pc_reply_by);
         self.last_trainee = Some(trainee.clone());
         self.trainee = Some(trainee);
         self.name_problem = None;
@@ -304,11 +310,28 @@ impl Records {
         self.best.get(scenario).copied()
     }
 
-    /// Keeps `settings` for this run and saves them for the next.
+    /// Keeps `settings` for this run and saves them for the next. How to
+    /// reply is the signed-in trainee's own (the PC's setting when nobody
+    /// is signed in).
     pub fn save_settings(&mut self, settings: Settings) {
+        let changed_reply_by = settings.reply_by != self.settings.reply_by;
         self.settings = settings.normalised();
+        let mut file = self.settings.clone();
+        let mut problem = None;
+        match (&self.store, &self.trainee) {
+            (Some(store), Some(trainee)) => {
+                file.reply_by = self.pc_reply_by;
+                if changed_reply_by {
+                    problem = store
+                        .set_reply_by(trainee.id, self.settings.reply_by)
+                        .err()
+                        .map(|e| e.to_string());
+                }
+            }
+            _ => self.pc_reply_by = self.settings.reply_by,
+        }
         self.settings_problem = match &self.store {
-            Some(store) => store.save_settings(&self.settings).err().map(|e| e.to_string()),
+            Some(store) => problem.or_else(|| store.save_settings(&file).err().map(|e| e.to_string())),
             None => self.problem.clone(),
         };
     }
@@ -345,5 +368,32 @@ mod tests {
         assert_eq!(first, again);
         assert_eq!(records.trainees().len(), 1);
         assert_eq!(records.add_trainee("  "), Err(NameProblem::Empty));
+    }
+
+    #[test]
+    fn trainees_sharing_a_pc_each_keep_how_they_reply() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let mut records = Records::open(Some(dir.path().to_owned()));
+        let ana = records.add_trainee("Ana").expect("added");
+        let typing = Settings {
+            reply_by: ReplyBy::Typing,
+            ..records.settings.clone()
+        };
+        records.save_settings(typing);
+        let ben = records.add_trainee("Ben").expect("added");
+        assert_eq!(
+            records.settings.reply_by,
+            ReplyBy::Choosing,
+            "Ben never chose: the PC's setting"
+        );
+        records.sign_in(ana);
+        assert_eq!(records.settings.reply_by, ReplyBy::Typing, "Ana chose typing");
+
+        // The next run, Ben last: still each their own.
+        let mut records = Records::open(Some(dir.path().to_owned()));
+        records.sign_in(ben);
+        assert_eq!(records.settings.reply_by, ReplyBy::Choosing);
+        records.sign_in(ana);
+        assert_eq!(records.settings.reply_by, ReplyBy::Typing);
     }
 }

@@ -109,3 +109,63 @@ fn a_missing_or_wrong_certificate_file_is_a_clear_error() {
     .expect("refused");
     assert!(error.contains("--tls-cert"), "{error}");
 }
+
+#[test]
+fn the_game_joins_a_class_over_https_trusting_the_hubs_own_certificate() {
+    use callsim_core::call::Mode;
+    use callsim_trainee::class::{ClientError, HUB_CERT_ENV, HubClient, HubTrust, NewClass};
+
+    let made = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).expect("a certificate");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (cert, key) = (dir.path().join("hub.crt"), dir.path().join("hub.key"));
+    std::fs::write(&cert, made.cert.pem()).expect("writes");
+    std::fs::write(&key, made.key_pair.serialize_pem()).expect("writes");
+    let store: Arc<dyn Storage> = Arc::new(Store {
+        backend: Sqlite::in_memory().expect("opens"),
+    });
+    let hub = RunningHub::start_with(
+        store,
+        library(),
+        HubSettings {
+            tls: Some(TlsFiles { cert, key }),
+            ..HubSettings::default()
+        },
+    )
+    .expect("starts with the certificate");
+    let address = format!("https://localhost:{}", hub.addr.port());
+
+    // The facilitator and the trainee, given the hub's certificate file.
+    let trusted =
+        HubClient::trusting(&address, &HubTrust::Pem(made.cert.pem().into_bytes())).expect("a client");
+    let created = trusted
+        .create_class(&NewClass {
+            name: "Over TLS".into(),
+            scenarios: vec!["missing-bonus-number".into()],
+            mode: Mode::Practice,
+        })
+        .expect("creates the class over https");
+    let joined = trusted
+        .join(&created.class.join_code, "Alice")
+        .expect("joins over https");
+    assert_eq!(joined.name, "Alice");
+    assert_eq!(trusted.me(&joined.token).expect("me").name, "Alice");
+
+    // A PC that was not given the certificate refuses the hub, and says
+    // what to do; it is worth trying again once it has it.
+    let public = HubClient::trusting(&address, &HubTrust::Public).expect("a client");
+    let error = public
+        .join(&created.class.join_code, "Bob")
+        .expect_err("a self-signed certificate is not trusted by default");
+    assert!(matches!(error, ClientError::Unreachable(_)), "{error:?}");
+    let message = error.to_string();
+    assert!(
+        message.contains("certificate") && message.contains(HUB_CERT_ENV),
+        "{message}"
+    );
+
+    // A certificate file that holds no certificate is refused before any
+    // connection, naming the variable.
+    let bad = HubClient::trusting(&address, &HubTrust::Pem(b"not a certificate".to_vec()))
+        .expect_err("no certificate in the file");
+    assert!(bad.to_string().contains(HUB_CERT_ENV), "{bad}");
+}

@@ -369,6 +369,10 @@ const MIGRATIONS: &[&str] = &[
     // here from which the next start queues the attempt after all.
     "ALTER TABLE attempt ADD COLUMN class TEXT;
     CREATE INDEX attempt_by_class ON attempt (class) WHERE class IS NOT NULL;",
+    // 4: how each trainee replies (`choosing` or `typing`), kept with the
+    // trainee so trainees sharing a PC each keep theirs; NULL until the
+    // trainee chooses, when the PC's setting applies.
+    "ALTER TABLE trainee ADD COLUMN reply_by TEXT;",
 ];
 
 /// The schema version this build writes.
@@ -488,6 +492,32 @@ impl ProgressStore {
             Err(e) if is_unique_violation(&e) => Err(ProgressError::NameTaken(taken_name(&db, &key)?)),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// How `id` chose to reply, if they ever chose (`None`: the PC's setting).
+    pub fn reply_by(&self, id: TraineeId) -> Result<Option<ReplyBy>, ProgressError> {
+        let db = self.db();
+        ensure_trainee(&db, id)?;
+        let saved: Option<String> =
+            db.query_row("SELECT reply_by FROM trainee WHERE id = ?1", [id.0], |r| r.get(0))?;
+        // A value this build does not know (a newer game's) counts as none.
+        Ok(saved.and_then(|s| serde_json::from_value(serde_json::Value::String(s)).ok()))
+    }
+
+    /// Keeps how `id` replies, for their next calls on this PC.
+    pub fn set_reply_by(&self, id: TraineeId, by: ReplyBy) -> Result<(), ProgressError> {
+        let name = match by {
+            ReplyBy::Choosing => "choosing",
+            ReplyBy::Typing => "typing",
+        };
+        let updated = self.db().execute(
+            "UPDATE trainee SET reply_by = ?1 WHERE id = ?2",
+            params![name, id.0],
+        )?;
+        if updated == 0 {
+            return Err(ProgressError::UnknownTrainee(id));
+        }
+        Ok(())
     }
 
     /// The trainee who played last on this computer, if they still exist.
@@ -1561,6 +1591,24 @@ mod tests {
             "{err}"
         );
         assert_eq!(fs::read_to_string(&path).expect("still there"), junk);
+    }
+
+    #[test]
+    fn each_trainee_keeps_how_they_reply() {
+        let dir = temp();
+        let store = ProgressStore::open(dir.path()).expect("store opens");
+        let ana = store.create_trainee("Ana").expect("added");
+        let ben = store.create_trainee("Ben").expect("added");
+        assert_eq!(store.reply_by(ana).expect("reads"), None, "not chosen yet");
+        store.set_reply_by(ana, ReplyBy::Typing).expect("kept");
+        store.set_reply_by(ben, ReplyBy::Choosing).expect("kept");
+        let again = ProgressStore::open(dir.path()).expect("reopens");
+        assert_eq!(again.reply_by(ana).expect("reads"), Some(ReplyBy::Typing));
+        assert_eq!(again.reply_by(ben).expect("reads"), Some(ReplyBy::Choosing));
+        assert!(matches!(
+            again.set_reply_by(TraineeId(999), ReplyBy::Typing),
+            Err(ProgressError::UnknownTrainee(_))
+        ));
     }
 
     #[test]

@@ -164,31 +164,87 @@ impl<'a> Auth<'a> {
     }
 }
 
+/// The environment variable naming a PEM file with the certificate a hub
+/// serving HTTPS uses (its `--tls-cert`), for a hub whose certificate no
+/// public authority signed: the game then trusts that certificate only.
+pub const HUB_CERT_ENV: &str = "CALLSIM_HUB_CERT";
+
+/// Which certificates an `https://` hub may show.
+#[derive(Debug, Clone, Default)]
+pub enum HubTrust {
+    /// The public certificate authorities (Mozilla's list, built in).
+    #[default]
+    Public,
+    /// Only these certificates (PEM), e.g. a training room's self-signed one.
+    Pem(Vec<u8>),
+}
+
+impl HubTrust {
+    /// The hub certificate named by [`HUB_CERT_ENV`], else the public
+    /// authorities.
+    pub fn from_env() -> Result<HubTrust, ClientError> {
+        let Some(path) = std::env::var_os(HUB_CERT_ENV) else {
+            return Ok(HubTrust::Public);
+        };
+        std::fs::read(&path).map(HubTrust::Pem).map_err(|e| {
+            ClientError::Local(format!(
+                "{HUB_CERT_ENV}={}: cannot read the hub's certificate: {e}",
+                std::path::Path::new(&path).display()
+            ))
+        })
+    }
+
+    fn tls_config(&self) -> Result<ureq::tls::TlsConfig, ClientError> {
+        use ureq::tls::{PemItem, RootCerts, TlsConfig, parse_pem};
+        let roots = match self {
+            HubTrust::Public => RootCerts::WebPki,
+            HubTrust::Pem(pem) => {
+                let certificates: Vec<_> = parse_pem(pem)
+                    .filter_map(|item| match item {
+                        Ok(PemItem::Certificate(c)) => Some(c),
+                        _ => None,
+                    })
+                    .collect();
+                if certificates.is_empty() {
+                    return Err(ClientError::Local(format!(
+                        "{HUB_CERT_ENV}: the file holds no certificate (it should be the hub's --tls-cert PEM file)"
+                    )));
+                }
+                RootCerts::Specific(std::sync::Arc::new(certificates))
+            }
+        };
+        Ok(TlsConfig::builder().root_certs(roots).build())
+    }
+}
+
 impl HubClient {
     /// `address` as the facilitator gives it: `192.168.1.20:7878`,
-    /// `hub.local:7878` or `http://...`. Plain HTTP only: a hub lives on the
-    /// training room's network.
+    /// `hub.local:7878`, `http://...` or `https://...` (a hub started with
+    /// `--tls-cert`). An `https://` hub must show a certificate a public
+    /// authority signed, or the one [`HUB_CERT_ENV`] names.
     pub fn new(address: &str) -> Result<HubClient, ClientError> {
+        HubClient::trusting(address, &HubTrust::from_env()?)
+    }
+
+    /// [`HubClient::new`] with the certificates an `https://` hub may show.
+    pub fn trusting(address: &str, trust: &HubTrust) -> Result<HubClient, ClientError> {
         let address = address.trim().trim_end_matches('/');
-        let base = if address.starts_with("https://") {
-            return Err(ClientError::Local(
-                "this game talks plain http:// to a hub on the local network; use the address without https"
-                    .into(),
-            ));
-        } else if address.starts_with("http://") {
+        let base = if address.starts_with("https://") || address.starts_with("http://") {
             address.to_owned()
         } else {
             format!("http://{address}")
         };
-        if base.len() <= "http://".len() {
+        if base.ends_with("://") {
             return Err(ClientError::Local("the hub address is empty".into()));
         }
-        let agent: ureq::Agent = ureq::Agent::config_builder()
+        let mut config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_connect(Some(Duration::from_secs(3)))
-            .timeout_global(Some(Duration::from_secs(40)))
-            .build()
-            .into();
+            .timeout_global(Some(Duration::from_secs(40)));
+        if base.starts_with("https://") {
+            config = config.tls_config(trust.tls_config()?);
+        }
+        let agent: ureq::Agent = config.build().into();
         Ok(HubClient { base, agent })
     }
 
@@ -222,7 +278,7 @@ impl HubClient {
         let mut response = self
             .agent
             .run(request)
-            .map_err(|e| ClientError::Unreachable(format!("{}: {e}", self.base)))?;
+            .map_err(|e| ClientError::Unreachable(self.unreachable(&e)))?;
         let status = response.status().as_u16();
         let text = response
             .body_mut()
@@ -257,6 +313,25 @@ impl HubClient {
             ))
         })?;
         Ok((status, value))
+    }
+
+    /// Why the hub could not be reached, in words a facilitator can act on.
+    fn unreachable(&self, e: &ureq::Error) -> String {
+        // rustls's verdict on the certificate arrives wrapped in an I/O
+        // error ("invalid peer certificate: UnknownIssuer").
+        let certificate = match e {
+            ureq::Error::Tls(_) | ureq::Error::Rustls(_) => true,
+            ureq::Error::Io(io) => io.to_string().contains("certificate"),
+            _ => false,
+        };
+        if certificate {
+            format!(
+                "{}: the hub's certificate is not trusted by this PC ({e}); if the hub uses a certificate of its own, set {HUB_CERT_ENV} to its file (the hub's --tls-cert)",
+                self.base
+            )
+        } else {
+            format!("{}: {e}", self.base)
+        }
     }
 
     fn get<T: DeserializeOwned>(&self, path: &str, auth: Auth<'_>) -> Result<T, ClientError> {
