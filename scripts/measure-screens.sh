@@ -95,7 +95,7 @@ launch() { # DATA_DIR ARGS...
     shift
     # Under load the X server sometimes refuses a connection at once
     # (XOpenDisplayFailed) though it is running: try again, and say so.
-    for attempt in 1 2 3; do
+    for attempt in 1 2 3 4 5; do
         if ! kill -0 "$XVFB" 2>/dev/null; then
             echo "(the X server had stopped; started again: $(tail -1 "$WORK/xvfb.log"))" >&2
             start_display
@@ -110,9 +110,16 @@ launch() { # DATA_DIR ARGS...
             sleep 0.2
         done
         [ -n "$window" ] && break
-        if grep -q XOpenDisplayFailed "$WORK/log" && [ "$attempt" -lt 3 ]; then
+        if grep -q XOpenDisplayFailed "$WORK/log" && [ "$attempt" -lt 5 ]; then
             echo "(launch $attempt could not open the display; trying again)" >&2
             stop
+            if [ "$attempt" -ge 2 ]; then
+                # Refused twice: a fresh X server.
+                echo "(starting the X server again)" >&2
+                kill "$XVFB" 2>/dev/null || true
+                wait "$XVFB" 2>/dev/null || true
+                start_display
+            fi
             sleep 2
             continue
         fi

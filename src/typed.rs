@@ -38,6 +38,10 @@ struct JsonReading<'a> {
     similarity: Option<f32>,
     cut: bool,
     candidates: Vec<JsonCandidate<'a>>,
+    /// A reply of another moment that was closer (the verdict is then
+    /// unsure at most).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    elsewhere: Option<&'a callsim_core::understand::Elsewhere>,
 }
 
 /// `callsim understand FILE --node ID [TEXT]`: every reply written at the
@@ -90,6 +94,7 @@ pub fn understand_cmd(file: &Path, node_id: &str, text: Option<&str>, json: bool
                         offered: c.offered,
                     })
                     .collect(),
+                elsewhere: reading.elsewhere.as_ref(),
             };
             println!("{}", serde_json::to_string(&line).map_err(|e| e.to_string())?);
         } else {
@@ -124,6 +129,12 @@ fn print_reading(reading: &Reading) {
             "  (not offered on arrival)"
         };
         println!("  {:>6.3}  {}{offered}", c.similarity, c.reply);
+    }
+    if let Some(e) = &reading.elsewhere {
+        println!(
+            "  closer to a reply of another moment: {:.3}  {} (node {}): unsure, not played",
+            e.similarity, e.reply, e.node
+        );
     }
 }
 

@@ -92,17 +92,37 @@ fn the_game_plays_a_call_through_every_screen_in_a_window() {
         .expect("readable")
         .expect("the tour's trainee");
     let attempts = store.attempts(trainee.id).expect("readable");
-    assert_eq!(attempts.len(), 1, "one finished call is recorded");
-    let attempt = &attempts[0];
-    let model = model(&root().join("scenarios").join(format!("{}.ron", attempt.scenario)));
-    let replayed = Call::replay(model, &attempt.record()).expect("the recorded call replays");
-    let debrief = replayed.debrief().expect("the replayed call is over");
+    assert_eq!(
+        attempts.len(),
+        2,
+        "two finished calls are recorded: one chosen by keys, one typed"
+    );
+    for attempt in &attempts {
+        let model = model(&root().join("scenarios").join(format!("{}.ron", attempt.scenario)));
+        let replayed = Call::replay(model, &attempt.record()).expect("the recorded call replays");
+        let debrief = replayed.debrief().expect("the replayed call is over");
+        assert_eq!(
+            (attempt.respect, attempt.sincerity),
+            (debrief.respect.percent, debrief.sincerity.percent)
+        );
+    }
+    // The summary is the last call's (attempts come newest first): the
+    // typed one, every reply of it typed and kept with the words.
+    let typed = &attempts[0];
+    let model = model(&root().join("scenarios").join(format!("{}.ron", typed.scenario)));
+    let debrief = Call::replay(model, &typed.record())
+        .expect("the typed call replays")
+        .debrief()
+        .expect("over");
     assert_eq!(summary["ending"], debrief.ending.id.as_str());
     assert_eq!(summary["respect"], debrief.respect.percent);
     assert_eq!(summary["sincerity"], debrief.sincerity.percent);
-    assert_eq!(
-        (attempt.respect, attempt.sincerity),
-        (debrief.respect.percent, debrief.sincerity.percent)
+    let saved: serde_json::Value =
+        serde_json::from_str(&store.debrief_json(typed.id).expect("readable").expect("kept")).expect("JSON");
+    let turns = saved["turns"].as_array().expect("turns");
+    assert!(
+        !turns.is_empty() && turns.iter().all(|t| t["typed"]["text"].is_string()),
+        "every turn of the typed call keeps what was typed: {saved}"
     );
 }
 

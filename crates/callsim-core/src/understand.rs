@@ -97,6 +97,28 @@ impl Phrasebook {
         self.len() == 0
     }
 
+    /// The reply of a node other than `node` closest to `typed`, among
+    /// those `counts(node, reply)` keeps: its node and reply indices and
+    /// similarity.
+    fn closest_elsewhere(
+        &self,
+        node: usize,
+        typed: &Embedding,
+        counts: impl Fn(usize, usize) -> bool,
+    ) -> Option<(usize, usize, f32)> {
+        let mut best: Option<(usize, usize, f32)> = None;
+        for (n, replies) in self.phrases.iter().enumerate().filter(|(n, _)| *n != node) {
+            for r in (0..replies.len()).filter(|&r| counts(n, r)) {
+                let similarity = self.similarity(n, r, typed);
+                // Strictly closer only: ties keep the first in file order.
+                if best.is_none_or(|(_, _, b)| similarity > b) {
+                    best = Some((n, r, similarity));
+                }
+            }
+        }
+        best
+    }
+
     /// The similarity of `typed` to reply `reply` of node `node`: its
     /// closest phrase's.
     fn similarity(&self, node: usize, reply: usize, typed: &Embedding) -> f32 {
@@ -124,6 +146,15 @@ pub struct Candidate {
     pub offered: bool,
 }
 
+/// A reply of another moment of the call that a typed text was closer to
+/// than to any reply on offer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Elsewhere {
+    pub node: String,
+    pub reply: String,
+    pub similarity: f32,
+}
+
 /// The judgement of one typed text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Reading {
@@ -134,6 +165,11 @@ pub struct Reading {
     pub verdict: Verdict,
     /// Every candidate, closest first (ties by file order).
     pub candidates: Vec<Candidate>,
+    /// Set when a reply written for another moment was closer than the
+    /// closest one on offer by `rules.understanding.elsewhere` or more:
+    /// the verdict is then unsure at most (never understood).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elsewhere: Option<Elsewhere>,
 }
 
 impl Reading {
@@ -216,12 +252,40 @@ pub fn read(
         cut,
         verdict: Verdict::NotUnderstood,
         candidates,
+        elsewhere: None,
     };
     reading.verdict = judge(
         reading.best().map(|c| c.similarity),
         reading.runner_up().map(|c| c.similarity),
         rule,
     );
+    // A move the scenario has for another moment is not played as one of
+    // those on offer. A reply elsewhere of a kind on offer here is the same
+    // move said at another moment (checking the account again), not another.
+    let kinds_here: Vec<&str> = offered
+        .iter()
+        .filter_map(|&i| replies.get(i).map(|r| r.kind.as_str()))
+        .collect();
+    let other_move = |n: usize, r: usize| {
+        model.scenario.nodes[n]
+            .replies
+            .get(r)
+            .is_some_and(|reply| !kinds_here.contains(&reply.kind.as_str()))
+    };
+    if let Some(best) = reading.best().map(|c| c.similarity)
+        && let Some((n, r, similarity)) = book.closest_elsewhere(node, &typed, other_move)
+        && similarity >= best + rule.elsewhere
+    {
+        let other = &model.scenario.nodes[n];
+        reading.elsewhere = Some(Elsewhere {
+            node: other.id.clone(),
+            reply: other.replies[r].id.clone(),
+            similarity,
+        });
+        if reading.verdict == Verdict::Understood {
+            reading.verdict = Verdict::Unsure;
+        }
+    }
     Some(reading)
 }
 
@@ -497,6 +561,7 @@ mod tests {
         let reading = Reading {
             text: "x".into(),
             cut: false,
+            elsewhere: None,
             verdict: Verdict::Unsure,
             candidates: vec![
                 candidate("not_now", 0.8, false),

@@ -85,6 +85,40 @@ fn a_trainee_s_own_words_are_understood_as_the_reply_they_mean() {
 }
 
 #[test]
+fn a_move_the_call_has_for_a_later_moment_is_asked_about_not_played() {
+    // At the opening, before anyone has looked at the account, the trainee
+    // explains the busy platform: the scenario has that move once the time
+    // of the top-up is known (`confirms_time`), not now.
+    let model = model("missing-bonus-number");
+    let book = Phrasebook::new(&model, encoder());
+    let node = model.scenario.node_index("opening").expect("opening");
+    let offered: Vec<usize> = (0..model.scenario.nodes[node].replies.len()).collect();
+    let reading = read(
+        encoder(),
+        &book,
+        &model,
+        node,
+        &offered,
+        "I see, that explains it. Lots of customers are topping up for this offer right now, so the platform is busy and the text may not have reached you yet. Don't worry, you can apply within 48 hours.",
+        &model.scenario.rules.understanding,
+    )
+    .expect("text to read");
+    let elsewhere = reading
+        .elsewhere
+        .as_ref()
+        .expect("closer to a reply of another moment");
+    assert_eq!(
+        (elsewhere.node.as_str(), elsewhere.reply.as_str()),
+        ("confirms_time", "explain_and_reassure")
+    );
+    assert_ne!(
+        reading.verdict,
+        Verdict::Understood,
+        "never played at the opening"
+    );
+}
+
+#[test]
 fn off_topic_text_is_not_played_as_a_reply() {
     let model = model("missing-bonus-number");
     let book = Phrasebook::new(&model, encoder());

@@ -11,7 +11,9 @@
 //! debrief, Page Down scrolls it. The script is one slip on the first
 //! reply, then the reply the core's analysis rates best at each turn, so
 //! the debrief has something to teach. Then one call in Chinese, to show
-//! the CJK font at work.
+//! the CJK font at work, and one in the trainee's own words: with replies
+//! typed into the text box (the best reply's words, keys as a keyboard
+//! sends them) and Enter, to the debrief that shows what was typed.
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
@@ -29,8 +31,11 @@ use serde::Serialize;
 use super::records::Records;
 use super::screens::{Screen, key_for};
 use super::session::{ChangeSettings, LastCall, LiveCall, Navigate, PickScenario};
+use super::typing::PickMeant;
 use super::{Launch, Scenarios, Settings};
+use callsim_core::call::NOT_UNDERSTOOD_ID;
 use callsim_core::scenario::Action;
+use callsim_trainee::progress::ReplyBy;
 
 pub(super) fn plugin(app: &mut App) {
     if let Some(started) = app
@@ -74,7 +79,7 @@ const WARM_FRAMES: u32 = 40;
 const PATIENCE: u32 = 120;
 
 /// Every picture the tour takes, in order. The smoke test expects them all.
-pub const PICTURES: [&str; 13] = [
+pub const PICTURES: [&str; 15] = [
     "01-title",
     "02-picker",
     "03-incoming",
@@ -88,6 +93,8 @@ pub const PICTURES: [&str; 13] = [
     "11-settings",
     "12-picker-zh",
     "13-call-zh",
+    "14-call-typed",
+    "15-debrief-typed",
 ];
 
 /// The pictures that come only when the scripted call goes there: the best
@@ -121,6 +128,18 @@ enum Step {
     IncomingZh,
     CallZh,
     CallZhShot,
+    PickerTyped,
+    IncomingTyped,
+    /// A call in typed mode: type the next reply once the model is there.
+    Typing,
+    /// Enter was pressed on a typed reply; waiting for it to be read.
+    Typed {
+        turns: usize,
+    },
+    TypedShot,
+    TypedEnded,
+    DebriefTyped,
+    DebriefTypedShot,
     Done,
     /// Asked to exit; nothing more to do.
     Exited,
@@ -275,6 +294,8 @@ struct Tour {
     failure: Option<String>,
     /// The settings before the tour switched to Chinese, to put back.
     settings: Option<Settings>,
+    /// The typed call's first understood reply was pictured.
+    typed_shot: bool,
 }
 
 impl Tour {
@@ -295,6 +316,7 @@ impl Tour {
             pressed: Vec::new(),
             failure: None,
             settings: None,
+            typed_shot: false,
         }
     }
 
@@ -327,9 +349,15 @@ impl Tour {
         self.keys.push_back(key);
     }
 
+    /// Types `text`'s letters, digits and spaces (what [`Press::char`]
+    /// knows; punctuation is left out).
     fn type_text(&mut self, text: &str) {
-        for c in text.chars().filter_map(Press::char) {
-            self.press(c);
+        for c in text.chars() {
+            if c == ' ' {
+                self.press(Press::space());
+            } else if let Some(press) = Press::char(c) {
+                self.press(press);
+            }
         }
     }
 
@@ -452,6 +480,7 @@ struct Hands<'w> {
     pick: MessageWriter<'w, PickScenario>,
     navigate: MessageWriter<'w, Navigate>,
     settings: MessageWriter<'w, ChangeSettings>,
+    meant: MessageWriter<'w, PickMeant>,
     keyboard: MessageWriter<'w, KeyboardInput>,
     exit: MessageWriter<'w, AppExit>,
 }
@@ -700,6 +729,113 @@ fn run_tour(
         }
         Step::CallZhShot if settled => {
             tour.snap(&mut commands, "13-call-zh");
+            // Back in English, replying in one's own words.
+            let settings = tour
+                .settings
+                .clone()
+                .unwrap_or_else(|| game.records.settings.clone());
+            hands.settings.write(ChangeSettings(Settings {
+                reply_by: ReplyBy::Typing,
+                ..settings
+            }));
+            hands.navigate.write(Navigate(Screen::Picker));
+            tour.expect(Screen::Picker, &Step::PickerTyped, "the picker did not open");
+        }
+        Step::PickerTyped if settled => {
+            if let Some(id) = reference(&game.scenarios) {
+                hands.pick.write(PickScenario(id));
+            }
+            tour.expect(
+                Screen::Incoming,
+                &Step::IncomingTyped,
+                "picking a scenario did not ring",
+            );
+        }
+        Step::IncomingTyped if settled => {
+            tour.press(Press::enter());
+            tour.expect(Screen::Call, &Step::Typing, "Enter did not answer the call");
+        }
+        Step::Typing if settled => {
+            let Some(live) = game.live else {
+                tour.fail("the call screen has no call".to_owned());
+                return;
+            };
+            if live.call.is_over() {
+                tour.go(Step::TypedEnded);
+                return;
+            }
+            if !live.typing {
+                // The sentence model is still loading: the options show.
+                if tour.frames > PATIENCE * 8 {
+                    tour.fail("typed mode never came: the sentence model did not load".to_owned());
+                }
+                return;
+            }
+            if live.unsure.is_some() {
+                // The trainee clicks the closest of the two.
+                hands.meant.write(PickMeant(1));
+                let turns = live.call.turns().len();
+                tour.go(Step::Typed { turns });
+                return;
+            }
+            let Some(best) = live.call.hint() else {
+                tour.fail("nothing to say and the call is not over".to_owned());
+                return;
+            };
+            let text = best.text.clone();
+            // Space shows the caller's whole line at once first.
+            tour.press(Press::space());
+            tour.type_text(&text);
+            tour.press(Press::enter());
+            let turns = live.call.turns().len();
+            tour.go(Step::Typed { turns });
+        }
+        Step::Typed { turns } => {
+            let Some(live) = game.live else {
+                tour.fail("the call screen has no call".to_owned());
+                return;
+            };
+            if live.call.turns().len() > turns {
+                let understood = live
+                    .call
+                    .turns()
+                    .last()
+                    .is_some_and(|t| t.typed.is_some() && t.reply != NOT_UNDERSTOOD_ID);
+                if understood && !tour.typed_shot {
+                    tour.typed_shot = true;
+                    tour.go(Step::TypedShot);
+                } else {
+                    tour.go(Step::Typing);
+                }
+            } else if live.unsure.is_some() && tour.frames > SETTLE_FRAMES {
+                tour.go(Step::Typing);
+            } else if tour.frames > PATIENCE * 4 {
+                tour.fail("Enter on a typed reply did nothing".to_owned());
+            }
+        }
+        Step::TypedShot if settled => {
+            tour.snap(&mut commands, "14-call-typed");
+            tour.go(Step::Typing);
+        }
+        Step::TypedEnded => {
+            let now = game.time.elapsed_secs_f64();
+            if game.live.as_ref().is_none_or(|l| l.line_is_whole(now)) && tour.frames > SETTLE_FRAMES {
+                // "See the debrief" has the focus.
+                tour.press(Press::enter());
+                tour.expect(
+                    Screen::Debrief,
+                    &Step::DebriefTyped,
+                    "Enter did not open the typed call's debrief",
+                );
+            }
+        }
+        Step::DebriefTyped if settled => {
+            // Down to the turns, where what was typed shows.
+            tour.press(Press::named(KeyCode::PageDown, Key::PageDown));
+            tour.go(Step::DebriefTypedShot);
+        }
+        Step::DebriefTypedShot if settled => {
+            tour.snap(&mut commands, "15-debrief-typed");
             if let Some(settings) = tour.settings.take() {
                 hands.settings.write(ChangeSettings(settings));
             }

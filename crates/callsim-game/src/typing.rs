@@ -47,8 +47,15 @@ pub enum ModelState {
 pub struct SentenceModel {
     pub state: ModelState,
     loaded: Option<Mutex<Receiver<Result<Encoder, String>>>>,
-    /// Each scenario's phrases, embedded once per loaded version.
-    books: HashMap<usize, Arc<Phrasebook>>,
+    /// Each scenario's phrases, embedded once per loaded version: on a
+    /// thread of their own from the moment a typed call starts, so the
+    /// first reply rarely waits for them.
+    books: HashMap<usize, Book>,
+}
+
+enum Book {
+    Embedding(Mutex<Receiver<Phrasebook>>),
+    Ready(Arc<Phrasebook>),
 }
 
 impl SentenceModel {
@@ -59,15 +66,41 @@ impl SentenceModel {
         }
     }
 
-    /// The phrasebook of `model`, embedded on first use.
+    /// Starts embedding `model`'s phrases on another thread, unless that
+    /// was done or started already.
+    pub fn prepare(&mut self, model: &Arc<Model>) {
+        let Some(encoder) = self.encoder().map(Arc::clone) else {
+            return;
+        };
+        let key = Arc::as_ptr(model) as usize;
+        if self.books.contains_key(&key) {
+            return;
+        }
+        let (done, embedded) = channel();
+        let model = Arc::clone(model);
+        let spawned = std::thread::Builder::new()
+            .name("phrasebook".into())
+            .spawn(move || {
+                let _ = done.send(Phrasebook::new(&model, &encoder));
+            });
+        if spawned.is_ok() {
+            self.books.insert(key, Book::Embedding(Mutex::new(embedded)));
+        }
+    }
+
+    /// The phrasebook of `model`: the one embedded or being embedded (then
+    /// waited for), else embedded now.
     pub fn book(&mut self, model: &Arc<Model>) -> Option<Arc<Phrasebook>> {
         let encoder = Arc::clone(self.encoder()?);
         let key = Arc::as_ptr(model) as usize;
-        Some(Arc::clone(
-            self.books
-                .entry(key)
-                .or_insert_with(|| Arc::new(Phrasebook::new(model, &encoder))),
-        ))
+        let embedded = match self.books.get(&key) {
+            Some(Book::Ready(book)) => return Some(Arc::clone(book)),
+            Some(Book::Embedding(rx)) => rx.lock().ok().and_then(|rx| rx.recv().ok()),
+            None => None,
+        };
+        let book = Arc::new(embedded.unwrap_or_else(|| Phrasebook::new(model, &encoder)));
+        self.books.insert(key, Book::Ready(Arc::clone(&book)));
+        Some(book)
     }
 }
 
@@ -126,6 +159,10 @@ fn model_loaded(mut model: ResMut<SentenceModel>, live: Option<ResMut<LiveCall>>
     if let Some(mut live) = live {
         let wanted = records.settings.reply_by == callsim_trainee::progress::ReplyBy::Typing;
         let ready = model.encoder().is_some();
+        if wanted && ready && !live.call.is_over() {
+            let scenario = Arc::clone(live.call.model());
+            model.prepare(&scenario);
+        }
         if live.typing != (wanted && ready) && !live.call.is_over() {
             live.typing = wanted && ready;
         }

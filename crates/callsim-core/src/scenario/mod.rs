@@ -253,6 +253,12 @@ pub struct UnderstandingRule {
     /// Below this, not understood; between it and a clear match, unsure.
     #[serde(default = "UnderstandingRule::default_floor")]
     pub floor: f32,
+    /// Not played, but unsure, when a reply written for another moment of
+    /// the call is at least this much closer than the closest one offered:
+    /// the trainee made a move the scenario has for later (or earlier),
+    /// not one of those on offer.
+    #[serde(default = "UnderstandingRule::default_elsewhere")]
+    pub elsewhere: f32,
 }
 
 impl UnderstandingRule {
@@ -267,6 +273,10 @@ impl UnderstandingRule {
     fn default_floor() -> f32 {
         0.40
     }
+
+    fn default_elsewhere() -> f32 {
+        0.05
+    }
 }
 
 impl Default for UnderstandingRule {
@@ -275,6 +285,7 @@ impl Default for UnderstandingRule {
             accept: UnderstandingRule::default_accept(),
             margin: UnderstandingRule::default_margin(),
             floor: UnderstandingRule::default_floor(),
+            elsewhere: UnderstandingRule::default_elsewhere(),
         }
     }
 }
