@@ -347,6 +347,9 @@ pub(crate) fn check(paths: &[PathBuf], deny_warnings: bool) -> ExitCode {
         errors += report.errors();
         warnings += report.warnings();
     }
+    if let Some(Ok(encoder)) = &encoder {
+        crate::typed::keep_embedded(encoder);
+    }
     let verdict = if errors > 0 || (deny_warnings && warnings > 0) {
         "failed"
     } else {

@@ -18,9 +18,26 @@ use crate::cli::{load_model, print_debrief, print_turn, said};
 const HANG_UP_COMMAND: &str = "/hangup";
 
 /// The shipped sentence model, or a message naming the file that is wrong.
+/// The sentence model, remembering the phrases it embeds in the data folder
+/// (`CALLSIM_DATA_DIR` or the platform's), as the game does: a second
+/// `check` of the same files embeds nothing again. Call
+/// [`keep_embedded`] when done.
 pub fn load_encoder() -> Result<Encoder, String> {
     let dir = callsim_encoder::default_model_dir();
-    Encoder::load(&dir).map_err(|e| format!("error: the sentence model cannot be loaded: {e}"))
+    let encoder =
+        Encoder::load(&dir).map_err(|e| format!("error: the sentence model cannot be loaded: {e}"))?;
+    if let Some(folder) = callsim_trainee::progress::data_folder() {
+        encoder.remember_in(&folder.join(callsim_trainee::progress::PHRASE_MEMO_FILE));
+    }
+    Ok(encoder)
+}
+
+/// Keeps what `encoder` embedded for the next run; a memo that cannot be
+/// written costs only time, so it is a note, not an error.
+pub fn keep_embedded(encoder: &Encoder) {
+    if let Err(e) = encoder.save_memo() {
+        eprintln!("note: the embedded phrases are not kept for next time: {e}");
+    }
 }
 
 #[derive(Serialize)]
@@ -60,6 +77,7 @@ pub fn understand_cmd(file: &Path, node_id: &str, text: Option<&str>, json: bool
     })?;
     let encoder = load_encoder()?;
     let book = Phrasebook::new(&model, &encoder);
+    keep_embedded(&encoder);
     let all: Vec<usize> = (0..s.nodes[node].replies.len()).collect();
     let offered_now = offered(&model, &first_visit(&model, node));
     let answer = |text: &str| -> Result<(), String> {
@@ -145,6 +163,7 @@ pub fn play_typed(file: &Path, lang: &str, seed: Option<u64>, json: bool) -> Res
     let model = load_model(file)?;
     let encoder = load_encoder()?;
     let book = Phrasebook::new(&model, &encoder);
+    keep_embedded(&encoder);
     let seed = seed.unwrap_or_else(rand::random);
     let mut call = Call::start(model, seed, lang);
     let quiet = json;

@@ -126,9 +126,10 @@ impl Phrasebook {
             .get(node)
             .and_then(|n| n.get(reply))
             .map_or(0.0, |phrases| {
+                // Both unit length: the dot product is the cosine.
                 phrases
                     .iter()
-                    .map(|p| p.cosine(typed))
+                    .map(|p| p.dot(typed))
                     .fold(f32::MIN, f32::max)
                     .max(-1.0)
             })

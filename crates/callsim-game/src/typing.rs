@@ -81,7 +81,11 @@ impl SentenceModel {
         let spawned = std::thread::Builder::new()
             .name("phrasebook".into())
             .spawn(move || {
-                let _ = done.send(Phrasebook::new(&model, &encoder));
+                let book = Phrasebook::new(&model, &encoder);
+                let _ = done.send(book);
+                if let Err(e) = encoder.save_memo() {
+                    warn!("cannot keep the embedded phrases for the next launch: {e}");
+                }
             });
         if spawned.is_ok() {
             self.books.insert(key, Book::Embedding(Mutex::new(embedded)));
@@ -114,14 +118,27 @@ pub(super) fn plugin(app: &mut App) {
     );
 }
 
-fn start_loading(mut commands: Commands, proxy: Option<Res<EventLoopProxyWrapper>>) {
+fn start_loading(
+    mut commands: Commands,
+    proxy: Option<Res<EventLoopProxyWrapper>>,
+    records: Option<Res<Records>>,
+) {
     let proxy = proxy.map(|p| (**p).clone());
+    let memo = records.and_then(|r| {
+        r.folder()
+            .map(|f| f.join(callsim_trainee::progress::PHRASE_MEMO_FILE))
+    });
     let (done, loaded) = channel();
     let spawned = std::thread::Builder::new()
         .name("sentence-model".into())
         .spawn(move || {
             let dir = callsim_encoder::default_model_dir();
-            let _ = done.send(Encoder::load(&dir).map_err(|e| e.to_string()));
+            let loaded = Encoder::load(&dir).map_err(|e| e.to_string());
+            if let (Ok(encoder), Some(memo)) = (&loaded, &memo) {
+                let known = encoder.remember_in(memo);
+                info!("{known} phrases remembered from {}", memo.display());
+            }
+            let _ = done.send(loaded);
             if let Some(proxy) = proxy {
                 crate::redraw::wake(&proxy, crate::redraw::Waker::Model);
             }

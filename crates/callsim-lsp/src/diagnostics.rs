@@ -119,9 +119,13 @@ fn typed_checks(jobs: &Receiver<Job>, done: &Sender<TypedDone>) {
         }
         for job in latest {
             let loaded = encoder.get_or_insert_with(|| {
-                callsim_encoder::Encoder::load(&callsim_encoder::default_model_dir()).map_err(|e| {
-                    format!("typed replies are not checked: the sentence model cannot be loaded: {e}")
-                })
+                callsim_encoder::Encoder::load(&callsim_encoder::default_model_dir())
+                    // The same phrases come back on every edit: each is
+                    // embedded once.
+                    .inspect(callsim_encoder::Encoder::remember)
+                    .map_err(|e| {
+                        format!("typed replies are not checked: the sentence model cannot be loaded: {e}")
+                    })
             });
             let findings = match loaded {
                 Ok(encoder) => Ok(match Model::new(job.scenario) {

@@ -307,6 +307,11 @@ pub fn language_from_locale(locale: Option<&str>) -> &'static str {
         .unwrap_or("en")
 }
 
+/// The sentence encoder's memo in the data folder (callsim-understand's
+/// `Encoder::remember_in`): each scenario phrase is embedded once, not on
+/// every launch or every `callsim check`.
+pub const PHRASE_MEMO_FILE: &str = "phrase-memo.bin";
+
 /// The folder the game keeps its data in: `$CALLSIM_DATA_DIR` when set,
 /// else the platform's data folder for callsim (`~/.local/share/callsim` on
 /// Linux, `~/ScenarioFolder/Application Support/org.callsim.callsim` on macOS,

@@ -137,6 +137,15 @@ impl<'a> Cursor<'a> {
 }
 
 impl Container {
+    /// The stored checksum (the file's last 16 bytes), as one number: what
+    /// tells two model files apart.
+    pub(crate) fn fingerprint(&self) -> u64 {
+        let tail = &self.bytes[self.bytes.len().saturating_sub(16)..];
+        tail.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        })
+    }
+
     /// Checks the magic, version, checksum and every tensor's bounds. The error
     /// is a sentence for [`crate::ModelError`], without the file name.
     pub(crate) fn parse(bytes: Vec<u8>) -> Result<Container, String> {

@@ -122,6 +122,7 @@
 
 mod container;
 mod gemm;
+mod memo;
 mod model;
 mod tokenizer;
 
@@ -198,6 +199,9 @@ fn corrupt(path: &Path) -> impl Fn(String) -> ModelError + '_ {
 pub struct Encoder {
     tokenizer: tokenizer::Tokenizer,
     model: model::Model,
+    /// Tells this model's vectors from another's in a [`memo`] file.
+    fingerprint: u64,
+    memo: std::sync::Mutex<memo::Memo>,
 }
 
 impl fmt::Debug for Encoder {
@@ -217,10 +221,12 @@ impl Encoder {
         let vocab_path = dir.join(VOCAB_FILE);
 
         let weights = container::Container::parse(read(&weights_path)?).map_err(corrupt(&weights_path))?;
+        let fingerprint = weights.fingerprint();
         let model = model::Model::from_container(weights).map_err(corrupt(&weights_path))?;
 
         let charsmap =
             container::Container::parse(read(&normalizer_path)?).map_err(corrupt(&normalizer_path))?;
+        let fingerprint = fingerprint ^ charsmap.fingerprint().rotate_left(1);
         let units = charsmap
             .u32s("charsmap.units", None)
             .map_err(corrupt(&normalizer_path))?;
@@ -246,14 +252,60 @@ impl Encoder {
         Ok(Encoder {
             tokenizer: tokenizer::Tokenizer::new(normalizer, vocab),
             model,
+            fingerprint,
+            memo: std::sync::Mutex::new(memo::Memo::default()),
         })
     }
 
     /// The unit-length embedding of `text`. Any text is fine, including the
-    /// empty string; text past [`MAX_TOKENS`] tokens is ignored.
+    /// empty string; text past [`MAX_TOKENS`] tokens is ignored. With a memo
+    /// ([`Encoder::remember_in`]) a text embedded before, in this run or an
+    /// earlier one, is looked up, bit for bit the vector it had.
     pub fn embed(&self, text: &str) -> Embedding {
+        if let Some(known) = self.memo().get(text) {
+            return known;
+        }
         let ids = self.token_ids(text);
-        Embedding(self.model.forward(&ids))
+        let embedding = Embedding(self.model.forward(&ids));
+        self.memo().insert(text, &embedding);
+        embedding
+    }
+
+    fn memo(&self) -> std::sync::MutexGuard<'_, memo::Memo> {
+        // A panic elsewhere while the memo was held leaves it usable.
+        self.memo
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Remembers every text's vector, and keeps them in `file` across runs
+    /// ([`Encoder::save_memo`]): embedding a scenario's few thousand phrases
+    /// again then takes milliseconds instead of seconds. A file from another
+    /// model, or damaged, is ignored (and replaced on the next save).
+    /// Returns how many vectors the file held for this model.
+    pub fn remember_in(&self, file: &Path) -> usize {
+        self.memo().open(file, self.fingerprint)
+    }
+
+    /// Remembers every text's vector for as long as this encoder lives (a
+    /// language server linting the same file on every key press).
+    pub fn remember(&self) {
+        self.memo().in_memory();
+    }
+
+    /// Writes the memo to its file if anything was added since it was read
+    /// (a new file beside it, then renamed over it).
+    pub fn save_memo(&self) -> std::io::Result<()> {
+        let snapshot = self.memo().snapshot();
+        match snapshot {
+            Some((file, entries)) => memo::write(&file, self.fingerprint, &entries),
+            None => Ok(()),
+        }
+    }
+
+    /// How many texts the memo holds (0 without one).
+    pub fn remembered(&self) -> usize {
+        self.memo().len()
     }
 
     /// The token ids `embed` uses: `<s>` (1), the pieces, `</s>` (2).
@@ -300,6 +352,17 @@ impl Embedding {
             return 0.0;
         }
         (ab / (aa.sqrt() * bb.sqrt())).clamp(-1.0, 1.0) as f32
+    }
+
+    /// The dot product, which for two embeddings from [`Encoder::embed`]
+    /// (unit length) is their cosine similarity at a third of the work.
+    /// Summed in order in f64: the same on every machine.
+    pub fn dot(&self, other: &Embedding) -> f32 {
+        let mut sum = 0.0f64;
+        for (&a, &b) in self.0.iter().zip(&other.0) {
+            sum += f64::from(a) * f64::from(b);
+        }
+        sum.clamp(-1.0, 1.0) as f32
     }
 
     /// The values.

@@ -194,3 +194,42 @@ fn long_text_is_cut_at_max_tokens() {
         assert_eq!((ids[0], ids[ids.len() - 1]), (1, 2));
     }
 }
+
+#[test]
+fn a_memo_gives_the_same_vectors_in_the_next_run_and_a_damaged_one_is_ignored() {
+    let scratch = Scratch::new("memo");
+    let file = scratch.path().join("memo").join("phrases.bin");
+    let texts = [
+        "Let me check your account right now.",
+        "我马上帮您查一下。",
+        "Сейчас проверю.",
+    ];
+
+    let first = Encoder::load(&default_model_dir()).expect("loads");
+    assert_eq!(first.remember_in(&file), 0, "no memo yet");
+    let computed: Vec<_> = texts.iter().map(|t| first.embed(t)).collect();
+    first.save_memo().expect("saved");
+
+    let next = Encoder::load(&default_model_dir()).expect("loads");
+    assert_eq!(next.remember_in(&file), texts.len(), "the next run finds them");
+    for (text, vector) in texts.iter().zip(&computed) {
+        assert_eq!(&next.embed(text), vector, "{text}: bit for bit");
+        assert_eq!(
+            &encoder().embed(text),
+            vector,
+            "{text}: as computed without a memo"
+        );
+    }
+
+    std::fs::write(&file, b"CSMEMO01 cut short").expect("damages it");
+    let after = Encoder::load(&default_model_dir()).expect("loads");
+    assert_eq!(after.remember_in(&file), 0, "a damaged memo is ignored");
+    assert_eq!(after.embed(texts[0]), computed[0]);
+    after.save_memo().expect("written anew");
+    assert_eq!(
+        Encoder::load(&default_model_dir())
+            .expect("loads")
+            .remember_in(&file),
+        1
+    );
+}
