@@ -30,6 +30,23 @@ fn model(id: &str) -> Arc<Model> {
     Arc::new(Model::new(loaded.scenario).expect("compiles"))
 }
 
+/// What `callsim understand` makes of `text` at node `node`: every reply
+/// written there counts as offered.
+fn read_at(model: &Model, book: &Phrasebook, node: &str, text: &str) -> callsim_core::understand::Reading {
+    let node = model.scenario.node_index(node).expect("the node exists");
+    let all: Vec<usize> = (0..model.scenario.nodes[node].replies.len()).collect();
+    read(
+        encoder(),
+        book,
+        model,
+        node,
+        &all,
+        text,
+        &model.scenario.rules.understanding,
+    )
+    .expect("a reading")
+}
+
 /// What the game makes of `text` typed at the start of a call.
 fn understood(model: &Model, book: &Phrasebook, text: &str) -> (Verdict, String) {
     let call = Call::start(Arc::new(model.clone()), 1, "en");
@@ -91,18 +108,12 @@ fn a_move_the_call_has_for_a_later_moment_is_asked_about_not_played() {
     // of the top-up is known (`confirms_time`), not now.
     let model = model("missing-bonus-number");
     let book = Phrasebook::new(&model, encoder());
-    let node = model.scenario.node_index("opening").expect("opening");
-    let offered: Vec<usize> = (0..model.scenario.nodes[node].replies.len()).collect();
-    let reading = read(
-        encoder(),
-        &book,
+    let reading = read_at(
         &model,
-        node,
-        &offered,
+        &book,
+        "opening",
         "I see, that explains it. Lots of customers are topping up for this offer right now, so the platform is busy and the text may not have reached you yet. Don't worry, you can apply within 48 hours.",
-        &model.scenario.rules.understanding,
-    )
-    .expect("text to read");
+    );
     let elsewhere = reading
         .elsewhere
         .as_ref()
@@ -190,18 +201,7 @@ fn paraphrases_rank_first_and_off_topic_lines_are_never_played() {
         let model = model(&set.scenario);
         let book = Phrasebook::new(&model, encoder());
         for item in set.items.iter().filter(|i| i.split == "report") {
-            let node = model.scenario.node_index(&item.node).expect("the node exists");
-            let all: Vec<usize> = (0..model.scenario.nodes[node].replies.len()).collect();
-            let reading = read(
-                encoder(),
-                &book,
-                &model,
-                node,
-                &all,
-                &item.text,
-                &model.scenario.rules.understanding,
-            )
-            .expect("a reading");
+            let reading = read_at(&model, &book, &item.node, &item.text);
             match &item.reply {
                 Some(reply) => {
                     let t = tally.entry(item.lang.clone()).or_default();

@@ -125,11 +125,14 @@ enum Step {
     Progress,
     Settings,
     PickerZh,
-    IncomingZh,
+    /// A scenario was picked: once the phone rings, Enter answers, then
+    /// `then`.
+    Ringing {
+        then: &'static Step,
+    },
     CallZh,
     CallZhShot,
     PickerTyped,
-    IncomingTyped,
     /// A call in typed mode: type the next reply once the model is there.
     Typing,
     /// Enter was pressed on a typed reply; waiting for it to be read.
@@ -705,15 +708,14 @@ fn run_tour(
             if let Some(id) = reference(&game.scenarios) {
                 hands.pick.write(PickScenario(id));
             }
-            tour.expect(
-                Screen::Incoming,
-                &Step::IncomingZh,
-                "picking a scenario did not ring",
-            );
+            tour.go(Step::Ringing { then: &Step::CallZh });
         }
-        Step::IncomingZh if settled => {
+        Step::Ringing { then } if screen == Screen::Incoming && settled => {
             tour.press(Press::enter());
-            tour.expect(Screen::Call, &Step::CallZh, "Enter did not answer the call");
+            tour.expect(Screen::Call, then, "Enter did not answer the call");
+        }
+        Step::Ringing { .. } if screen != Screen::Incoming && tour.frames > PATIENCE => {
+            tour.fail(format!("picking a scenario did not ring (still on {screen:?})"));
         }
         Step::CallZh if settled => {
             let key = game
@@ -745,15 +747,7 @@ fn run_tour(
             if let Some(id) = reference(&game.scenarios) {
                 hands.pick.write(PickScenario(id));
             }
-            tour.expect(
-                Screen::Incoming,
-                &Step::IncomingTyped,
-                "picking a scenario did not ring",
-            );
-        }
-        Step::IncomingTyped if settled => {
-            tour.press(Press::enter());
-            tour.expect(Screen::Call, &Step::Typing, "Enter did not answer the call");
+            tour.go(Step::Ringing { then: &Step::Typing });
         }
         Step::Typing if settled => {
             let Some(live) = game.live else {

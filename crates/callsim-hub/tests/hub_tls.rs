@@ -46,14 +46,14 @@ fn https_get(
     String::from_utf8_lossy(&answer).into_owned()
 }
 
-#[test]
-fn the_hub_serves_https_with_a_certificate_from_pem_files() {
+/// A hub serving HTTPS on loopback with a certificate for `localhost` made
+/// for the test (from PEM files in the returned folder).
+fn tls_hub() -> (RunningHub, rcgen::CertifiedKey, tempfile::TempDir) {
     let made = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).expect("a certificate");
     let dir = tempfile::tempdir().expect("temp dir");
     let (cert, key) = (dir.path().join("hub.crt"), dir.path().join("hub.key"));
     std::fs::write(&cert, made.cert.pem()).expect("writes");
     std::fs::write(&key, made.key_pair.serialize_pem()).expect("writes");
-
     let store: Arc<dyn Storage> = Arc::new(Store {
         backend: Sqlite::in_memory().expect("opens"),
     });
@@ -66,6 +66,12 @@ fn the_hub_serves_https_with_a_certificate_from_pem_files() {
         },
     )
     .expect("starts with the certificate");
+    (hub, made, dir)
+}
+
+#[test]
+fn the_hub_serves_https_with_a_certificate_from_pem_files() {
+    let (hub, made, _dir) = tls_hub();
     assert!(hub.url().starts_with("https://127.0.0.1:"), "{}", hub.url());
 
     let root = made.cert.der().clone();
@@ -115,23 +121,7 @@ fn the_game_joins_a_class_over_https_trusting_the_hubs_own_certificate() {
     use callsim_core::call::Mode;
     use callsim_trainee::class::{ClientError, HUB_CERT_ENV, HubClient, HubTrust, NewClass};
 
-    let made = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).expect("a certificate");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let (cert, key) = (dir.path().join("hub.crt"), dir.path().join("hub.key"));
-    std::fs::write(&cert, made.cert.pem()).expect("writes");
-    std::fs::write(&key, made.key_pair.serialize_pem()).expect("writes");
-    let store: Arc<dyn Storage> = Arc::new(Store {
-        backend: Sqlite::in_memory().expect("opens"),
-    });
-    let hub = RunningHub::start_with(
-        store,
-        library(),
-        HubSettings {
-            tls: Some(TlsFiles { cert, key }),
-            ..HubSettings::default()
-        },
-    )
-    .expect("starts with the certificate");
+    let (hub, made, _dir) = tls_hub();
     let address = format!("https://localhost:{}", hub.addr.port());
 
     // The facilitator and the trainee, given the hub's certificate file.
