@@ -403,11 +403,19 @@ pub fn lint(model: &Model, encoder: &Encoder) -> Vec<crate::scenario::validate::
                     .map(|(_, _, e)| e)
             })
             .collect();
+        // Replies whose conditions exclude each other are never offered
+        // together: a typed reply never has to tell them apart.
+        let together = |a: usize, b: usize| {
+            !crate::scenario::Condition::never_together(&node.replies[a].when, &node.replies[b].when)
+        };
         for a in 0..node.replies.len() {
             for b in a + 1..node.replies.len() {
                 let (Some(ta), Some(tb)) = (texts[a], texts[b]) else {
                     continue;
                 };
+                if !together(a, b) {
+                    continue;
+                }
                 let similarity = ta.cosine(tb);
                 if similarity >= TOO_CLOSE {
                     out.push(Finding::new(
@@ -442,7 +450,7 @@ pub fn lint(model: &Model, encoder: &Encoder) -> Vec<crate::scenario::validate::
                 let nearest = phrases
                     .iter()
                     .enumerate()
-                    .filter(|(other, _)| *other != r)
+                    .filter(|(other, _)| *other != r && together(r, *other))
                     .map(|(other, ps)| (other, closest(ps, None)))
                     .max_by(|x, y| x.1.total_cmp(&y.1));
                 let Some((other, theirs)) = nearest else { continue };

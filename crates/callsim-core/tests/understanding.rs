@@ -308,3 +308,45 @@ fn typing_nonsense_again_and_again_ends_the_call_instead_of_looping() {
     let debrief = call.debrief().expect("over");
     assert!(!debrief.ending.kind.is_good(), "{:?}", debrief.ending);
 }
+
+#[test]
+fn replies_never_offered_together_are_not_reported_as_too_close() {
+    // `back_to_your_number` (before the account is checked) and
+    // `back_to_your_number_checked` (after) share a node but never the
+    // options list: made word for word the same, they are still no warning.
+    let shipped = model("missing-bonus-number");
+    let mut scenario = shipped.scenario.clone();
+    let node = scenario
+        .nodes
+        .iter()
+        .position(|n| n.replies.iter().any(|r| r.id == "back_to_your_number_checked"))
+        .expect("the node");
+    let replies = &mut scenario.nodes[node].replies;
+    let plain = replies
+        .iter()
+        .position(|r| r.id == "back_to_your_number")
+        .expect("reply");
+    let checked = replies
+        .iter()
+        .position(|r| r.id == "back_to_your_number_checked")
+        .expect("reply");
+    replies[checked].text = replies[plain].text.clone();
+    let too_close = |scenario: callsim_core::scenario::Scenario| {
+        let model = Model::new(scenario).expect("compiles");
+        callsim_core::understand::lint(&model, encoder())
+            .into_iter()
+            .filter(|f| f.code == "replies-too-close")
+            .count()
+    };
+    assert_eq!(
+        too_close(scenario.clone()),
+        0,
+        "Checked and Not(Checked) never meet"
+    );
+
+    // Without their conditions they could be offered together: reported.
+    for r in [plain, checked] {
+        scenario.nodes[node].replies[r].when.clear();
+    }
+    assert_eq!(too_close(scenario), 1);
+}

@@ -809,6 +809,27 @@ pub enum Condition {
     Not(Box<Condition>),
 }
 
+impl Condition {
+    /// Whether this and `other` can never hold at once, as far as their
+    /// form shows: a condition and its `Not`, visited and not visited, a
+    /// meter at least one value and at most a smaller one. `false` means
+    /// they may.
+    pub fn excludes(&self, other: &Condition) -> bool {
+        use Condition::*;
+        match (self, other) {
+            (Not(a), b) | (b, Not(a)) if **a == *b => true,
+            (Visited(a), NotVisited(b)) | (NotVisited(a), Visited(b)) => a == b,
+            (AtLeast(m, low), AtMost(n, high)) | (AtMost(n, high), AtLeast(m, low)) => m == n && high < low,
+            _ => false,
+        }
+    }
+
+    /// Whether two `when` lists (each all to hold) can never hold at once.
+    pub fn never_together(a: &[Condition], b: &[Condition]) -> bool {
+        a.iter().any(|x| b.iter().any(|y| x.excludes(y)))
+    }
+}
+
 /// How a call can end.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
