@@ -19,9 +19,11 @@ use crate::{DIM, Embedding};
 
 const MAGIC: &[u8; 8] = b"CSMEMO01";
 
-/// More texts than this are not remembered: the memo of a trainer who
-/// checks every file they ever wrote stays under about 200 MB.
-const MOST: usize = 100_000;
+/// The memo keeps at most this many texts (a file of about 40 MB; the six
+/// shipped scenarios have 4,400). When a save finds more, the texts not
+/// used in this run are dropped first: a trainer's old wordings go, the
+/// phrases in use stay.
+const MOST: usize = 20_000;
 
 /// Texts and their vectors, as written to the file.
 pub(crate) type Entries = Vec<(Arc<str>, Embedding)>;
@@ -35,6 +37,8 @@ pub(crate) struct Memo {
     vectors: HashMap<Arc<str>, Embedding>,
     /// Texts added since the file was read.
     added: usize,
+    /// Texts looked up or added in this run.
+    used: std::collections::HashSet<Arc<str>>,
 }
 
 impl Memo {
@@ -50,18 +54,34 @@ impl Memo {
             .and_then(|bytes| parse(&bytes, fingerprint))
             .unwrap_or_default();
         self.added = 0;
+        self.used.clear();
         self.vectors.len()
     }
 
-    pub(crate) fn get(&self, text: &str) -> Option<Embedding> {
-        self.vectors.get(text).cloned()
+    pub(crate) fn get(&mut self, text: &str) -> Option<Embedding> {
+        let (key, embedding) = self.vectors.get_key_value(text)?;
+        let embedding = embedding.clone();
+        if !self.used.contains(text) {
+            self.used.insert(Arc::clone(key));
+        }
+        Some(embedding)
     }
 
     pub(crate) fn insert(&mut self, text: &str, embedding: &Embedding) {
-        if !self.active || self.vectors.len() >= MOST || self.vectors.contains_key(text) {
+        if !self.active || self.vectors.contains_key(text) {
             return;
         }
-        self.vectors.insert(Arc::from(text), embedding.clone());
+        if self.vectors.len() >= MOST {
+            // Room for what this run uses, at the cost of what it does not.
+            let used = &self.used;
+            self.vectors.retain(|t, _| used.contains(t));
+            if self.vectors.len() >= MOST {
+                return;
+            }
+        }
+        let key: Arc<str> = Arc::from(text);
+        self.used.insert(Arc::clone(&key));
+        self.vectors.insert(key, embedding.clone());
         self.added += 1;
     }
 
@@ -185,6 +205,23 @@ mod tests {
             assert!(parse(&bytes[..cut], 7).is_none(), "cut at {cut}");
         }
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_full_memo_makes_room_by_dropping_what_this_run_did_not_use() {
+        let mut memo = Memo::default();
+        memo.in_memory();
+        for i in 0..MOST {
+            memo.insert(&format!("old {i}"), &vector(1.0));
+        }
+        // A later run: the memo as read, one old text used again.
+        memo.used.clear();
+        assert!(memo.get("old 7").is_some());
+        memo.insert("new", &vector(0.5));
+        assert_eq!(memo.get("new"), Some(vector(0.5)), "the new text is remembered");
+        assert!(memo.get("old 7").is_some(), "what this run used stays");
+        assert!(memo.get("old 8").is_none(), "what it did not is dropped");
+        assert_eq!(memo.len(), 2);
     }
 
     #[test]
