@@ -19,6 +19,10 @@ pub struct NewClass {
     /// Scenario ids, in the order the picker shows them.
     pub scenarios: Vec<String>,
     pub mode: Mode,
+    /// Trainees reply in their own words, typed: the game shows no list of
+    /// replies to pick from (an exam of what they would really say).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub typing_required: bool,
 }
 
 /// A scenario assigned to a class.
@@ -36,6 +40,10 @@ pub struct ClassInfo {
     pub join_code: String,
     pub mode: Mode,
     pub scenarios: Vec<AssignedScenario>,
+    /// Trainees must type their replies ([`NewClass::typing_required`]);
+    /// absent from an older hub's answer: not required.
+    #[serde(default)]
+    pub typing_required: bool,
 }
 
 /// The answer to creating a class. The secret is shown once: the hub keeps

@@ -50,6 +50,7 @@ pub(super) fn plugin(app: &mut App) {
             leave_vote,
             hear_from_hub,
             send_finished_call,
+            keep_typing_required,
         )
             .chain()
             .in_set(GameSystems::Act)
@@ -91,6 +92,8 @@ pub struct CreateClass {
     /// Scenario ids, in the order trainees' pickers show them.
     pub scenarios: Vec<String>,
     pub mode: Mode,
+    /// Trainees must type their replies.
+    pub typing_required: bool,
 }
 
 /// The facilitator starts a call the class votes on, in the game's language.
@@ -540,15 +543,42 @@ fn spawn_vote_watch(
     }
 }
 
-/// The class decides practice or exam: the game follows it.
+/// The class decides practice or exam, and whether replies are typed: the
+/// game follows it.
 fn follow_class_mode(class: &ClassInfo, records: &Records, settings: &mut MessageWriter<ChangeSettings>) {
-    let mode = class.mode;
-    if records.settings.mode != mode {
+    if let Some(next) = class_settings(class, &records.settings) {
+        settings.write(ChangeSettings(next));
+    }
+}
+
+/// A class that requires typed replies keeps its trainees typing, whoever
+/// signs in on the PC and whatever they chose before.
+fn keep_typing_required(
+    class: Res<Class>,
+    records: Res<Records>,
+    mut settings: MessageWriter<ChangeSettings>,
+) {
+    let required = class.membership.as_ref().is_some_and(|m| m.class.typing_required);
+    if required && records.settings.reply_by != callsim_trainee::progress::ReplyBy::Typing {
         settings.write(ChangeSettings(super::Settings {
-            mode,
+            reply_by: callsim_trainee::progress::ReplyBy::Typing,
             ..records.settings.clone()
         }));
     }
+}
+
+/// The settings a class asks for, if they differ from `current`.
+pub(crate) fn class_settings(class: &ClassInfo, current: &super::Settings) -> Option<super::Settings> {
+    let reply_by = if class.typing_required {
+        callsim_trainee::progress::ReplyBy::Typing
+    } else {
+        current.reply_by
+    };
+    (current.mode != class.mode || current.reply_by != reply_by).then(|| super::Settings {
+        mode: class.mode,
+        reply_by,
+        ..current.clone()
+    })
 }
 
 fn join_class(mut asked: MessageReader<JoinClass>, mut class: ResMut<Class>) {
@@ -608,6 +638,7 @@ fn create_class(mut asked: MessageReader<CreateClass>, mut class: ResMut<Class>)
                 name: new.name.clone(),
                 scenarios: new.scenarios.clone(),
                 mode: new.mode,
+                typing_required: new.typing_required,
             },
         });
     }

@@ -20,6 +20,7 @@ use callsim_game::{
     StopRunningClass, VoteRole,
 };
 use callsim_trainee::class::WaitReason;
+use callsim_trainee::progress::ReplyBy;
 use game_support::{Drive, headless_game};
 use hub_support::*;
 
@@ -74,6 +75,8 @@ fn a_facilitator_and_three_trainees_play_a_vote_mode_call_to_its_end() {
         name: "Wednesday intake".into(),
         scenarios: vec![REFERENCE.into()],
         mode: Mode::Practice,
+        // The class hears what its trainees would really say.
+        typing_required: true,
     });
     until(&mut [&mut facilitator], "the class", |a| {
         a.class().facilitating.is_some()
@@ -126,6 +129,27 @@ fn a_facilitator_and_three_trainees_play_a_vote_mode_call_to_its_end() {
         assert_eq!(m.name, name);
         assert_eq!(m.class.name, "Wednesday intake");
         assert_eq!(m.class.scenarios[0].id, REFERENCE);
+        assert!(m.class.typing_required, "the hub says replies are typed");
+    }
+    // Their games reply by typing now, and keep to it: a trainee who
+    // switches back in the settings is typing again a frame or two later.
+    for app in &mut trainees {
+        app.update();
+        assert_eq!(
+            app.world().resource::<Records>().settings.reply_by,
+            ReplyBy::Typing
+        );
+        let choosing = callsim_game::Settings {
+            reply_by: ReplyBy::Choosing,
+            ..app.world().resource::<Records>().settings.clone()
+        };
+        app.world_mut().resource_mut::<Records>().save_settings(choosing);
+        app.update();
+        app.update();
+        assert_eq!(
+            app.world().resource::<Records>().settings.reply_by,
+            ReplyBy::Typing
+        );
     }
 
     // A trainee who looks before the facilitator starts finds no vote.
@@ -292,6 +316,7 @@ fn a_call_finished_in_a_class_reaches_the_hub_and_the_picker_puts_the_assignment
             name: "Thursday".into(),
             scenarios: vec!["on-hold-too-long".into(), REFERENCE.into()],
             mode: callsim_trainee::class::Mode::Exam,
+            typing_required: false,
         })
         .expect("the class is created");
     let data = tempfile::tempdir().expect("a temporary folder");

@@ -308,6 +308,7 @@ mod tests {
             created_at: "2026-12-01T09:00:00.000000Z".into(),
             closed_at: None,
             mastery_score: 80,
+            typing_required: false,
         };
         let trainee = TraineeRow {
             id: 7,

@@ -198,6 +198,7 @@ async fn home(State(hub): State<Arc<Hub>>) -> Html<String> {
                     label { input type="radio" name="mode" value="practice" checked; " practice" } " "
                     label { input type="radio" name="mode" value="exam"; " exam" }
                 }
+                p { label { input type="checkbox" name="typing_required" value="on"; " Trainees type their replies in their own words (no options to pick from)" } }
                 p { label { "Mastery score (the overall % that passes, for the LMS) " input type="number" name="mastery_score" min="0" max="100" value=(crate::store::DEFAULT_MASTERY_SCORE); } }
                 @if hub.organiser_key_hash.is_some() {
                     p { label { "Organiser key " input type="password" name="organiser_key" required autocomplete="off"; } }
@@ -227,6 +228,7 @@ async fn create_class_form(
             .get("mode")
             .and_then(|m| Mode::parse(m))
             .unwrap_or(Mode::Practice),
+        typing_required: form.contains_key("typing_required"),
     };
     let key = form.get("organiser_key").map(String::as_str);
     let mastery = match form
@@ -385,12 +387,14 @@ fn render_results(
                     p.join {
                         "Join code " strong #join-code { (r.class.join_code) }
                         " · hub " (base) " · " (r.class.mode.name()) " mode"
+                        @if r.class.typing_required { " · replies typed" }
                     }
                 }
                 Some(at) => {
                     p.join #closed {
                         "Closed at " (at) ": no more trainees join and no new attempts count"
                         " · hub " (base) " · " (r.class.mode.name()) " mode"
+                        @if r.class.typing_required { " · replies typed" }
                     }
                 }
             }

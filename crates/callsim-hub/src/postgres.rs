@@ -7,8 +7,8 @@ use r2d2::Pool;
 use r2d2_postgres::PostgresConnectionManager;
 
 use super::store::{
-    Backend, Migration, Row, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, StoreError, Tx, Value, migrate,
-    schema_v1,
+    Backend, Migration, Row, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6, StoreError, Tx, Value,
+    migrate, schema_v1,
 };
 
 pub struct Postgres {
@@ -56,6 +56,11 @@ pub fn migrations() -> Vec<Migration> {
             version: 5,
             name: "typed replies and their flags",
             sql: SCHEMA_V5.to_owned(),
+        },
+        Migration {
+            version: 6,
+            name: "classes whose trainees must type their replies",
+            sql: SCHEMA_V6.to_owned(),
         },
     ]
 }

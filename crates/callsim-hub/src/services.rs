@@ -92,6 +92,7 @@ pub async fn create(
         created_at: crate::now(),
         closed_at: None,
         mastery_score: mastery_score.unwrap_or(crate::store::DEFAULT_MASTERY_SCORE),
+        typing_required: new.typing_required,
     };
     // A taken code (rare with 887 million) just draws another.
     let mut created = None;

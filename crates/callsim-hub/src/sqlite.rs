@@ -7,8 +7,8 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, params_from_iter};
 
 use super::store::{
-    Backend, Migration, Row, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, StoreError, Tx, Value, migrate,
-    schema_v1,
+    Backend, Migration, Row, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6, StoreError, Tx, Value,
+    migrate, schema_v1,
 };
 
 /// One connection behind a lock: SQLite writes one transaction at a time
@@ -47,6 +47,11 @@ pub fn migrations() -> Vec<Migration> {
             version: 5,
             name: "typed replies and their flags",
             sql: SCHEMA_V5.to_owned(),
+        },
+        Migration {
+            version: 6,
+            name: "classes whose trainees must type their replies",
+            sql: SCHEMA_V6.to_owned(),
         },
     ]
 }

@@ -147,6 +147,7 @@ impl Hub {
                     title: self.library.title(id),
                 })
                 .collect(),
+            typing_required: class.typing_required,
         }
     }
 }

@@ -186,6 +186,8 @@ pub struct ClassRow {
     /// The overall percentage an attempt needs to pass (cmi5's mastery
     /// score, in the xAPI export).
     pub mastery_score: u8,
+    /// Trainees must type their replies (the game shows no options).
+    pub typing_required: bool,
 }
 
 /// A class's mastery score until its facilitator sets another.
@@ -362,7 +364,8 @@ pub struct Store<B: Backend> {
     pub backend: B,
 }
 
-const CLASS_COLUMNS: &str = "id, join_code, name, mode, secret_hash, created_at, closed_at, mastery_score";
+const CLASS_COLUMNS: &str =
+    "id, join_code, name, mode, secret_hash, created_at, closed_at, mastery_score, typing_required";
 const ATTEMPT_COLUMNS: &str = "id, trainee_id, class_id, scenario_id, seed, language, body, verified, ending_id, ending_kind, over_accommodated, success, respect, respect_raw, respect_worst, respect_best, sincerity, sincerity_raw, sincerity_worst, sincerity_best, understanding, acknowledgement, emotion, assistance, finished_at, received_at";
 
 fn class_row(tx: &mut dyn Tx, row: &Row) -> Result<ClassRow, StoreError> {
@@ -387,6 +390,7 @@ fn class_row(tx: &mut dyn Tx, row: &Row) -> Result<ClassRow, StoreError> {
         created_at: row.text(5)?,
         closed_at: Some(row.text(6)?).filter(|at| !at.is_empty()),
         mastery_score: row.percent(7)?,
+        typing_required: row.bool(8)?,
     })
 }
 
@@ -459,7 +463,7 @@ impl<B: Backend> Storage for Store<B> {
     fn create_class(&self, class: &ClassRow) -> Result<ClassRow, StoreError> {
         self.backend.transaction(|tx| {
             let inserted = tx.query_one(
-                "INSERT INTO classes (join_code, name, mode, secret_hash, created_at, mastery_score) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (join_code) DO NOTHING RETURNING id",
+                "INSERT INTO classes (join_code, name, mode, secret_hash, created_at, mastery_score, typing_required) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (join_code) DO NOTHING RETURNING id",
                 &[
                     (&class.join_code).into(),
                     (&class.name).into(),
@@ -467,6 +471,7 @@ impl<B: Backend> Storage for Store<B> {
                     (&class.secret_hash).into(),
                     (&class.created_at).into(),
                     i64::from(class.mastery_score).into(),
+                    class.typing_required.into(),
                 ],
             )?;
             let Some(row) = inserted else {
@@ -905,6 +910,9 @@ pub const SCHEMA_V4: &str = "ALTER TABLE classes ADD COLUMN mastery_score BIGINT
 pub const SCHEMA_V5: &str = "ALTER TABLE attempt_turns ADD COLUMN typed_text TEXT NOT NULL DEFAULT '';
     ALTER TABLE attempt_turns ADD COLUMN understood_as TEXT NOT NULL DEFAULT '';
     ALTER TABLE attempt_turns ADD COLUMN flagged BOOLEAN NOT NULL DEFAULT FALSE";
+
+/// Version 6: a class may require its trainees to type their replies.
+pub const SCHEMA_V6: &str = "ALTER TABLE classes ADD COLUMN typing_required BOOLEAN NOT NULL DEFAULT FALSE";
 /// The schema, written once: the two databases differ only in how a table
 /// numbers its rows, filled in per backend.
 pub fn schema_v1(id_column: &str) -> String {

@@ -34,6 +34,7 @@ fn new_class() -> NewClass {
         name: "Monday".into(),
         scenarios: vec![REFERENCE.into()],
         mode: Mode::Practice,
+        typing_required: false,
     }
 }
 

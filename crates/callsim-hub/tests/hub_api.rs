@@ -28,6 +28,7 @@ fn classes_and_joining(hub: &RunningHub) {
         name: "Tuesday".into(),
         scenarios: vec!["missing-bonus-numbr".into()],
         mode: Mode::Practice,
+        typing_required: false,
     }));
     assert_eq!((status, code.as_str()), (422, "unknown-scenario"));
     assert!(
@@ -532,7 +533,36 @@ fn results_and_exports(hub: &RunningHub) {
     );
 }
 
+/// A class whose trainees must type their replies says so to every game
+/// that joins; a request from an older game, without the field, makes a
+/// class that does not.
+fn typing_required_classes(hub: &RunningHub) {
+    let client = client(hub);
+    let created = client
+        .create_class(&NewClass {
+            name: "Typed exam".into(),
+            scenarios: vec!["missing-bonus-number".into()],
+            mode: Mode::Exam,
+            typing_required: true,
+        })
+        .expect("created");
+    assert!(created.class.typing_required);
+    let joined = client.join(&created.class.join_code, "Dana").expect("joins");
+    assert!(joined.class.typing_required, "the trainee's game is told");
+    assert!(client.me(&joined.token).expect("me").class.typing_required);
+
+    let (status, body) = raw_json(
+        "POST",
+        &format!("{}/api/v1/classes", hub.url()),
+        None,
+        &serde_json::json!({"name": "Older game", "scenarios": ["missing-bonus-number"], "mode": "practice"}),
+    );
+    assert!(status < 300, "{status} {body}");
+    assert_eq!(body["class"]["typing_required"], false);
+}
+
 fn suite(hub: &RunningHub) {
+    typing_required_classes(hub);
     classes_and_joining(hub);
     attempts(hub);
     results_and_exports(hub);

@@ -63,6 +63,7 @@ fn membership(hub: &str, token: &str) -> Membership {
             join_code: "K7M-Q2P".into(),
             mode: Mode::Practice,
             scenarios: Vec::new(),
+            typing_required: false,
         },
     }
 }

@@ -132,6 +132,7 @@ fn the_game_joins_a_class_over_https_trusting_the_hubs_own_certificate() {
             name: "Over TLS".into(),
             scenarios: vec!["missing-bonus-number".into()],
             mode: Mode::Practice,
+            typing_required: false,
         })
         .expect("creates the class over https");
     let joined = trusted

@@ -31,6 +31,7 @@ fn run(hub: &str, data_dir: &std::path::Path, scenario: &str) -> Result<(), Box<
         name: "Idle measurement".into(),
         scenarios: vec![scenario.to_owned()],
         mode: Mode::Practice,
+        typing_required: false,
     })?;
     let code = &created.class.join_code;
     std::fs::create_dir_all(data_dir)?;

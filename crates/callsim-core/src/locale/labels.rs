@@ -200,6 +200,8 @@ labels! {
     HowYouReply => ["How you reply", "回复方式", "Как вы отвечаете", "Cómo respondes"],
     ReplyByChoosing => ["Choose from options", "从选项中选择", "Выбирать из вариантов", "Elegir entre opciones"],
     ReplyByTyping => ["Type your own words", "用自己的话输入", "Писать своими словами", "Escribir con tus palabras"],
+    TypingRequired => ["Trainees type their replies in their own words", "学员须用自己的话输入回复", "Стажёры пишут ответы своими словами", "Los alumnos escriben sus respuestas con sus palabras"],
+    ClassAsksTyping => ["Your class asks you to type your replies in your own words.", "你的班级要求你用自己的话输入回复。", "Ваша группа просит писать ответы своими словами.", "Tu clase pide que escribas tus respuestas con tus palabras."],
     YouTyped => ["You typed", "你输入的", "Вы написали", "Escribiste"],
     NotWhatIMeant => ["That is not what I meant", "这不是我的意思", "Я имел(а) в виду другое", "No es lo que quise decir"],
     FlaggedNotMeant => [

@@ -41,6 +41,7 @@ struct ClassForm {
     /// Scenario ids to assign, in the order they were ticked.
     assign: Vec<String>,
     mode: Mode,
+    typing_required: bool,
     vote_scenario: Option<String>,
 }
 
@@ -58,6 +59,7 @@ fn open(mut commands: Commands, records: Res<Records>, class: Option<Res<Class>>
             class_name: String::new(),
             assign: Vec::new(),
             mode: records.settings.mode,
+            typing_required: false,
             vote_scenario: None,
         },
         FocusFirst::default(),
@@ -309,12 +311,14 @@ fn facilitator(
                 ui.radio_value(&mut form.mode, Mode::Practice, t(lang, Label::Practice));
                 ui.radio_value(&mut form.mode, Mode::Exam, t(lang, Label::Exam));
             });
+            theme::checkbox(ui, &mut form.typing_required, t(lang, Label::TypingRequired));
             if theme::button(ui, Look::Primary, t(lang, Label::CreateClass), None).clicked() {
                 asks.create.write(CreateClass {
                     hub: form.hub.clone(),
                     name: form.class_name.clone(),
                     scenarios: form.assign.clone(),
                     mode: form.mode,
+                    typing_required: form.typing_required,
                 });
             }
         }

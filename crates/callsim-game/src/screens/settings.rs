@@ -47,6 +47,7 @@ fn draw(
     mut contexts: EguiContexts,
     records: Res<Records>,
     model: Res<SentenceModel>,
+    class: Option<Res<crate::class::Class>>,
     mut focus: Single<&mut FocusFirst>,
     mut change: MessageWriter<ChangeSettings>,
     mut navigate: MessageWriter<Navigate>,
@@ -116,16 +117,26 @@ fn draw(
                 );
                 ui.add_space(10.0);
                 theme::subheading(ui, t(lang, Label::HowYouReply));
-                ui.horizontal_wrapped(|ui| {
-                    for (by, label) in [
-                        (ReplyBy::Choosing, Label::ReplyByChoosing),
-                        (ReplyBy::Typing, Label::ReplyByTyping),
-                    ] {
-                        if option(ui, current.reply_by == by, t(lang, label)).clicked() {
-                            next.reply_by = by;
+                // A class that requires typing decides for its trainees.
+                let required = class
+                    .as_ref()
+                    .and_then(|c| c.membership.as_ref())
+                    .is_some_and(|m| m.class.typing_required);
+                ui.add_enabled_ui(!required, |ui| {
+                    ui.horizontal_wrapped(|ui| {
+                        for (by, label) in [
+                            (ReplyBy::Choosing, Label::ReplyByChoosing),
+                            (ReplyBy::Typing, Label::ReplyByTyping),
+                        ] {
+                            if option(ui, current.reply_by == by, t(lang, label)).clicked() {
+                                next.reply_by = by;
+                            }
                         }
-                    }
+                    });
                 });
+                if required {
+                    theme::muted(ui, t(lang, Label::ClassAsksTyping));
+                }
                 match (current.reply_by, &model.state) {
                     (ReplyBy::Typing, ModelState::Failed(error)) => {
                         ui.colored_label(theme::WARN, tf(lang, Label::ModelMissing, &[("error", error)]));

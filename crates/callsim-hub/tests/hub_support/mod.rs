@@ -100,6 +100,7 @@ pub fn class(client: &HubClient, name: &str, mode: Mode) -> (String, String) {
             name: name.into(),
             scenarios: vec![REFERENCE.into(), "on-hold-too-long".into()],
             mode,
+            typing_required: false,
         })
         .expect("the class is created");
     (created.class.join_code, created.facilitator_secret)

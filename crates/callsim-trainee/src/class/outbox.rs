@@ -524,6 +524,7 @@ mod tests {
             join_code: "K7P2QX".into(),
             mode: Mode::Practice,
             scenarios: Vec::new(),
+            typing_required: false,
         }
     }
 
