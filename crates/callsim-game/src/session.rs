@@ -47,7 +47,6 @@ pub(super) fn plugin(app: &mut App) {
             navigate,
             sign_in,
             add_trainee,
-            change_settings,
             pick_scenario,
             try_again,
             replay_call,
@@ -63,6 +62,10 @@ pub(super) fn plugin(app: &mut App) {
             .chain()
             .in_set(GameSystems::Act),
     );
+    // After every other act, so settings a class asks for in this frame
+    // (its systems act too) show in this frame's picture, not after the
+    // next input.
+    app.add_systems(Update, change_settings.after(GameSystems::Act));
     app.add_systems(
         Update,
         end_hold
