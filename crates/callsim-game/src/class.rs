@@ -39,6 +39,9 @@ pub(super) fn plugin(app: &mut App) {
     app.add_systems(
         Update,
         (
+            // First: what the hub answers this frame (join, refresh) then
+            // comes after it, with the class's mode too.
+            keep_typing_required,
             join_class,
             leave_class,
             create_class,
@@ -50,7 +53,6 @@ pub(super) fn plugin(app: &mut App) {
             leave_vote,
             hear_from_hub,
             send_finished_call,
-            keep_typing_required,
         )
             .chain()
             .in_set(GameSystems::Act)

@@ -466,3 +466,32 @@ fn calls_waiting_for_a_hub_that_went_away_say_why() {
     let records = app.world().resource::<Records>();
     assert_eq!(records.attempts().len(), 1);
 }
+
+#[test]
+fn an_exam_class_that_requires_typing_gets_both_on_joining() {
+    let hub = sqlite_hub();
+    let created = client(&hub)
+        .create_class(&callsim_trainee::class::NewClass {
+            name: "Friday exam".into(),
+            scenarios: vec![REFERENCE.into()],
+            mode: callsim_trainee::class::Mode::Exam,
+            typing_required: true,
+        })
+        .expect("the class is created");
+    let data = tempfile::tempdir().expect("a temporary folder");
+    let mut app = game_app(data.path(), 6);
+    app.send(AddTrainee("Eve".into()));
+    app.send(JoinClass {
+        hub: hub.url(),
+        join_code: created.class.join_code.clone(),
+        name: "Eve".into(),
+    });
+    until(&mut [&mut app], "joining", |a| a.class().membership.is_some());
+    // In the frame that joined: the exam and typing, neither undoing the
+    // other.
+    let settings = &app.world().resource::<Records>().settings;
+    assert_eq!((settings.mode, settings.reply_by), (Mode::Exam, ReplyBy::Typing));
+    app.update();
+    let settings = &app.world().resource::<Records>().settings;
+    assert_eq!((settings.mode, settings.reply_by), (Mode::Exam, ReplyBy::Typing));
+}
