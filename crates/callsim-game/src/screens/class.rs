@@ -153,6 +153,14 @@ fn draw(
                                         callsim_core::call::Mode::Exam => Label::Exam,
                                     };
                                     theme::chip(ui, t(lang, mode), theme::ACCENT, theme::ACCENT_SOFT);
+                                    if m.class.typing_required {
+                                        theme::chip(
+                                            ui,
+                                            t(lang, Label::ReplyByTyping),
+                                            theme::ACCENT,
+                                            theme::ACCENT_SOFT,
+                                        );
+                                    }
                                     theme::chip(ui, &m.class.join_code, theme::MUTED, theme::BACKGROUND);
                                 });
                                 theme::muted(
