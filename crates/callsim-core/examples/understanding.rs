@@ -315,14 +315,7 @@ fn main() {
 /// Every reply's phrases with their embeddings, for exploring decision rules
 /// outside Rust (`--dump`, tune split only).
 fn dump_phrases(set: &str, scenario: &str, model: &Model, encoder: &Encoder) -> serde_json::Value {
-    use callsim_core::locale::text::Text;
-    let by_lang = |t: &Text| -> Vec<(String, String)> {
-        match t {
-            Text::Missing => Vec::new(),
-            Text::Plain(s) => vec![(model.scenario.default_language.clone(), s.clone())],
-            Text::Translated(m) => m.iter().map(|(l, s)| (l.clone(), s.clone())).collect(),
-        }
-    };
+    let lang = model.scenario.default_language.as_str();
     let nodes: Vec<serde_json::Value> = model
         .scenario
         .nodes
@@ -333,11 +326,11 @@ fn dump_phrases(set: &str, scenario: &str, model: &Model, encoder: &Encoder) -> 
                 .iter()
                 .map(|r| {
                     let mut phrases = Vec::new();
-                    for (l, t) in by_lang(&r.text) {
+                    for (l, t) in r.text.by_language(lang) {
                         phrases.push(serde_json::json!({"kind": "text", "lang": l, "text": t, "vector": encoder.embed(&t).as_slice()}));
                     }
                     for e in &r.examples {
-                        for (l, t) in by_lang(e) {
+                        for (l, t) in e.by_language(lang) {
                             phrases.push(serde_json::json!({"kind": "example", "lang": l, "text": t, "vector": encoder.embed(&t).as_slice()}));
                         }
                     }
@@ -350,24 +343,18 @@ fn dump_phrases(set: &str, scenario: &str, model: &Model, encoder: &Encoder) -> 
     serde_json::json!({"set": set, "scenario": scenario, "nodes": nodes})
 }
 
-/// Embedding every phrase of the six scenarios with the encoder's memo, as
+/// Embedding every phrase of the shipped scenarios with the encoder's memo, as
 /// the game and `callsim check` do: the first time (the memo filled and
 /// written) and the next launch (the memo read, nothing embedded).
 fn memo_figures() {
     let file = std::env::temp_dir().join(format!("callsim-memo-figures-{}.bin", std::process::id()));
     let _ = std::fs::remove_file(&file);
-    let models: Vec<Model> = [
-        "dinner-time-call",
-        "missing-bonus-number",
-        "newspaper-price-talker",
-        "on-hold-too-long",
-        "professional-complainer",
-        "universal-machine",
-    ]
-    .iter()
-    .filter_map(|id| load_file(&root().join("scenarios").join(format!("{id}.ron"))).ok())
-    .filter_map(|l| Model::new(l.scenario).ok())
-    .collect();
+    let models: Vec<Model> = callsim_core::scenario::scenario_files(&root().join("scenarios"))
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|file| load_file(file).ok())
+        .filter_map(|l| Model::new(l.scenario).ok())
+        .collect();
     let mut times = Vec::new();
     for _launch in 0..2 {
         let Ok(encoder) = Encoder::load(&callsim_encoder::default_model_dir()) else {
@@ -382,7 +369,7 @@ fn memo_figures() {
     let _ = std::fs::remove_file(&file);
     for ((secs, known, phrases), what) in times.iter().zip(["first launch", "next launch"]) {
         println!(
-            "with the memo, {what}: {phrases} phrases of the six scenarios in {:.0} ms ({known} remembered, memo read and written)",
+            "with the memo, {what}: {phrases} phrases of the shipped scenarios in {:.0} ms ({known} remembered, memo read and written)",
             secs * 1000.0
         );
     }

@@ -346,20 +346,6 @@ pub const TOO_CLOSE: f32 = 0.90;
 /// closer to it than its own reply's: below that, the model's noise.
 pub const EXAMPLE_MARGIN: f32 = 0.05;
 
-/// A text's strings with their language (a plain string is in the
-/// scenario's default language).
-fn by_language(text: &crate::locale::text::Text, default: &str) -> Vec<(String, String)> {
-    use crate::locale::text::Text;
-    match text {
-        Text::Missing => Vec::new(),
-        Text::Plain(s) => vec![(default.to_owned(), s.clone())],
-        Text::Translated(map) => map.iter().map(|(l, s)| (l.clone(), s.clone())).collect(),
-    }
-    .into_iter()
-    .filter(|(_, s)| !s.trim().is_empty())
-    .collect()
-}
-
 /// What `callsim check` says about typed replies in a scenario: pairs of
 /// replies at a node too close for the model to tell apart, and examples
 /// closer to another reply than to their own.
@@ -377,13 +363,16 @@ pub fn lint(model: &Model, encoder: &Encoder) -> Vec<crate::scenario::validate::
             .replies
             .iter()
             .map(|reply| {
-                let mut own: Vec<(Option<usize>, String, Embedding)> = by_language(&reply.text, lang)
+                let mut own: Vec<(Option<usize>, String, Embedding)> = reply
+                    .text
+                    .by_language(lang)
                     .into_iter()
                     .map(|(l, t)| (None, l, encoder.embed(&t)))
                     .collect();
                 for (k, example) in reply.examples.iter().enumerate() {
                     own.extend(
-                        by_language(example, lang)
+                        example
+                            .by_language(lang)
                             .into_iter()
                             .map(|(l, t)| (Some(k), l, encoder.embed(&t))),
                     );

@@ -58,6 +58,27 @@ fn until(apps: &mut [&mut App], what: &str, done: impl Fn(&App) -> bool) {
     }
 }
 
+/// A class created on `hub` from `class`, and a game in `data` whose
+/// trainee `name` has joined it (the frame that joined just run).
+fn joined(
+    hub: &callsim_hub::RunningHub,
+    class: callsim_trainee::class::NewClass,
+    name: &str,
+    data: &Path,
+    seed: u64,
+) -> App {
+    let created = client(hub).create_class(&class).expect("the class is created");
+    let mut app = game_app(data, seed);
+    app.send(AddTrainee(name.into()));
+    app.send(JoinClass {
+        hub: hub.url(),
+        join_code: created.class.join_code.clone(),
+        name: name.into(),
+    });
+    until(&mut [&mut app], "joining", |a| a.class().membership.is_some());
+    app
+}
+
 fn vote_turn(app: &App) -> Option<usize> {
     app.class().vote.as_ref().map(|v| v.view.turn)
 }
@@ -311,23 +332,19 @@ fn a_facilitator_and_three_trainees_play_a_vote_mode_call_to_its_end() {
 fn a_call_finished_in_a_class_reaches_the_hub_and_the_picker_puts_the_assignment_first() {
     let hub = sqlite_hub();
     let c = client(&hub);
-    let created = c
-        .create_class(&callsim_trainee::class::NewClass {
+    let data = tempfile::tempdir().expect("a temporary folder");
+    let mut app = joined(
+        &hub,
+        callsim_trainee::class::NewClass {
             name: "Thursday".into(),
             scenarios: vec!["on-hold-too-long".into(), REFERENCE.into()],
             mode: callsim_trainee::class::Mode::Exam,
             typing_required: false,
-        })
-        .expect("the class is created");
-    let data = tempfile::tempdir().expect("a temporary folder");
-    let mut app = game_app(data.path(), 5);
-    app.send(AddTrainee("Dana".into()));
-    app.send(JoinClass {
-        hub: hub.url(),
-        join_code: created.class.join_code.clone(),
-        name: "Dana".into(),
-    });
-    until(&mut [&mut app], "joining", |a| a.class().membership.is_some());
+        },
+        "Dana",
+        data.path(),
+        5,
+    );
     // The class is an exam: the game follows.
     until(&mut [&mut app], "exam mode", |a| {
         a.world().resource::<Records>().settings.mode == Mode::Exam
@@ -470,23 +487,19 @@ fn calls_waiting_for_a_hub_that_went_away_say_why() {
 #[test]
 fn an_exam_class_that_requires_typing_gets_both_on_joining() {
     let hub = sqlite_hub();
-    let created = client(&hub)
-        .create_class(&callsim_trainee::class::NewClass {
+    let data = tempfile::tempdir().expect("a temporary folder");
+    let mut app = joined(
+        &hub,
+        callsim_trainee::class::NewClass {
             name: "Friday exam".into(),
             scenarios: vec![REFERENCE.into()],
             mode: callsim_trainee::class::Mode::Exam,
             typing_required: true,
-        })
-        .expect("the class is created");
-    let data = tempfile::tempdir().expect("a temporary folder");
-    let mut app = game_app(data.path(), 6);
-    app.send(AddTrainee("Eve".into()));
-    app.send(JoinClass {
-        hub: hub.url(),
-        join_code: created.class.join_code.clone(),
-        name: "Eve".into(),
-    });
-    until(&mut [&mut app], "joining", |a| a.class().membership.is_some());
+        },
+        "Eve",
+        data.path(),
+        6,
+    );
     // In the frame that joined: the exam and typing, neither undoing the
     // other.
     let settings = &app.world().resource::<Records>().settings;

@@ -74,6 +74,19 @@ impl Text {
         plain.into_iter().chain(map.into_iter().flatten())
     }
 
+    /// Every non-blank string with its language, a plain string in
+    /// `default_lang` (map order).
+    pub fn by_language(&self, default_lang: &str) -> Vec<(String, String)> {
+        match self {
+            Text::Missing => Vec::new(),
+            Text::Plain(s) => vec![(default_lang.to_owned(), s.clone())],
+            Text::Translated(map) => map.iter().map(|(l, s)| (l.clone(), s.clone())).collect(),
+        }
+        .into_iter()
+        .filter(|(_, s)| !s.trim().is_empty())
+        .collect()
+    }
+
     /// The language codes this text carries explicitly.
     pub fn languages(&self) -> Vec<&str> {
         match self {
