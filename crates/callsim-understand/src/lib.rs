@@ -74,9 +74,9 @@
 //!
 //! # Files
 //!
-//! [`Encoder::load`] reads three files from the model folder:
+//! [`Encoder::load`] reads four files from the model folder:
 //!
-//! `weights.bin` and `normalizer.bin` are tensor containers, all integers
+//! `weights.bin`, `normalizer.bin` and `head.bin` are tensor containers, all integers
 //! little-endian:
 //!
 //! ```text
@@ -109,6 +109,12 @@
 //! [1280], `cnn_b` [512]; `eps` (f64 scalar); and `meta.source` (u8, UTF-8
 //! provenance). Matrices are [in, out], used as `x @ W`.
 //!
+//! `head.bin` holds `head` (f32 [512, 512]) and `meta.source`: callsim's
+//! head, not part of the Universal Sentence Encoder. [`Encoder::embed`]
+//! returns `unit(x @ head)` for the encoder's unit vector `x` (what it
+//! returns when loaded with [`Encoder::load_base`]); it is trained by `scripts/train-head.py` so
+//! that texts making the same move in a call come closer (see `head.rs`).
+//!
 //! `normalizer.bin` holds SentencePiece's precompiled charsmap split in two:
 //! `charsmap.units` (u32, a darts-clone double-array trie over UTF-8 bytes)
 //! and `charsmap.replacements` (u8, NUL-terminated replacement strings; a
@@ -122,6 +128,7 @@
 
 mod container;
 mod gemm;
+mod head;
 mod memo;
 mod model;
 mod tokenizer;
@@ -145,11 +152,13 @@ pub const MODEL_DIR_NAME: &str = "use-multilingual-v3";
 pub const WEIGHTS_FILE: &str = "weights.bin";
 pub const NORMALIZER_FILE: &str = "normalizer.bin";
 pub const VOCAB_FILE: &str = "vocab.tsv";
+/// callsim's head over the encoder (see [`Encoder::embed`]).
+pub const HEAD_FILE: &str = "head.bin";
 
 /// Why a model folder could not be loaded; always names the file.
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
-    #[error("{}: missing (a model folder holds {WEIGHTS_FILE}, {NORMALIZER_FILE} and {VOCAB_FILE}; scripts/convert-use-model.py makes them)", path.display())]
+    #[error("{}: missing (a model folder holds {WEIGHTS_FILE}, {NORMALIZER_FILE} and {VOCAB_FILE}, which scripts/convert-use-model.py makes, and {HEAD_FILE}, which scripts/train-head.py makes)", path.display())]
     Missing { path: PathBuf },
     #[error("{}: cannot read it: {source}", path.display())]
     Unreadable {
@@ -199,6 +208,8 @@ fn corrupt(path: &Path) -> impl Fn(String) -> ModelError + '_ {
 pub struct Encoder {
     tokenizer: tokenizer::Tokenizer,
     model: model::Model,
+    /// callsim's head; `None` for [`Encoder::load_base`].
+    head: Option<head::Head>,
     /// Tells this model's vectors from another's in a [`memo`] file.
     fingerprint: u64,
     memo: std::sync::Mutex<memo::Memo>,
@@ -213,9 +224,22 @@ impl fmt::Debug for Encoder {
 }
 
 impl Encoder {
-    /// Loads `weights.bin`, `normalizer.bin` and `vocab.tsv` from `dir`,
-    /// checking each one's structure and checksum.
+    /// Loads `weights.bin`, `normalizer.bin`, `vocab.tsv` and `head.bin`
+    /// from `dir`, checking each one's structure and checksum: the encoder
+    /// callsim compares typed replies with.
     pub fn load(dir: &Path) -> Result<Encoder, ModelError> {
+        let mut encoder = Encoder::load_base(dir)?;
+        let head_path = dir.join(HEAD_FILE);
+        let head = container::Container::parse(read(&head_path)?).map_err(corrupt(&head_path))?;
+        encoder.fingerprint ^= head.fingerprint().rotate_left(2);
+        encoder.head = Some(head::Head::from_container(&head).map_err(corrupt(&head_path))?);
+        Ok(encoder)
+    }
+
+    /// The Universal Sentence Encoder alone, as the reference implementation
+    /// computes it: `weights.bin`, `normalizer.bin` and `vocab.tsv`, no head
+    /// (what `scripts/train-head.py` trains the head on).
+    pub fn load_base(dir: &Path) -> Result<Encoder, ModelError> {
         let weights_path = dir.join(WEIGHTS_FILE);
         let normalizer_path = dir.join(NORMALIZER_FILE);
         let vocab_path = dir.join(VOCAB_FILE);
@@ -252,13 +276,17 @@ impl Encoder {
         Ok(Encoder {
             tokenizer: tokenizer::Tokenizer::new(normalizer, vocab),
             model,
+            head: None,
             fingerprint,
             memo: std::sync::Mutex::new(memo::Memo::default()),
         })
     }
 
-    /// The unit-length embedding of `text`. Any text is fine, including the
-    /// empty string; text past [`MAX_TOKENS`] tokens is ignored. With a memo
+    /// The unit-length embedding of `text`: the encoder's vector, then,
+    /// unless loaded with [`Encoder::load_base`], through callsim's head
+    /// (`head.bin`, trained so that texts making the same move in a call
+    /// come closer). Any text is fine, including the empty string; text past
+    /// [`MAX_TOKENS`] tokens is ignored. With a memo
     /// ([`Encoder::remember_in`]) a text embedded before, in this run or an
     /// earlier one, is looked up, bit for bit the vector it had.
     pub fn embed(&self, text: &str) -> Embedding {
@@ -266,7 +294,11 @@ impl Encoder {
             return known;
         }
         let ids = self.token_ids(text);
-        let embedding = Embedding(self.model.forward(&ids));
+        let mut vector = self.model.forward(&ids);
+        if let Some(head) = &self.head {
+            vector = head.apply(&vector, self.model.eps());
+        }
+        let embedding = Embedding(vector);
         self.memo().insert(text, &embedding);
         embedding
     }

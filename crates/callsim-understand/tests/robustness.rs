@@ -23,7 +23,7 @@ impl Scratch {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("scratch dir");
         let src = default_model_dir();
-        for f in ["weights.bin", "normalizer.bin", "vocab.tsv"] {
+        for f in ["weights.bin", "normalizer.bin", "vocab.tsv", "head.bin"] {
             // hard links are enough: the file being changed is rewritten, not edited
             if std::fs::hard_link(src.join(f), dir.join(f)).is_err() {
                 std::fs::copy(src.join(f), dir.join(f)).expect("copy model file");
@@ -126,6 +126,36 @@ fn the_other_files_are_checked_too() {
     let err = load_error(scratch.path());
     assert!(matches!(err, ModelError::Missing { .. }), "{err}");
     assert_names(&err, "normalizer.bin");
+}
+
+#[test]
+fn the_head_is_checked_and_needed() {
+    let scratch = Scratch::new("head");
+    let head = std::fs::read(default_model_dir().join("head.bin")).expect("read head");
+    scratch.replace("head.bin", &head[..head.len() / 2]);
+    assert_names(&load_error(scratch.path()), "head.bin");
+    // A well-formed container without the `head` tensor.
+    let other = std::fs::read(default_model_dir().join("normalizer.bin")).expect("read normalizer");
+    scratch.replace("head.bin", &other);
+    let err = load_error(scratch.path());
+    assert!(err.to_string().contains("head"), "{err}");
+    assert_names(&err, "head.bin");
+    std::fs::remove_file(scratch.path().join("head.bin")).expect("remove");
+    let err = load_error(scratch.path());
+    assert!(matches!(err, ModelError::Missing { .. }), "{err}");
+    assert!(err.to_string().contains("train-head.py"), "{err}");
+}
+
+#[test]
+fn the_head_changes_the_vector_but_not_its_length() {
+    let base = Encoder::load_base(&default_model_dir()).expect("the shipped model loads");
+    let text = "I'm so sorry about that, let me check your account right now";
+    let (headed, base) = (encoder().embed(text), base.embed(text));
+    let length: f32 = headed.as_slice().iter().map(|v| v * v).sum::<f32>().sqrt();
+    assert!((length - 1.0).abs() < 1e-5, "length {length}");
+    let cosine = headed.cosine(&base);
+    // Trained from the identity and held near it: the same direction, moved.
+    assert!(cosine < 0.9999 && cosine > 0.5, "cosine to the encoder's own vector {cosine}");
 }
 
 #[test]

@@ -263,15 +263,15 @@ pub struct UnderstandingRule {
 
 impl UnderstandingRule {
     fn default_accept() -> f32 {
-        0.56
+        0.52
     }
 
     fn default_margin() -> f32 {
-        0.04
+        0.02
     }
 
     fn default_floor() -> f32 {
-        0.40
+        0.31
     }
 
     fn default_elsewhere() -> f32 {
