@@ -218,7 +218,9 @@ fn main() {
                         // The right reply is played, or offered among the
                         // two the trainee picks from when the game is unsure.
                         let among_choices = reading.verdict == Verdict::Unsure
-                            && reading.choices().any(|c| Some(c.reply.as_str()) == item.reply.as_deref());
+                            && reading
+                                .choices()
+                                .any(|c| Some(c.reply.as_str()) == item.reply.as_deref());
                         tally.clear_reached += usize::from((right && played) || among_choices);
                         !(right && played)
                     }

@@ -155,7 +155,10 @@ fn the_head_changes_the_vector_but_not_its_length() {
     assert!((length - 1.0).abs() < 1e-5, "length {length}");
     let cosine = headed.cosine(&base);
     // Trained from the identity and held near it: the same direction, moved.
-    assert!(cosine < 0.9999 && cosine > 0.5, "cosine to the encoder's own vector {cosine}");
+    assert!(
+        cosine < 0.9999 && cosine > 0.5,
+        "cosine to the encoder's own vector {cosine}"
+    );
 }
 
 #[test]
