@@ -10,7 +10,8 @@ typed reply lands nearest to the authored reply it means, and a reply that
 means none of a moment's replies lands below all of them:
 
 - Data (what the understanding tests may tune on, nothing else):
-  * every reply's text and `examples` in scenarios/*.ron (the phrases);
+  * every reply's text and `examples` in scenarios/*.ron (the phrases,
+    as the game's loader reads them: callsim-core's `phrases` example);
   * the labelled typed replies of tests/understanding/free (split `tune`)
     and tests/understanding/tune2, clear labels only (the questions).
   The report splits (free `report`, free2, free3) are never read.
@@ -33,7 +34,6 @@ import glob
 import importlib.util
 import json
 import os
-import re
 import subprocess
 import sys
 
@@ -46,52 +46,29 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_OUT = os.path.join(REPO, "assets", "model", "use-multilingual-v3", "head.bin")
 DIM = 512
 
-PAIR = re.compile(r'"((?:[^"\\]|\\.)*)"\s*:\s*"((?:[^"\\]|\\.)*)"')
-PLAIN = re.compile(r'^\s*(?:text: )?"((?:[^"\\]|\\.)*)",?\s*$')
+def cargo_example(package, example, stdin=None):
+    """The standard output of one of the workspace's examples, run in release."""
+    run = subprocess.run(
+        ["cargo", "run", "--quiet", "--release", "-p", package, "--example", example],
+        input=stdin,
+        capture_output=True,
+        cwd=REPO,
+    )
+    if run.returncode != 0:
+        sys.exit(run.stderr.decode("utf-8", "replace"))
+    return run.stdout
 
 
-def unquote(s):
-    return json.loads('"' + s + '"')
-
-
-def phrases(path):
-    """{node id: {reply id: [texts]}} from a scenario file laid out like the
-    shipped ones (node ids at 12 spaces, reply fields at 20)."""
-    out = {}
-    node = reply = None
-    block = None  # "text" or "examples" while inside one
-    for line in open(path, encoding="utf-8"):
-        if m := re.match(r'^ {12}id: "([^"]+)"', line):
-            node, reply, block = m.group(1), None, None
-            out[node] = {}
-            continue
-        if m := re.match(r'^ {20}id: "([^"]+)"', line):
-            reply, block = m.group(1), None
-            out[node][reply] = []
-            continue
-        if reply is None:
-            continue
-        texts = out[node][reply]
-        if m := re.match(r'^ {20}text: "((?:[^"\\]|\\.)*)",\s*$', line):
-            texts.append(unquote(m.group(1)))
-        elif re.match(r"^ {20}text: \{", line):
-            block = "text"
-            texts.extend(unquote(v) for _, v in PAIR.findall(line))
-            if line.rstrip().endswith("},"):
-                block = None
-        elif re.match(r"^ {20}examples: \[", line):
-            block = "examples"
-        elif block and re.match(r"^ {20,24}[}\]],?\s*$", line):
-            block = None
-        elif block:
-            pairs = PAIR.findall(line)
-            if pairs:
-                texts.extend(unquote(v) for _, v in pairs)
-            elif m := PLAIN.match(line):
-                texts.append(unquote(m.group(1)))
-        elif re.match(r"^ {20}[a-z_]+:", line):
-            block = None
-    return out
+def scenario_phrases():
+    """[(scenario, node, [reply ids], [[texts]])] for every moment with replies,
+    in file order: what the game's phrasebook embeds, read by the game's own
+    loader (callsim-core's `phrases` example)."""
+    moments = {}
+    for line in cargo_example("callsim-core", "phrases").decode("utf-8").splitlines():
+        p = json.loads(line)
+        replies = moments.setdefault((p["scenario"], p["node"]), {})
+        replies.setdefault(p["reply"], []).append(p["text"])
+    return [(s, n, list(r), list(r.values())) for (s, n), r in moments.items()]
 
 
 def questions():
@@ -117,36 +94,20 @@ class Embedder:
         if todo:
             if any("\n" in t or "\r" in t for t in todo):
                 sys.exit("a text holds a line break")
-            run = subprocess.run(
-                ["cargo", "run", "--quiet", "--release", "-p", "callsim-understand", "--example", "embed_base"],
-                input="\n".join(todo).encode("utf-8") + b"\n",
-                capture_output=True,
-                cwd=REPO,
-            )
-            if run.returncode != 0:
-                sys.exit(run.stderr.decode("utf-8", "replace"))
-            vectors = np.frombuffer(run.stdout, dtype="<f4").reshape(-1, DIM)
+            out = cargo_example("callsim-understand", "embed_base", "\n".join(todo).encode("utf-8") + b"\n")
+            vectors = np.frombuffer(out, dtype="<f4").reshape(-1, DIM)
             if len(vectors) != len(todo):
                 sys.exit(f"embed_base gave {len(vectors)} vectors for {len(todo)} texts")
             self.cache.update(zip(todo, vectors))
         return np.array([self.cache[t] for t in texts], dtype=np.float32).reshape(-1, DIM)
 
-    def prefetch(self, texts):
-        self(list(texts))
-
 
 def build(embed, leave_out):
     """Padded phrase tables per moment and the questions that refer to them."""
-    moments = []  # (scenario, node, [reply ids], [[texts]])
-    for path in sorted(glob.glob(os.path.join(REPO, "scenarios", "*.ron"))):
-        scenario = os.path.basename(path)[: -len(".ron")]
-        if scenario == leave_out:
-            continue
-        for node, replies in phrases(path).items():
-            if replies:
-                moments.append((scenario, node, list(replies), [replies[r] for r in replies]))
+    moments = [m for m in scenario_phrases() if m[0] != leave_out]
     qs = questions()
-    embed.prefetch([t for m in moments for ts in m[3] for t in ts] + [" ".join(q["text"].split()) for q in qs])
+    # One run of the encoder for every text.
+    embed([t for m in moments for ts in m[3] for t in ts] + [" ".join(q["text"].split()) for q in qs])
     index = {(s, n): k for k, (s, n, _, _) in enumerate(moments)}
     rmax = max(len(m[2]) for m in moments)
     pmax = max(len(t) for m in moments for t in m[3])

@@ -75,13 +75,7 @@ impl Phrasebook {
             .map(|node| {
                 node.replies
                     .iter()
-                    .map(|reply| {
-                        let mut texts: Vec<&str> = reply.text.all().collect();
-                        texts.extend(reply.examples.iter().flat_map(|e| e.all()));
-                        texts.retain(|t| !t.trim().is_empty());
-                        texts.dedup();
-                        texts.into_iter().map(|t| encoder.embed(t)).collect()
-                    })
+                    .map(|reply| phrases(reply).into_iter().map(|t| encoder.embed(t)).collect())
                     .collect()
             })
             .collect();
@@ -134,6 +128,17 @@ impl Phrasebook {
                     .max(-1.0)
             })
     }
+}
+
+/// The ways a reply is known, the phrases a typed text is compared with:
+/// its text in every language the file has, then each of its examples,
+/// blank ones left out (a phrase repeated right after itself once).
+pub fn phrases(reply: &crate::scenario::Reply) -> Vec<&str> {
+    let mut texts: Vec<&str> = reply.text.all().collect();
+    texts.extend(reply.examples.iter().flat_map(|e| e.all()));
+    texts.retain(|t| !t.trim().is_empty());
+    texts.dedup();
+    texts
 }
 
 /// A reply the typed text was compared with.
